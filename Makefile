@@ -1,0 +1,105 @@
+# kdump-collector: one non-recursive Makefile.
+#   make            build $(O)/kdump-collect
+#   make check      unit suites + fixture checks, closing "N passed, N failed"
+#   make asan       the same under ASan+UBSan in build-asan/
+#   make demo       analyze the bundled csd-lockup dump in both forms
+#   make fixtures   remake the crash dumps in QEMU (tests/qemu)
+O ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS := libkdumpfile libelf
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Werror
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
+LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
+
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header
+COLLECTOR := main dump analyze arch arch_arm64 json
+UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
+	test_json test_cli
+
+PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
+COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
+BIN := $(O)/kdump-collect
+
+.DELETE_ON_ERROR:
+.PHONY: all check unit asan demo fixtures install clean
+
+all: $(BIN)
+
+# parsers/ may include only parsers/: the layering is checked by the include path.
+$(O)/parsers/%.o: parsers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iparsers -c $< -o $@
+
+$(O)/collector/%.o: collector/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) -c $< -o $@
+
+$(BIN): $(COLLECTOR_OBJS) $(PARSER_OBJS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS_PKGS)
+
+# Each suite links only the module it tests plus the parsers base.
+$(O)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-shadow -Iparsers -Icollector -c $< -o $@
+
+$(O)/tests/test_json: $(O)/tests/test_json.o $(O)/collector/json.o $(O)/parsers/err.o
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
+$(O)/tests/test_cli: $(O)/tests/test_cli.o | $(BIN)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
+$(O)/tests/test_%: $(O)/tests/test_%.o $(PARSER_OBJS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
+
+# Runs every suite even when one fails, then sums cmocka's and the fixture
+# checks' results into one closing line; fails when anything failed or crashed.
+check: $(BIN) $(UNIT_TESTS:%=$(O)/tests/%)
+	@rm -f $(O)/check.log; status=0; \
+	for t in $(UNIT_TESTS); do \
+		echo "== $$t"; \
+		$(O)/tests/$$t $(abspath $(BIN)) >$(O)/tests/$$t.log 2>&1; rc=$$?; \
+		cat $(O)/tests/$$t.log; cat $(O)/tests/$$t.log >>$(O)/check.log; \
+		if [ $$rc -ne 0 ] && ! grep -q 'FAILED  \]' $(O)/tests/$$t.log; then \
+			echo "FAIL $$t: exited with status $$rc"; echo "FAIL $$t" >>$(O)/check.log; fi; \
+		[ $$rc -eq 0 ] || status=1; \
+	done; \
+	if [ -x tests/fixture-checks/run.sh ]; then \
+		echo "== fixture checks"; \
+		KDC_COLLECT=$(abspath $(BIN)) KDC_SCRATCH=$(abspath $(O))/fixtures \
+			tests/fixture-checks/run.sh >$(O)/fixture-checks.log 2>&1 || status=1; \
+		cat $(O)/fixture-checks.log; cat $(O)/fixture-checks.log >>$(O)/check.log; \
+	fi; \
+	passed=$$(awk '/^\[  PASSED  \]/ {n += $$4} /^PASS / {n++} END {print n+0}' $(O)/check.log); \
+	failed=$$(awk '/^\[  FAILED  \] [0-9]+ test/ {n += $$4} /^FAIL / {n++} END {print n+0}' $(O)/check.log); \
+	echo "$$passed passed, $$failed failed"; \
+	[ $$status -eq 0 ] && [ $$failed -eq 0 ]
+
+asan:
+	$(MAKE) O=build-asan SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer \
+		-fno-sanitize-recover=all" check
+
+DEMO_DUMP := tests/fixtures/csd-lockup
+demo: $(BIN)
+	@if [ ! -f $(DEMO_DUMP)/dump.kdump ]; then \
+		echo "demo: $(DEMO_DUMP) is missing (make fixtures)"; exit 1; fi
+	$(BIN) analyze $(DEMO_DUMP)/dump.kdump
+	@mkdir -p $(O)/fixtures
+	zstd -q -d -f --long=27 $(DEMO_DUMP)/dump.elf.zst -o $(O)/fixtures/csd-lockup.elf
+	$(BIN) analyze $(O)/fixtures/csd-lockup.elf
+
+fixtures:
+	bash tests/qemu/make-fixtures.sh
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kdump-collect
+
+clean:
+	rm -rf build build-asan
+	@if [ "$(O)" != build ] && [ "$(O)" != build-asan ]; then rm -rf "$(O)"; fi
+
+-include $(wildcard $(O)/*/*.d)

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Architecture operations, chosen at run time from the dump's ELF e_machine
+ * (or the kdump header's utsname.machine), never by #ifdef: arm64 dumps are
+ * decoded on any host. Adding x86_64 is one arch_x86_64.c and one row in
+ * arch.c.
+ */
+#ifndef KDC_ARCH_H
+#define KDC_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "regs.h"
+
+struct kdc_arch_ops {
+	/* the kernel's name for the architecture (VMCOREINFO, uname -m style) */
+	const char *name;
+	/* ELF e_machine of the dump */
+	uint16_t e_machine;
+	/* utsname.machine as a kdump-compressed header records it */
+	const char *uts_machine;
+	/* NT_PRSTATUS descriptor to registers; delegates to parsers/regs_<arch>.c */
+	enum kdc_status (*decode_prstatus)(const uint8_t *desc, size_t len,
+					   struct kdc_prstatus *out, struct kdc_err *err);
+};
+
+extern const struct kdc_arch_ops arch_arm64;
+
+/** arch_by_e_machine() / arch_by_uts_machine() - the ops, or NULL when unsupported */
+const struct kdc_arch_ops *arch_by_e_machine(uint16_t e_machine);
+const struct kdc_arch_ops *arch_by_uts_machine(const char *machine);
+
+#endif

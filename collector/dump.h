@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * An open crash dump: the file, its format, its architecture, its ELF notes
+ * in file order, its VMCOREINFO, and a libkdumpfile context for memory.
+ * ELF vmcores (/proc/vmcore, makedumpfile -E) and kdump-compressed files
+ * are both handled; the notes come from the file itself so they keep their
+ * order (libkdumpfile consumes them without exposing the blob).
+ */
+#ifndef KDC_DUMP_H
+#define KDC_DUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libkdumpfile/kdumpfile.h>
+
+#include "arch.h"
+#include "err.h"
+#include "vmcoreinfo.h"
+
+/* A crash's PT_NOTE holds ~0.4 KiB per CPU plus VMCOREINFO: 8 MiB covers
+ * NR_CPUS=8192 with room to spare. */
+#define KDC_NOTES_BYTES_MAX (8u << 20)
+
+enum kdc_dump_format {
+	KDC_DUMP_ELF,
+	KDC_DUMP_KDUMP_COMPRESSED,
+};
+
+struct kdc_dump {
+	char *path;			/* owned */
+	int fd;
+	uint64_t file_size;
+	enum kdc_dump_format format;
+	int kdump_header_version;	/* kdump-compressed only */
+	const struct kdc_arch_ops *arch;	/* static storage */
+	uint8_t *notes;			/* owned; the PT_NOTE blob(s), file order */
+	size_t notes_len;
+	struct kdc_vmcoreinfo *vmcoreinfo;	/* owned; NULL when absent or unreadable */
+	kdump_ctx_t *kctx;		/* owned; NULL when libkdumpfile could not open it */
+	/* what could not be read, for the partial report (empty when all went well) */
+	struct kdc_err vmcoreinfo_err;
+	struct kdc_err kdumpfile_err;
+};
+
+/**
+ * dump_open() - open a dump and read its notes and VMCOREINFO
+ * @path: the file
+ * @out: a new dump on success; free with dump_close()
+ * @err: error detail
+ *
+ * Success means the format and architecture are known and the note blob
+ * was read; a missing VMCOREINFO or a libkdumpfile failure is recorded in
+ * the dump (vmcoreinfo_err, kdumpfile_err) instead, so a partial report
+ * can still be written.
+ * Return: KC_OK; KC_IO; KC_NOTSUP for an unknown format or architecture;
+ * KC_CORRUPT for headers that point outside the file; KC_LIMIT; KC_NOMEM.
+ */
+enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_err *err);
+
+void dump_close(struct kdc_dump *dump);
+
+/** dump_format_name() - "elf" or "kdump-compressed" */
+const char *dump_format_name(const struct kdc_dump *dump);
+
+#endif

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kdump-collect: the command line. The only place that prints errors and
+ * chooses the exit code.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "dump.h"
+
+#ifndef KDC_VERSION
+#define KDC_VERSION "0.1.0"
+#endif
+
+enum exit_code {
+	EXIT_DONE = 0,		/* every section complete */
+	EXIT_PARTIAL = 1,	/* a report was written, but some of the dump was unreadable */
+	EXIT_NO_REPORT = 2,	/* nothing usable: the dump could not be opened */
+	EXIT_NOT_BUILT = 3,	/* the subcommand is not implemented yet */
+	EXIT_USAGE = 64,	/* EX_USAGE */
+};
+
+struct subcommand {
+	const char *name;
+	const char *synopsis;
+	const char *help;
+	int (*run)(const struct subcommand *cmd, int argc, char **argv);
+};
+
+static const char exit_codes_help[] =
+	"Exit status: 0 complete, 1 partial report (some of the dump was unreadable),\n"
+	"2 no usable report, 3 not implemented yet, 64 usage error.\n";
+
+static void usage_of(const struct subcommand *cmd, FILE *out)
+{
+	fprintf(out, "usage: kdump-collect %s %s\n\n%s\n%s", cmd->name, cmd->synopsis, cmd->help,
+		exit_codes_help);
+}
+
+/*
+ * Parses the options every subcommand shares the shape of. @longopts ends
+ * with a zero entry; option values are stored by the caller's handler.
+ */
+static int parse_opts(const struct subcommand *cmd, int argc, char **argv,
+		      const struct option *longopts, const char *shortopts,
+		      bool (*take)(int opt, const char *arg, void *ctx), void *ctx)
+{
+	int opt;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (opt == 'h') {
+			usage_of(cmd, stdout);
+			exit(EXIT_DONE);
+		}
+		if (opt == '?' || opt == ':' || !take(opt, optarg, ctx)) {
+			fprintf(stderr, "kdump-collect %s: bad option '%s'\n", cmd->name,
+				argv[optind - 1]);
+			usage_of(cmd, stderr);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+static int not_built(const struct subcommand *cmd)
+{
+	fprintf(stderr, "kdump-collect %s: not implemented yet\n", cmd->name);
+	return EXIT_NOT_BUILT;
+}
+
+/* ---- analyze ---- */
+
+struct analyze_opts {
+	bool json;
+	const char *vmlinux, *system_map, *profile;
+};
+
+static bool take_analyze(int opt, const char *arg, void *ctx)
+{
+	struct analyze_opts *o = ctx;
+
+	switch (opt) {
+	case 'j': o->json = true; return true;
+	case 'v': o->vmlinux = arg; return true;
+	case 'm': o->system_map = arg; return true;
+	case 'p': o->profile = arg; return true;
+	}
+	return false;
+}
+
+static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "vmlinux", required_argument, NULL, 'v' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct analyze_opts o = { 0 };
+	struct analyze_result res;
+	struct kdc_err err = { 0 };
+	struct kdc_dump *dump;
+	int i = parse_opts(cmd, argc, argv, longopts, "hj", take_analyze, &o);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i != 1) {
+		fprintf(stderr, "kdump-collect analyze: expected one DUMP\n");
+		usage_of(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	if (o.vmlinux || o.system_map || o.profile)
+		fprintf(stderr, "kdump-collect analyze: --vmlinux, --system-map and --profile are "
+				"not used yet\n");
+	if (dump_open(argv[i], &dump, &err)) {
+		fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
+		return EXIT_NO_REPORT;
+	}
+	analyze_report(dump, o.json, stdout, &res);
+	dump_close(dump);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "kdump-collect analyze: writing the report failed\n");
+		return EXIT_NO_REPORT;
+	}
+	return res.nr_problems ? EXIT_PARTIAL : EXIT_DONE;
+}
+
+/* ---- subcommands whose issues have not landed: options parsed, then "not implemented" ---- */
+
+static bool take_any_documented(int opt, const char *arg, void *ctx)
+{
+	(void)opt, (void)arg, (void)ctx;
+	return true;
+}
+
+static int run_stub(const struct subcommand *cmd, int argc, char **argv,
+		    const struct option *longopts, const char *shortopts, int min_args,
+		    int max_args)
+{
+	int i = parse_opts(cmd, argc, argv, longopts, shortopts, take_any_documented, NULL);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i < min_args || argc - i > max_args) {
+		fprintf(stderr, "kdump-collect %s: wrong number of arguments\n", cmd->name);
+		usage_of(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	return not_built(cmd);
+}
+
+static int run_collect(const struct subcommand *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "vmcore", required_argument, NULL, 'v' },
+		{ "output-dir", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "memory-limit", required_argument, NULL, 'm' },
+		{ "full-dump", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	return run_stub(cmd, argc, argv, longopts, "ho:", 0, 0);
+}
+
+static int run_repair(const struct subcommand *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	return run_stub(cmd, argc, argv, longopts, "ho:", 1, 1);
+}
+
+static int run_show(const struct subcommand *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	return run_stub(cmd, argc, argv, longopts, "h", 1, 1);
+}
+
+static int run_profile(const struct subcommand *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	return run_stub(cmd, argc, argv, longopts, "ho:", 0, 0);
+}
+
+static const struct subcommand subcommands[] = {
+	{ "collect", "[--vmcore FILE] [--output-dir DIR] [--timeout SEC] [--memory-limit MIB] "
+		     "[--full-dump]",
+	  "Analyze the crashed kernel (default /proc/vmcore) and write a .tar.zst triage bundle\n"
+	  "named for the host, kernel release and crash time.",
+	  run_collect },
+	{ "analyze", "[--json] [--vmlinux FILE] [--system-map FILE] [--profile FILE] DUMP",
+	  "Print what DUMP (an ELF vmcore or a kdump-compressed file) says: kernel, VMCOREINFO,\n"
+	  "and every ELF note in file order with its task and registers.\n"
+	  "  --json   machine-readable report (schema kdump-collector.report/1)",
+	  run_analyze },
+	{ "repair", "DUMP -o OUT",
+	  "Write a copy of DUMP whose notes include reconstructed NT_PRSTATUS notes for CPUs\n"
+	  "that never stopped.",
+	  run_repair },
+	{ "show", "BUNDLE", "Print a bundle's report and verify every member's checksum.", run_show },
+	{ "profile", "[-o FILE]",
+	  "On the live system, write the symbol and type profile used for kernels whose dumps\n"
+	  "carry no kallsyms.",
+	  run_profile },
+};
+
+#define NR_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: kdump-collect COMMAND [OPTIONS]\n\n"
+		     "Turn a Linux kernel crash dump into a self-explaining triage report.\n\n");
+	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].synopsis);
+	fprintf(out, "\n'kdump-collect COMMAND --help' describes one command.\n%s", exit_codes_help);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_DONE;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kdump-collect %s\n", KDC_VERSION);
+		return EXIT_DONE;
+	}
+	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(&subcommands[i], argc - 1, argv + 1);
+	fprintf(stderr, "kdump-collect: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Checks every committed crash-dump fixture against its expected.json using
+# only standard tools (readelf) and an independent decoder written in Python,
+# so a fixture that does not say what its ground truth claims fails here
+# before any kdump-collector code is trusted with it.
+# Prints one "PASS name" or "FAIL name: why" line per check.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+fixtures=${KDC_FIXTURES:-$here/../fixtures}
+scratch=${KDC_SCRATCH:-$here/../../build/fixtures}
+mkdir -p "$scratch"
+status=0
+found=0
+for dir in "$fixtures"/*/; do
+	[ -f "$dir/expected.json" ] || continue
+	found=1
+	name=$(basename "$dir")
+	elf=$scratch/$name.elf
+	if [ ! -s "$elf" ] || [ "$dir/dump.elf.zst" -nt "$elf" ]; then
+		if ! zstd -q -d -f --long=27 "$dir/dump.elf.zst" -o "$elf"; then
+			echo "FAIL $name/unpack: zstd could not decompress dump.elf.zst"
+			status=1
+			continue
+		fi
+	fi
+	python3 "$here/check_fixture.py" --fixture "$dir" --elf "$elf" || status=1
+done
+if [ $found = 0 ]; then
+	echo "FAIL fixtures: none found under $fixtures"
+	exit 1
+fi
+exit $status

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Build what the guests run: the kdc_test module (cross-built against the
+# pinned kernel's headers), the static kvm_guest program, and two initramfs
+# images: capture.cpio.gz (makedumpfile) and first.cpio.gz (everything, plus
+# kexec, the kernel and capture.cpio.gz for kexec -p). Needs fetch.sh first.
+set -euo pipefail
+. "$(dirname "$0")/config.sh"
+
+OUT=$WORK/build
+rm -rf "$OUT" && mkdir -p "$OUT/module"
+
+cp "$HARNESS_DIR/module/kdc_test.c" "$HARNESS_DIR/module/Kbuild" "$OUT/module/"
+make -s -C "$KHDR" M="$OUT/module" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules \
+	2>&1 | grep -v -e 'Skipping BTF generation' -e 'Entering directory' -e 'Leaving directory' || true
+test -s "$OUT/module/kdc_test.ko"
+
+aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kvm_guest" \
+	"$HARNESS_DIR/kvm/kvm_guest.c"
+
+# Copy an arm64 binary and, recursively, every shared library it needs, taking
+# libraries only from the extracted packages so the image matches Debian's.
+libdirs="$ROOTX/lib/aarch64-linux-gnu $ROOTX/usr/lib/aarch64-linux-gnu $ROOTX/lib"
+install_with_libs() { # stage binary destdir
+	local stage=$1 bin=$2 dest=$3 so path
+	mkdir -p "$stage/$dest" "$stage/lib/aarch64-linux-gnu"
+	cp -L "$bin" "$stage/$dest/"
+	local todo=("$bin")
+	while ((${#todo[@]})); do
+		local f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for so in $(readelf -d "$f" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do
+			[ -e "$stage/lib/aarch64-linux-gnu/$so" ] && continue
+			path=
+			for d in $libdirs; do [ -e "$d/$so" ] && path=$d/$so && break; done
+			[ -n "$path" ] || { echo "build.sh: $so (needed by $f) not in USER_PKGS" >&2; exit 1; }
+			cp -L "$path" "$stage/lib/aarch64-linux-gnu/$so"
+			todo+=("$path")
+		done
+	done
+	# The dynamic loader is looked up by its absolute path.
+	[ -e "$stage/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1" ] &&
+		ln -sf aarch64-linux-gnu/ld-linux-aarch64.so.1 "$stage/lib/ld-linux-aarch64.so.1"
+	return 0
+}
+
+base_stage() { # stage
+	local s=$1 m=$ROOTX/lib/modules/$KREL/kernel
+	mkdir -p "$s"/{bin,sbin,usr/bin,usr/sbin,lib/modules,proc,sys,dev,tmp,boot,etc}
+	cp "$ROOTX/bin/busybox" "$s/bin/busybox"
+	ln -s busybox "$s/bin/sh"
+	cp "$HARNESS_DIR/initramfs/init" "$s/init"
+	chmod 755 "$s/init"
+	cp "$m/drivers/virtio/virtio_mmio.ko" "$m/drivers/block/virtio_blk.ko" "$s/lib/modules/"
+	install_with_libs "$s" "$ROOTX/usr/bin/makedumpfile" usr/bin
+}
+
+pack() { # stage out
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -n -6 >"$2"
+}
+
+base_stage "$OUT/capture"
+pack "$OUT/capture" "$OUT/capture.cpio.gz"
+
+base_stage "$OUT/first"
+install_with_libs "$OUT/first" "$ROOTX/sbin/kexec" sbin
+cp "$OUT/module/kdc_test.ko" "$OUT/first/lib/modules/"
+cp "$OUT/kvm_guest" "$OUT/first/bin/kvm_guest"
+cp "$KIMAGE" "$OUT/first/boot/vmlinuz"
+cp "$OUT/capture.cpio.gz" "$OUT/first/boot/capture.cpio.gz"
+pack "$OUT/first" "$OUT/first.cpio.gz"
+ls -l "$OUT"/*.cpio.gz | awk '{print "build.sh:", $NF, $5}'
