@@ -28,6 +28,7 @@ COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
 BIN := $(O)/kdump-collect
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all check unit asan demo fixtures install clean
 
 all: $(BIN)
