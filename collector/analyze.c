@@ -7,6 +7,7 @@
 
 #include "elf_notes.h"
 #include "json.h"
+#include "symbols.h"
 
 #define REPORT_SCHEMA "kdump-collector.report/1"
 
@@ -131,8 +132,29 @@ static void json_registers(const struct kdc_regs *r, struct kdc_json *j)
 }
 
 /* Walks the notes once, writing each; returns with problems counted in @res. */
-static void report_notes(const struct kdc_dump *d, struct kdc_json *j, FILE *out,
-			 struct analyze_result *res)
+static void json_symbol(struct kdc_json *j, const char *key, const struct kdc_symbols *syms,
+			uint64_t addr)
+{
+	struct kdc_symbol sym;
+	uint64_t off;
+
+	json_key(j, key);
+	if (!syms->kallsyms || kallsyms_lookup(syms->kallsyms, addr, &sym, &off)) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "function");
+	json_string(j, sym.name);
+	json_key(j, "offset");
+	json_u64(j, off);
+	json_key(j, "size");
+	json_u64(j, sym.size);
+	json_object_end(j);
+}
+
+static void report_notes(const struct kdc_dump *d, const struct kdc_symbols *syms,
+			 struct kdc_json *j, FILE *out, struct analyze_result *res)
 {
 	struct kdc_cursor c;
 	struct kdc_err err = { 0 };
@@ -174,6 +196,8 @@ static void report_notes(const struct kdc_dump *d, struct kdc_json *j, FILE *out
 				json_key(j, "pid");
 				json_i64(j, ps.pid);
 				json_registers(&ps.regs, j);
+				json_symbol(j, "pc_symbol", syms, ps.regs.pc);
+				json_symbol(j, "lr_symbol", syms, ps.regs.lr | syms->pac_mask);
 			} else if (is_prstatus) {
 				json_key(j, "error");
 				json_string(j, err.msg);
@@ -183,9 +207,14 @@ static void report_notes(const struct kdc_dump *d, struct kdc_json *j, FILE *out
 			fprintf(out, "  #%-3u %-10.*s %-13s %5zu bytes", res->nr_notes,
 				(int)(n.name_len > 10 ? 10 : n.name_len), n.name,
 				type ? type : "(unknown)", n.desc_len);
-			if (decoded)
+			if (decoded) {
+				char where[KDC_KSYM_NAME_LEN + 64];
+
 				fprintf(out, "  pid %-6d pc 0x%016" PRIx64 " sp 0x%016" PRIx64,
 					ps.pid, ps.regs.pc, ps.regs.sp);
+				if (symbols_format(syms, ps.regs.pc, where, sizeof(where)))
+					fprintf(out, "  %s", where);
+			}
 			else if (is_prstatus)
 				fprintf(out, "  undecodable: %s", err.msg);
 			fputc('\n', out);
@@ -211,23 +240,59 @@ static void report_notes(const struct kdc_dump *d, struct kdc_json *j, FILE *out
 	}
 }
 
-void analyze_report(const struct kdc_dump *d, bool as_json, FILE *out, struct analyze_result *res)
+void analyze_report(struct kdc_dump *d, bool as_json, FILE *out, struct analyze_result *res)
 {
+	struct kdc_symbols syms = { .source = NULL };
+	struct kdc_err sym_err = { 0 };
 	struct facts f;
 	struct kdc_json j;
 
 	memset(res, 0, sizeof(*res));
 	read_facts(d, &f);
 	res->nr_problems += !d->vmcoreinfo + !d->kctx;
+	if (symbols_load(d, &syms, &sym_err))
+		res->nr_problems++;
 	if (as_json) {
 		json_init(&j, out);
 		json_object_begin(&j);
 		json_header(d, &f, &j);
-		report_notes(d, &j, out, res);
+		json_key(&j, "symbols");
+		json_object_begin(&j);
+		json_key(&j, "source");
+		json_string(&j, syms.source);
+		json_key(&j, "count");
+		json_u64(&j, syms.kallsyms ? kallsyms_count(syms.kallsyms) : 0);
+		json_key(&j, "error");
+		json_string(&j, syms.kallsyms ? NULL : sym_err.msg);
+		json_object_end(&j);
+		report_notes(d, &syms, &j, out, res);
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
 		text_header(d, &f, out);
-		report_notes(d, NULL, out, res);
+		if (syms.kallsyms)
+			fprintf(out, "symbols:        %zu from %s\n", kallsyms_count(syms.kallsyms),
+				syms.source);
+		else
+			fprintf(out, "problem:        %s\n", sym_err.msg);
+		report_notes(d, &syms, NULL, out, res);
 	}
+	symbols_fini(&syms);
+}
+
+enum kdc_status analyze_list_symbols(struct kdc_dump *d, FILE *out, struct kdc_err *err)
+{
+	struct kdc_symbols syms;
+	enum kdc_status st = symbols_load(d, &syms, err);
+
+	if (st)
+		return st;
+	for (size_t i = 0; i < kallsyms_count(syms.kallsyms); i++) {
+		struct kdc_symbol sym;
+
+		kallsyms_get(syms.kallsyms, i, &sym);
+		fprintf(out, "%016" PRIx64 " %c %s\n", sym.addr, sym.type, sym.name);
+	}
+	symbols_fini(&syms);
+	return KC_OK;
 }

@@ -24,6 +24,13 @@ struct analyze_result {
  * @json: JSON (schema kdump-collector.report/1) instead of text
  * @res: counts, for the exit code
  */
-void analyze_report(const struct kdc_dump *dump, bool json, FILE *out, struct analyze_result *res);
+void analyze_report(struct kdc_dump *dump, bool json, FILE *out, struct analyze_result *res);
+
+/**
+ * analyze_list_symbols() - print the dump's symbol table as /proc/kallsyms does
+ * ("address type name" in address order)
+ * Return: KC_OK, or why no table could be read.
+ */
+enum kdc_status analyze_list_symbols(struct kdc_dump *dump, FILE *out, struct kdc_err *err);
 
 #endif

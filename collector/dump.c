@@ -167,7 +167,10 @@ static void open_kdumpfile(struct kdc_dump *d)
 		kdc_fail(&d->kdumpfile_err, KC_NOMEM, "libkdumpfile: out of memory");
 		return;
 	}
-	if (kdump_open_fd(ctx, d->fd) != KDUMP_OK) {
+	/* Without an OS type libkdumpfile cannot set up arm64 translation for
+	 * kdump-compressed files ("Cannot determine VA_BITS"). */
+	if (kdump_open_fd(ctx, d->fd) != KDUMP_OK ||
+	    kdump_set_string_attr(ctx, "addrxlat.ostype", "linux") != KDUMP_OK) {
 		kdc_fail(&d->kdumpfile_err, KC_CORRUPT, "libkdumpfile: %s", kdump_get_err(ctx));
 		kdump_free(ctx);
 		return;

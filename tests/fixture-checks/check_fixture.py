@@ -96,6 +96,30 @@ def vmcoreinfo(text):
     return dict(l.split("=", 1) for l in text.splitlines() if "=" in l)
 
 
+def check_symbols(fx, collector, elf, kdump, fixture):
+    """The symbol table decoded from the dump equals the first kernel's own
+    /proc/kallsyms (its vmlinux part: modules come from the module list)."""
+    r = subprocess.run(["zstd", "-dc", os.path.join(fixture, "kallsyms.zst")],
+                       capture_output=True, text=True)
+    truth = set()
+    for line in r.stdout.splitlines():
+        p = line.split()
+        if len(p) == 3:
+            truth.add((int(p[0], 16), p[1], p[2]))
+    for form, path in (("elf", elf), ("kdump", kdump)):
+        r = subprocess.run([collector, "analyze", "--list-symbols", path],
+                           capture_output=True, text=True)
+        got = set()
+        for line in r.stdout.splitlines():
+            p = line.split()
+            got.add((int(p[0], 16), p[1], p[2]))
+        check("%s/kallsyms-from-dump-%s" % (fx, form),
+              r.returncode == 0 and len(truth) > 1000 and got == truth,
+              "exit %d, %d symbols decoded, %d in the guest's /proc/kallsyms, %d differ: %s"
+              % (r.returncode, len(got), len(truth), len(got ^ truth),
+                 sorted(got ^ truth)[:3] or r.stderr.strip()[:200]))
+
+
 def check_collector(fx, collector, elf, kdump, exp, prs):
     """kdump-collect analyze --json on both forms agrees with this decoder."""
     want = [{"pid": struct.unpack_from("<i", d, PRSTATUS_PID_OFF)[0],
@@ -178,6 +202,7 @@ def main():
     collector = os.environ.get("KDC_COLLECT")
     if collector:
         check_collector(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), exp, prs)
+        check_symbols(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), a.fixture)
 
     bad = 0
     for name, ok, why in results:

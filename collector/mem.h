@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The one way analyses read the crashed kernel's memory: kernel virtual
+ * addresses translated by libkdumpfile/libaddrxlat (KASLR, VA_BITS and
+ * kimage_voffset come from VMCOREINFO), every read bounded, every failure
+ * named with its address.
+ */
+#ifndef KDC_MEM_H
+#define KDC_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dump.h"
+#include "reader.h"
+
+/* No single read needs more: the biggest are kallsyms tables, read in pages. */
+#define KDC_MEM_READ_MAX (1u << 20)
+
+/**
+ * mem_reader() - a kdc_reader over @dump's memory
+ * Return: KC_OK; KC_NODATA when libkdumpfile could not open the dump.
+ * The reader borrows @dump and is valid until dump_close().
+ */
+enum kdc_status mem_reader(struct kdc_dump *dump, struct kdc_reader *out, struct kdc_err *err);
+
+/** mem_read() - read @len bytes at kernel virtual address @vaddr; see struct kdc_reader */
+enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_t len,
+			 struct kdc_err *err);
+
+#endif

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Symbols for the analyses, from the first source the dump allows. Today:
+ * the kallsyms table decoded from dump memory, located through VMCOREINFO
+ * (6.0+). The --vmlinux, profile and System.map sources come next.
+ */
+#ifndef KDC_SYMBOLS_H
+#define KDC_SYMBOLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dump.h"
+#include "kallsyms.h"
+
+struct kdc_symbols {
+	const char *source;		/* "kallsyms (dump)"; static storage */
+	struct kdc_kallsyms *kallsyms;	/* owned */
+	uint64_t pac_mask;		/* KERNELPACMASK bits to clear from return addresses */
+};
+
+/**
+ * symbols_load() - find the symbol table for @dump
+ * @out: filled on success; release with symbols_fini()
+ * Return: KC_OK; KC_NODATA when no source is available; errors of the decoder.
+ */
+enum kdc_status symbols_load(struct kdc_dump *dump, struct kdc_symbols *out, struct kdc_err *err);
+
+void symbols_fini(struct kdc_symbols *syms);
+
+/**
+ * symbols_format() - "func+0xoff/0xsize" for @addr into @buf, or "" when unknown
+ * Return: true when @addr was symbolized.
+ */
+bool symbols_format(const struct kdc_symbols *syms, uint64_t addr, char *buf, size_t len);
+
+#endif
