@@ -18,10 +18,10 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms
-COLLECTOR := main dump mem symbols analyze arch arch_arm64 json
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk
+COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
-	test_kallsyms test_json test_cli
+	test_kallsyms test_printk test_json test_cli
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)

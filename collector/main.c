@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "dmesg.h"
 #include "dump.h"
 
 #ifndef KDC_VERSION
@@ -77,7 +78,7 @@ static int not_built(const struct subcommand *cmd)
 /* ---- analyze ---- */
 
 struct analyze_opts {
-	bool json, list_symbols;
+	bool json, list_symbols, dmesg;
 	const char *vmlinux, *system_map, *profile;
 };
 
@@ -88,6 +89,7 @@ static bool take_analyze(int opt, const char *arg, void *ctx)
 	switch (opt) {
 	case 'j': o->json = true; return true;
 	case 's': o->list_symbols = true; return true;
+	case 'd': o->dmesg = true; return true;
 	case 'v': o->vmlinux = arg; return true;
 	case 'm': o->system_map = arg; return true;
 	case 'p': o->profile = arg; return true;
@@ -100,6 +102,7 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "list-symbols", no_argument, NULL, 's' },
+		{ "dmesg", no_argument, NULL, 'd' },
 		{ "vmlinux", required_argument, NULL, 'v' },
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "profile", required_argument, NULL, 'p' },
@@ -125,6 +128,20 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 	if (dump_open(argv[i], &dump, &err)) {
 		fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
 		return EXIT_NO_REPORT;
+	}
+	if (o.dmesg) {
+		struct dmesg_stats ds = { 0 };
+		enum kdc_status st = dmesg_write(dump, stdout, &ds, &err);
+
+		dump_close(dump);
+		if (st) {
+			fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
+			return ds.records ? EXIT_PARTIAL : EXIT_NO_REPORT;
+		}
+		if (ds.skipped)
+			fprintf(stderr, "kdump-collect analyze: %zu log records unreadable\n",
+				ds.skipped);
+		return fflush(stdout) ? EXIT_NO_REPORT : ds.skipped ? EXIT_PARTIAL : EXIT_DONE;
 	}
 	if (o.list_symbols) {
 		enum kdc_status st = analyze_list_symbols(dump, stdout, &err);
@@ -218,11 +235,12 @@ static const struct subcommand subcommands[] = {
 	  "Analyze the crashed kernel (default /proc/vmcore) and write a .tar.zst triage bundle\n"
 	  "named for the host, kernel release and crash time.",
 	  run_collect },
-	{ "analyze", "[--json | --list-symbols] [--vmlinux FILE] [--system-map FILE] [--profile FILE] DUMP",
+	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] [--profile FILE] DUMP",
 	  "Print what DUMP (an ELF vmcore or a kdump-compressed file) says: kernel, VMCOREINFO,\n"
 	  "and every ELF note in file order with its task and registers.\n"
 	  "  --json           machine-readable report (schema kdump-collector.report/1)\n"
-	  "  --list-symbols   print the symbol table found in the dump, as /proc/kallsyms does",
+	  "  --list-symbols   print the symbol table found in the dump, as /proc/kallsyms does\n"
+	  "  --dmesg          print the kernel log from the dump's printk ring buffer",
 	  run_analyze },
 	{ "repair", "DUMP -o OUT",
 	  "Write a copy of DUMP whose notes include reconstructed NT_PRSTATUS notes for CPUs\n"

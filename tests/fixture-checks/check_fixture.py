@@ -120,6 +120,24 @@ def check_symbols(fx, collector, elf, kdump, fixture):
                  sorted(got ^ truth)[:3] or r.stderr.strip()[:200]))
 
 
+def check_dmesg(fx, collector, elf, kdump, fixture):
+    """Every line the first kernel printed on its console (serial.log, read
+    outside the dump) appears verbatim in the log decoded from the dump."""
+    serial = open(os.path.join(fixture, "serial.log"), errors="replace").read().splitlines()
+    boots = [i for i, l in enumerate(serial) if "Booting Linux on physical CPU" in l]
+    first = serial[:boots[1]] if len(boots) > 1 else serial
+    console = [l for l in first if re.match(r"^\[ *\d+\.\d{6}\] ", l)]
+    for form, path in (("elf", elf), ("kdump", kdump)):
+        r = subprocess.run([collector, "analyze", "--dmesg", path], capture_output=True,
+                           text=True, errors="replace")
+        got = set(r.stdout.splitlines())
+        missing = [l for l in console if l not in got]
+        check("%s/dmesg-from-dump-%s" % (fx, form),
+              r.returncode == 0 and len(console) > 100 and not missing,
+              "exit %d, %d console lines, %d missing from the dump's log: %s"
+              % (r.returncode, len(console), len(missing), missing[:2] or r.stderr[:200]))
+
+
 def check_collector(fx, collector, elf, kdump, exp, prs):
     """kdump-collect analyze --json on both forms agrees with this decoder."""
     want = [{"pid": struct.unpack_from("<i", d, PRSTATUS_PID_OFF)[0],
@@ -203,6 +221,7 @@ def main():
     if collector:
         check_collector(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), exp, prs)
         check_symbols(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), a.fixture)
+        check_dmesg(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), a.fixture)
 
     bad = 0
     for name, ok, why in results:

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "dmesg.h"
+
+#include <inttypes.h>
+
+#include "mem.h"
+#include "printk.h"
+
+struct vi_field {
+	const char *key;
+	uint64_t *dst;
+};
+
+static enum kdc_status layout_from_vmcoreinfo(struct kdc_dump *d, struct printk_layout *l,
+					      struct kdc_err *err)
+{
+	const struct kdc_vmcoreinfo *vi = d->vmcoreinfo;
+	const struct vi_field fields[] = {
+		{ "OFFSET(printk_ringbuffer.desc_ring)", &l->rb_desc_ring },
+		{ "OFFSET(printk_ringbuffer.text_data_ring)", &l->rb_text_data_ring },
+		{ "OFFSET(prb_desc_ring.count_bits)", &l->dr_count_bits },
+		{ "OFFSET(prb_desc_ring.descs)", &l->dr_descs },
+		{ "OFFSET(prb_desc_ring.infos)", &l->dr_infos },
+		{ "OFFSET(prb_desc_ring.head_id)", &l->dr_head_id },
+		{ "OFFSET(prb_desc_ring.tail_id)", &l->dr_tail_id },
+		{ "SIZE(prb_desc)", &l->desc_size },
+		{ "OFFSET(prb_desc.state_var)", &l->desc_state_var },
+		{ "OFFSET(prb_desc.text_blk_lpos)", &l->desc_text_blk_lpos },
+		{ "OFFSET(prb_data_blk_lpos.begin)", &l->lpos_begin },
+		{ "OFFSET(prb_data_blk_lpos.next)", &l->lpos_next },
+		{ "SIZE(printk_info)", &l->info_size },
+		{ "OFFSET(printk_info.seq)", &l->info_seq },
+		{ "OFFSET(printk_info.ts_nsec)", &l->info_ts_nsec },
+		{ "OFFSET(printk_info.text_len)", &l->info_text_len },
+		{ "OFFSET(printk_info.caller_id)", &l->info_caller_id },
+		{ "OFFSET(prb_data_ring.size_bits)", &l->data_size_bits },
+		{ "OFFSET(prb_data_ring.data)", &l->data_data },
+	};
+	uint64_t prb_ptr;
+	uint8_t b[8];
+	enum kdc_status st;
+
+	if (!vi)
+		return kdc_fail(err, KC_NODATA, "dmesg: no VMCOREINFO");
+	if (vmcoreinfo_get_symbol(vi, "prb", &prb_ptr, err))
+		return kdc_fail(err, KC_NOTSUP, "dmesg: no SYMBOL(prb): not a lockless printk ring "
+				"buffer (kernel before 5.10?)");
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if ((st = vmcoreinfo_get_u64(vi, fields[i].key, 10, fields[i].dst, err)))
+			return kdc_err_prefix(err, st, "dmesg");
+	/* prb is a pointer to the ring (printk_rb_static, or the dynamic one
+	 * after log_buf_len=). */
+	if ((st = mem_read(d, prb_ptr, b, sizeof(b), err)))
+		return kdc_err_prefix(err, st, "dmesg: reading prb");
+	l->prb = 0;
+	for (int i = 7; i >= 0; i--)
+		l->prb = (l->prb << 8) | b[i];
+	return KC_OK;
+}
+
+struct writer {
+	FILE *out;
+	size_t records;
+};
+
+static int write_record(const struct printk_record *rec, void *ctx)
+{
+	struct writer *w = ctx;
+	char prefix[40];
+	bool line_start = true;
+
+	snprintf(prefix, sizeof(prefix), "[%5" PRIu64 ".%06" PRIu64 "] ", rec->ts_nsec / 1000000000,
+		 (rec->ts_nsec % 1000000000) / 1000);
+	for (size_t i = 0; i < rec->text_len; i++) {
+		unsigned char c = (unsigned char)rec->text[i];
+
+		if (line_start)
+			fputs(prefix, w->out);
+		line_start = c == '\n';
+		if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f) || c >= 0x80)
+			fputc(c, w->out);
+		else
+			fprintf(w->out, "\\x%02x", c);
+	}
+	if (line_start && rec->text_len == 0)
+		fputs(prefix, w->out);
+	fputc('\n', w->out);
+	w->records++;
+	return 0;
+}
+
+enum kdc_status dmesg_write(struct kdc_dump *d, FILE *out, struct dmesg_stats *stats,
+			    struct kdc_err *err)
+{
+	struct printk_layout l;
+	struct kdc_reader r;
+	struct writer w = { .out = out };
+	enum kdc_status st;
+
+	if ((st = layout_from_vmcoreinfo(d, &l, err)) || (st = mem_reader(d, &r, err)))
+		return st;
+	st = printk_for_each_record(&r, &l, write_record, &w, &stats->skipped, err);
+	stats->records = w.records;
+	return st ? kdc_err_prefix(err, st, "dmesg") : KC_OK;
+}

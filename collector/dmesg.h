@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The crashed kernel's log, read from its printk ring buffer and printed as
+ * its console printed it: "[seconds.micros] text", every line of a
+ * multi-line record prefixed, control bytes shown as \xNN.
+ */
+#ifndef KDC_DMESG_H
+#define KDC_DMESG_H
+
+#include <stdio.h>
+
+#include "dump.h"
+
+struct dmesg_stats {
+	size_t records;
+	size_t skipped;
+};
+
+/**
+ * dmesg_write() - write the log to @out
+ * Return: KC_OK; KC_NOTSUP when VMCOREINFO does not describe a lockless
+ * ring buffer (kernels before 5.10); reader errors.
+ */
+enum kdc_status dmesg_write(struct kdc_dump *dump, FILE *out, struct dmesg_stats *stats,
+			    struct kdc_err *err);
+
+#endif
