@@ -10,7 +10,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := libkdumpfile libelf
+PKGS := libkdumpfile libelf libbpf
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
@@ -18,8 +18,9 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk
-COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64
+COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
+	ktypes kernel cpus unwind unwind_arm64 analysis panic_info
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli
 

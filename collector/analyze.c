@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "elf_notes.h"
+#include "analysis.h"
 #include "json.h"
 #include "symbols.h"
 
@@ -28,22 +28,6 @@ static void read_facts(const struct kdc_dump *d, struct facts *f)
 		!vmcoreinfo_get_u64(d->vmcoreinfo, "CRASHTIME", 10, &f->crash_time, NULL);
 	f->have_kernel_offset =
 		!vmcoreinfo_get_u64(d->vmcoreinfo, "KERNELOFFSET", 16, &f->kernel_offset, NULL);
-}
-
-static const char *note_type_name(const struct kdc_note *n)
-{
-	if (elf_note_name_is(n, "CORE")) {
-		switch (n->type) {
-		case KDC_NT_PRSTATUS: return "NT_PRSTATUS";
-		case KDC_NT_PRFPREG: return "NT_PRFPREG";
-		case KDC_NT_PRPSINFO: return "NT_PRPSINFO";
-		case KDC_NT_TASKSTRUCT: return "NT_TASKSTRUCT";
-		case KDC_NT_AUXV: return "NT_AUXV";
-		}
-	}
-	if (elf_note_name_is(n, "VMCOREINFO"))
-		return "VMCOREINFO";
-	return NULL;
 }
 
 static void format_utc(uint64_t t, char *buf, size_t len)
@@ -73,10 +57,6 @@ static void text_header(const struct kdc_dump *d, const struct facts *f, FILE *o
 	}
 	if (f->have_kernel_offset)
 		fprintf(out, "kernel offset:  0x%" PRIx64 " (KASLR)\n", f->kernel_offset);
-	if (!d->vmcoreinfo)
-		fprintf(out, "problem:        %s\n", d->vmcoreinfo_err.msg);
-	if (!d->kctx)
-		fprintf(out, "problem:        %s\n", d->kdumpfile_err.msg);
 }
 
 static void json_header(const struct kdc_dump *d, const struct facts *f, struct kdc_json *j)
@@ -114,6 +94,43 @@ static void json_header(const struct kdc_dump *d, const struct facts *f, struct 
 	json_object_end(j);
 }
 
+static void verdict_summary(const struct kdc_analysis *a, char *buf, size_t len)
+{
+	const struct kdc_panic_info *p = &a->panic;
+	unsigned int missing = 0;
+	size_t n;
+
+	if (p->found && p->cpu >= 0)
+		n = (size_t)snprintf(buf, len, "%s on CPU %d (%s, pid %d): %s", p->kind, p->cpu,
+				     p->comm, p->pid, p->message);
+	else if (p->found)
+		n = (size_t)snprintf(buf, len, "%s: %s", p->kind, p->message);
+	else
+		n = (size_t)snprintf(buf, len, "no panic message in the log");
+	for (unsigned int i = 0; i < a->cpus.nr && n < len; i++) {
+		if (!a->cpus.cpu[i].online || a->cpus.cpu[i].note_index >= 0)
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%u",
+				      missing++ ? "," : "; no register note for CPU ", i);
+	}
+}
+
+static void json_hex_or_null(struct kdc_json *j, bool have, uint64_t v)
+{
+	if (have)
+		json_hex(j, v);
+	else
+		json_null(j);
+}
+
+static void json_u64_or_null(struct kdc_json *j, bool have, uint64_t v)
+{
+	if (have)
+		json_u64(j, v);
+	else
+		json_null(j);
+}
+
 static void json_registers(const struct kdc_regs *r, struct kdc_json *j)
 {
 	json_key(j, "registers");
@@ -128,10 +145,14 @@ static void json_registers(const struct kdc_regs *r, struct kdc_json *j)
 	json_hex(j, r->lr);
 	json_key(j, "pstate");
 	json_hex(j, r->flags);
+	json_key(j, "x");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < r->nr && i < 31; i++)
+		json_hex(j, r->r[i]);
+	json_array_end(j);
 	json_object_end(j);
 }
 
-/* Walks the notes once, writing each; returns with problems counted in @res. */
 static void json_symbol(struct kdc_json *j, const char *key, const struct kdc_symbols *syms,
 			uint64_t addr)
 {
@@ -153,131 +174,348 @@ static void json_symbol(struct kdc_json *j, const char *key, const struct kdc_sy
 	json_object_end(j);
 }
 
-static void report_notes(const struct kdc_dump *d, const struct kdc_symbols *syms,
-			 struct kdc_json *j, FILE *out, struct analyze_result *res)
+static void json_frames(const struct kdc_analysis *a, const struct kdc_backtrace *bt,
+			struct kdc_json *j)
 {
-	struct kdc_cursor c;
-	struct kdc_err err = { 0 };
-	struct kdc_note n;
-	enum kdc_status st;
-	bool have;
+	json_key(j, "backtrace");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < bt->nr; i++) {
+		const struct kdc_frame *f = &bt->frame[i];
+		struct kdc_symbol_hit hit;
+		bool known = !frame_symbol(&a->kernel, f, &hit);
 
-	if (j) {
-		json_key(j, "notes");
-		json_array_begin(j);
+		json_object_begin(j);
+		json_key(j, "pc");
+		json_hex(j, f->pc);
+		json_key(j, "function");
+		json_string(j, known ? hit.name : NULL);
+		json_key(j, "offset");
+		json_u64_or_null(j, known, known ? hit.offset : 0);
+		json_key(j, "size");
+		json_u64_or_null(j, known, known ? hit.size : 0);
+		json_key(j, "module");
+		json_string(j, known ? hit.module : NULL);
+		json_key(j, "frame");
+		json_hex_or_null(j, f->fp != 0, f->fp);
+		json_key(j, "stack");
+		json_string(j, f->have_stack ? kdc_stack_kind_name(f->stack) : NULL);
+		json_key(j, "exception_frame");
+		json_hex_or_null(j, f->exception, f->pt_regs);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_key(j, "backtrace_end");
+	json_string(j, bt->stop);
+	json_key(j, "backtrace_complete");
+	json_bool(j, bt->complete);
+}
+
+static void json_task(const struct kdc_cpu *c, struct kdc_json *j)
+{
+	json_key(j, "task");
+	if (!c->have_task) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "address");
+	json_hex(j, c->task.addr);
+	json_key(j, "pid");
+	json_i64(j, c->task.pid);
+	json_key(j, "comm");
+	json_string(j, c->task.comm);
+	json_key(j, "state");
+	json_u64_or_null(j, c->task.have_state, c->task.state);
+	json_object_end(j);
+}
+
+static void json_cpu(const struct kdc_analysis *a, unsigned int n, struct kdc_json *j)
+{
+	const struct kdc_cpu *c = &a->cpus.cpu[n];
+
+	json_object_begin(j);
+	json_key(j, "cpu");
+	json_u64(j, c->cpu);
+	json_key(j, "online");
+	json_bool(j, c->online);
+	json_key(j, "registers_source");
+	json_string(j, kdc_regs_source_name(c->regs_source));
+	json_key(j, "note_index");
+	json_u64_or_null(j, c->note_index >= 0, (uint64_t)c->note_index);
+	json_task(c, j);
+	json_key(j, "stacks");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < c->nr_stacks; i++) {
+		json_object_begin(j);
+		json_key(j, "kind");
+		json_string(j, kdc_stack_kind_name(c->stacks[i].kind));
+		json_key(j, "low");
+		json_hex(j, c->stacks[i].lo);
+		json_key(j, "high");
+		json_hex(j, c->stacks[i].hi);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	if (c->regs_source != KDC_REGS_NONE) {
+		json_registers(&c->regs, j);
+		json_frames(a, &a->bt[n], j);
 	} else {
-		fprintf(out, "\nELF notes, in file order (position is not the CPU number):\n");
-	}
-	kdc_cursor_init(&c, d->notes, d->notes_len, false, "notes");
-	while (!(st = elf_notes_next(&c, &have, &n, &err)) && have) {
-		const char *type = note_type_name(&n);
-		struct kdc_prstatus ps;
-		bool is_prstatus = type && !strcmp(type, "NT_PRSTATUS");
-		bool decoded = is_prstatus && !d->arch->decode_prstatus(n.desc, n.desc_len, &ps, &err);
-
-		if (is_prstatus && !decoded)
-			res->nr_problems++;
-		res->nr_prstatus += decoded;
-		if (j) {
-			json_object_begin(j);
-			json_key(j, "index");
-			json_u64(j, res->nr_notes);
-			json_key(j, "offset");
-			json_u64(j, n.offset);
-			json_key(j, "name");
-			json_string_n(j, n.name, n.name_len);
-			json_key(j, "type");
-			json_u64(j, n.type);
-			json_key(j, "type_name");
-			json_string(j, type);
-			json_key(j, "size");
-			json_u64(j, n.desc_len);
-			if (decoded) {
-				json_key(j, "pid");
-				json_i64(j, ps.pid);
-				json_registers(&ps.regs, j);
-				json_symbol(j, "pc_symbol", syms, ps.regs.pc);
-				json_symbol(j, "lr_symbol", syms, ps.regs.lr | syms->pac_mask);
-			} else if (is_prstatus) {
-				json_key(j, "error");
-				json_string(j, err.msg);
-			}
-			json_object_end(j);
-		} else {
-			fprintf(out, "  #%-3u %-10.*s %-13s %5zu bytes", res->nr_notes,
-				(int)(n.name_len > 10 ? 10 : n.name_len), n.name,
-				type ? type : "(unknown)", n.desc_len);
-			if (decoded) {
-				char where[KDC_KSYM_NAME_LEN + 64];
-
-				fprintf(out, "  pid %-6d pc 0x%016" PRIx64 " sp 0x%016" PRIx64,
-					ps.pid, ps.regs.pc, ps.regs.sp);
-				if (symbols_format(syms, ps.regs.pc, where, sizeof(where)))
-					fprintf(out, "  %s", where);
-			}
-			else if (is_prstatus)
-				fprintf(out, "  undecodable: %s", err.msg);
-			fputc('\n', out);
-		}
-		res->nr_notes++;
-	}
-	if (st) {	/* the rest of the blob is unreadable */
-		res->nr_problems++;
-		if (!j)
-			fprintf(out, "  problem: %s\n", err.msg);
-	}
-	if (j) {
-		json_array_end(j);
-		json_key(j, "problems");
+		json_key(j, "registers");
+		json_null(j);
+		json_key(j, "backtrace");
 		json_array_begin(j);
-		if (st)
-			json_string(j, err.msg);
-		if (!d->vmcoreinfo)
-			json_string(j, d->vmcoreinfo_err.msg);
-		if (!d->kctx)
-			json_string(j, d->kdumpfile_err.msg);
 		json_array_end(j);
+	}
+	json_key(j, "error");
+	json_string(j, c->err.code ? c->err.msg : NULL);
+	json_object_end(j);
+}
+
+static void json_notes(const struct kdc_analysis *a, struct kdc_json *j)
+{
+	json_key(j, "notes");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < a->cpus.nr_notes; i++) {
+		const struct kdc_note_cpu *n = &a->cpus.notes[i];
+
+		json_object_begin(j);
+		json_key(j, "index");
+		json_u64(j, i);
+		json_key(j, "type_name");
+		json_string(j, "NT_PRSTATUS");
+		json_key(j, "pid");
+		json_i64(j, n->pid);
+		json_key(j, "cpu");
+		json_u64_or_null(j, n->cpu >= 0, (uint64_t)n->cpu);
+		json_key(j, "matched_by");
+		json_string(j, n->matched_by);
+		json_registers(&n->regs, j);
+		json_symbol(j, "pc_symbol", &a->kernel.syms, n->regs.pc);
+		json_symbol(j, "lr_symbol", &a->kernel.syms,
+			    symbols_strip_pac(&a->kernel.syms, n->regs.lr));
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json *j)
+{
+	const struct kdc_panic_info *p = &a->panic;
+	bool have_cpu = p->found && p->cpu >= 0;
+	char summary[512];
+
+	json_key(j, "panic");
+	json_object_begin(j);
+	json_key(j, "cpu");
+	json_u64_or_null(j, have_cpu, (uint64_t)p->cpu);
+	json_key(j, "message");
+	json_string(j, p->found ? p->message : NULL);
+	json_key(j, "kind");
+	json_string(j, p->found ? p->kind : NULL);
+	json_key(j, "pid");
+	if (have_cpu)
+		json_i64(j, p->pid);
+	else
+		json_null(j);
+	json_key(j, "comm");
+	json_string(j, have_cpu ? p->comm : NULL);
+	json_key(j, "source");
+	json_string(j, p->found ? "dmesg" : NULL);
+	json_object_end(j);
+
+	verdict_summary(a, summary, sizeof(summary));
+	json_key(j, "verdict");
+	json_object_begin(j);
+	json_key(j, "summary");
+	json_string(j, summary);
+	json_key(j, "panic_cpu");
+	json_u64_or_null(j, have_cpu, (uint64_t)p->cpu);
+	json_key(j, "cpus_without_note");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
+			json_u64(j, i);
+	json_array_end(j);
+	/* filled by the stuck-CPU analysis (next issue) */
+	json_key(j, "stuck_cpus");
+	json_array_begin(j);
+	json_array_end(j);
+	json_key(j, "waits");
+	json_array_begin(j);
+	json_array_end(j);
+	json_key(j, "faulting");
+	json_null(j);
+	json_object_end(j);
+	json_key(j, "kvm");
+	json_array_begin(j);
+	json_array_end(j);
+}
+
+static void json_sources(const struct kdc_kernel *k, struct kdc_json *j)
+{
+	json_key(j, "symbols");
+	json_object_begin(j);
+	json_key(j, "source");
+	json_string(j, k->have_symbols ? k->syms.source : NULL);
+	json_key(j, "count");
+	json_u64(j, k->have_symbols ? kallsyms_count(k->syms.kallsyms) : 0);
+	json_key(j, "error");
+	json_string(j, k->have_symbols ? NULL : k->symbols_err.msg);
+	json_object_end(j);
+	json_key(j, "types");
+	json_object_begin(j);
+	json_key(j, "source");
+	json_string(j, k->have_types ? k->types.source : NULL);
+	json_key(j, "btf_address");
+	json_hex_or_null(j, k->have_types, k->types.btf_addr);
+	json_key(j, "btf_size");
+	json_u64(j, k->have_types ? k->types.btf_size : 0);
+	json_key(j, "error");
+	json_string(j, k->have_types ? NULL : k->types_err.msg);
+	json_object_end(j);
+	json_key(j, "percpu");
+	json_object_begin(j);
+	json_key(j, "source");
+	json_string(j, k->nr_cpus ? k->percpu_source : NULL);
+	json_key(j, "per_cpu_offset");
+	json_hex_or_null(j, k->nr_cpus != 0, k->per_cpu_offset_addr);
+	json_key(j, "per_cpu_start");
+	json_hex_or_null(j, k->nr_cpus != 0, k->per_cpu_start);
+	json_key(j, "possible_cpus");
+	json_u64(j, k->nr_cpus);
+	json_key(j, "thread_size");
+	json_u64(j, k->thread_size);
+	json_key(j, "thread_size_source");
+	json_string(j, k->thread_size_source);
+	json_key(j, "error");
+	json_string(j, k->nr_cpus ? NULL : k->percpu_err.msg);
+	json_object_end(j);
+}
+
+static void json_report(const struct kdc_analysis *a, const struct facts *f, FILE *out)
+{
+	struct kdc_json j;
+
+	json_init(&j, out);
+	json_object_begin(&j);
+	json_header(a->dump, f, &j);
+	json_sources(&a->kernel, &j);
+	json_panic_and_verdict(a, &j);
+	json_key(&j, "cpus");
+	json_array_begin(&j);
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		json_cpu(a, i, &j);
+	json_array_end(&j);
+	json_notes(a, &j);
+	json_key(&j, "problems");
+	json_array_begin(&j);
+	for (unsigned int i = 0; i < a->nr_problems; i++)
+		json_string(&j, a->problems[i].msg);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+static void text_frames(const struct kdc_analysis *a, const struct kdc_backtrace *bt, FILE *out)
+{
+	for (unsigned int i = 0; i < bt->nr; i++) {
+		const struct kdc_frame *f = &bt->frame[i];
+		struct kdc_symbol_hit hit;
+
+		if (f->exception)
+			fprintf(out, "    -- exception frame (pt_regs at 0x%" PRIx64 ") --\n",
+				f->pt_regs);
+		fprintf(out, "    #%-2u ", i);
+		if (!frame_symbol(&a->kernel, f, &hit))
+			fprintf(out, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s", hit.name, hit.offset,
+				hit.size, hit.module ? " [" : "", hit.module ? hit.module : "",
+				hit.module ? "]" : "");
+		else
+			fprintf(out, "0x%016" PRIx64, f->pc);
+		if (f->have_stack)
+			fprintf(out, "  (%s stack)", kdc_stack_kind_name(f->stack));
+		fputc('\n', out);
+	}
+	if (bt->stop && !bt->complete)
+		fprintf(out, "    (backtrace ends: %s)\n", bt->stop);
+}
+
+static void text_cpu(const struct kdc_analysis *a, unsigned int n, FILE *out)
+{
+	const struct kdc_cpu *c = &a->cpus.cpu[n];
+	const struct kdc_regs *r = &c->regs;
+
+	fprintf(out, "\nCPU %u%s", c->cpu, c->online ? "" : " (offline)");
+	if (c->have_task)
+		fprintf(out, "  pid %d  %s", c->task.pid, c->task.comm);
+	if (c->regs_source == KDC_REGS_NOTE)
+		fprintf(out, "  registers: NT_PRSTATUS note #%d\n", c->note_index);
+	else
+		fprintf(out, "  registers: none (no NT_PRSTATUS note: the CPU did not stop)\n");
+	if (c->err.code)
+		fprintf(out, "  problem: %s\n", c->err.msg);
+	if (c->regs_source == KDC_REGS_NONE)
+		return;
+	fprintf(out, "  pc %016" PRIx64 "  lr %016" PRIx64 "  sp %016" PRIx64 "\n", r->pc, r->lr,
+		r->sp);
+	fprintf(out, "  fp %016" PRIx64 "  pstate %08" PRIx64 "\n", r->fp, r->flags);
+	text_frames(a, &a->bt[n], out);
+}
+
+static void text_report(const struct kdc_analysis *a, const struct facts *f, FILE *out)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	char summary[512];
+
+	verdict_summary(a, summary, sizeof(summary));
+	fprintf(out, "verdict:        %s\n\n", summary);
+	text_header(a->dump, f, out);
+	if (k->have_symbols)
+		fprintf(out, "symbols:        %zu from %s\n", kallsyms_count(k->syms.kallsyms),
+			k->syms.source);
+	if (k->have_types)
+		fprintf(out, "types:          %s, %u bytes at 0x%" PRIx64 "\n", k->types.source,
+			k->types.btf_size, k->types.btf_addr);
+	if (k->nr_cpus)
+		fprintf(out,
+			"per-CPU areas:  %u possible CPUs, __per_cpu_offset at 0x%" PRIx64 " (%s)\n",
+			k->nr_cpus, k->per_cpu_offset_addr, k->percpu_source);
+	if (a->panic.found && a->panic.cpu >= 0)
+		fprintf(out, "panic:          CPU %d, pid %d (%s): %s\n", a->panic.cpu, a->panic.pid,
+			a->panic.comm, a->panic.message);
+	else if (a->panic.found)
+		fprintf(out, "panic:          %s\n", a->panic.message);
+	for (unsigned int i = 0; i < a->nr_problems; i++)
+		fprintf(out, "problem:        %s\n", a->problems[i].msg);
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		text_cpu(a, i, out);
+	fprintf(out, "\nNT_PRSTATUS notes, in file order (position is not the CPU number):\n");
+	for (unsigned int i = 0; i < a->cpus.nr_notes; i++) {
+		const struct kdc_note_cpu *n = &a->cpus.notes[i];
+
+		fprintf(out, "  #%-3u pid %-6d pc 0x%016" PRIx64 "  ", i, n->pid, n->regs.pc);
+		if (n->cpu >= 0)
+			fprintf(out, "CPU %d (matched by %s)\n", n->cpu, n->matched_by);
+		else
+			fprintf(out, "matches no CPU\n");
 	}
 }
 
 void analyze_report(struct kdc_dump *d, bool as_json, FILE *out, struct analyze_result *res)
 {
-	struct kdc_symbols syms = { .source = NULL };
-	struct kdc_err sym_err = { 0 };
+	struct kdc_analysis a;
 	struct facts f;
-	struct kdc_json j;
 
 	memset(res, 0, sizeof(*res));
 	read_facts(d, &f);
-	res->nr_problems += !d->vmcoreinfo + !d->kctx;
-	if (symbols_load(d, &syms, &sym_err))
-		res->nr_problems++;
-	if (as_json) {
-		json_init(&j, out);
-		json_object_begin(&j);
-		json_header(d, &f, &j);
-		json_key(&j, "symbols");
-		json_object_begin(&j);
-		json_key(&j, "source");
-		json_string(&j, syms.source);
-		json_key(&j, "count");
-		json_u64(&j, syms.kallsyms ? kallsyms_count(syms.kallsyms) : 0);
-		json_key(&j, "error");
-		json_string(&j, syms.kallsyms ? NULL : sym_err.msg);
-		json_object_end(&j);
-		report_notes(d, &syms, &j, out, res);
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
-		text_header(d, &f, out);
-		if (syms.kallsyms)
-			fprintf(out, "symbols:        %zu from %s\n", kallsyms_count(syms.kallsyms),
-				syms.source);
-		else
-			fprintf(out, "problem:        %s\n", sym_err.msg);
-		report_notes(d, &syms, NULL, out, res);
-	}
-	symbols_fini(&syms);
+	analysis_run(d, &a);
+	if (as_json)
+		json_report(&a, &f, out);
+	else
+		text_report(&a, &f, out);
+	res->nr_prstatus = a.cpus.nr_notes;
+	res->nr_problems = a.nr_problems + a.problems_dropped;
+	analysis_fini(&a);
 }
 
 enum kdc_status analyze_list_symbols(struct kdc_dump *d, FILE *out, struct kdc_err *err)

@@ -14,6 +14,18 @@
 #include "err.h"
 #include "regs.h"
 
+struct kdc_dump;
+struct kdc_symbols;
+struct kdc_kernel;
+struct kdc_cpu;
+struct kdc_backtrace;
+
+/* Data addresses an architecture can read out of kernel code. */
+struct kdc_code_addrs {
+	uint64_t per_cpu_offset;	/* &__per_cpu_offset[0] */
+	uint64_t runqueues;		/* link address of the per-CPU runqueues */
+};
+
 struct kdc_arch_ops {
 	/* the kernel's name for the architecture (VMCOREINFO, uname -m style) */
 	const char *name;
@@ -24,6 +36,14 @@ struct kdc_arch_ops {
 	/* NT_PRSTATUS descriptor to registers; delegates to parsers/regs_<arch>.c */
 	enum kdc_status (*decode_prstatus)(const uint8_t *desc, size_t len,
 					   struct kdc_prstatus *out, struct kdc_err *err);
+	/* __per_cpu_offset and runqueues, for kernels whose kallsyms has no data symbols */
+	enum kdc_status (*code_addrs)(struct kdc_dump *dump, const struct kdc_symbols *syms,
+				      struct kdc_code_addrs *out, struct kdc_err *err);
+	/* THREAD_SIZE when the kernel's types do not say: see arch_<name>.c */
+	uint64_t (*thread_size)(uint64_t page_size);
+	/* backtrace from @regs through @cpu's stacks; see unwind.h */
+	void (*unwind)(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
+		       const struct kdc_regs *regs, struct kdc_backtrace *bt);
 };
 
 extern const struct kdc_arch_ops arch_arm64;

@@ -1,11 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "arch.h"
 
+#include "insn_arm64.h"
+#include "mem.h"
+#include "symbols.h"
+#include "unwind_arm64.h"
+
 #define EM_AARCH64_VALUE 183	/* ELF gABI */
+#define CODE_WINDOW 48		/* instructions read from the function's start */
+
+/*
+ * nr_iowait_cpu() indexes __per_cpu_offset and adds the result to
+ * &runqueues (parsers/insn_arm64.h); idle_cpu() does the same and is the
+ * fallback. ADRP is PC-relative, so decoding at the runtime (KASLR) address
+ * yields runtime addresses.
+ */
+static enum kdc_status arm64_code_addrs(struct kdc_dump *dump, const struct kdc_symbols *syms,
+					struct kdc_code_addrs *out, struct kdc_err *err)
+{
+	static const char *const funcs[] = { "nr_iowait_cpu", "idle_cpu" };
+
+	for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+		uint32_t insns[CODE_WINDOW];
+		struct arm64_percpu_code code;
+		uint64_t at;
+
+		if (symbols_address(syms, funcs[i], &at) ||
+		    mem_read(dump, at, insns, sizeof(insns), err))
+			continue;
+		if (arm64_find_percpu_access(insns, CODE_WINDOW, at, &code)) {
+			out->per_cpu_offset = code.per_cpu_offset;
+			out->runqueues = code.var;
+			return KC_OK;
+		}
+	}
+	return kdc_fail(err, KC_NODATA,
+			"neither nr_iowait_cpu nor idle_cpu shows the __per_cpu_offset access");
+}
+
+/*
+ * THREAD_SIZE = max(PAGE_SIZE, 1 << MIN_THREAD_SHIFT), MIN_THREAD_SHIFT =
+ * 14 without KASAN (arch/arm64/include/asm/memory.h, 4.18-6.12). Used only
+ * when BTF has no union thread_union to measure.
+ */
+static uint64_t arm64_thread_size(uint64_t page_size)
+{
+	return page_size > 16384 ? page_size : 16384;
+}
 
 const struct kdc_arch_ops arch_arm64 = {
 	.name = "arm64",
 	.e_machine = EM_AARCH64_VALUE,
 	.uts_machine = "aarch64",
 	.decode_prstatus = regs_arm64_from_prstatus,
+	.code_addrs = arm64_code_addrs,
+	.thread_size = arm64_thread_size,
+	.unwind = unwind_arm64,
 };

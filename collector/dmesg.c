@@ -89,17 +89,25 @@ static int write_record(const struct printk_record *rec, void *ctx)
 	return 0;
 }
 
-enum kdc_status dmesg_write(struct kdc_dump *d, FILE *out, struct dmesg_stats *stats,
-			    struct kdc_err *err)
+enum kdc_status dmesg_for_each(struct kdc_dump *d, printk_record_fn fn, void *ctx,
+			       size_t *skipped, struct kdc_err *err)
 {
 	struct printk_layout l;
 	struct kdc_reader r;
-	struct writer w = { .out = out };
 	enum kdc_status st;
 
 	if ((st = layout_from_vmcoreinfo(d, &l, err)) || (st = mem_reader(d, &r, err)))
 		return st;
-	st = printk_for_each_record(&r, &l, write_record, &w, &stats->skipped, err);
-	stats->records = w.records;
+	st = printk_for_each_record(&r, &l, fn, ctx, skipped, err);
 	return st ? kdc_err_prefix(err, st, "dmesg") : KC_OK;
+}
+
+enum kdc_status dmesg_write(struct kdc_dump *d, FILE *out, struct dmesg_stats *stats,
+			    struct kdc_err *err)
+{
+	struct writer w = { .out = out };
+	enum kdc_status st = dmesg_for_each(d, write_record, &w, &stats->skipped, err);
+
+	stats->records = w.records;
+	return st;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "dump.h"
+#include "printk.h"
 
 struct dmesg_stats {
 	size_t records;
@@ -23,5 +24,12 @@ struct dmesg_stats {
  */
 enum kdc_status dmesg_write(struct kdc_dump *dump, FILE *out, struct dmesg_stats *stats,
 			    struct kdc_err *err);
+
+/**
+ * dmesg_for_each() - call @fn for every readable log record, oldest first
+ * @skipped: records that could not be read
+ */
+enum kdc_status dmesg_for_each(struct kdc_dump *dump, printk_record_fn fn, void *ctx,
+			       size_t *skipped, struct kdc_err *err);
 
 #endif

@@ -61,3 +61,28 @@ bool symbols_format(const struct kdc_symbols *syms, uint64_t addr, char *buf, si
 	snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64, sym.name, off, sym.size);
 	return true;
 }
+
+enum kdc_status symbols_address(const struct kdc_symbols *syms, const char *name, uint64_t *addr)
+{
+	struct kdc_symbol sym;
+
+	if (!syms->kallsyms || kallsyms_find(syms->kallsyms, name, &sym))
+		return KC_NODATA;
+	*addr = sym.addr;
+	return KC_OK;
+}
+
+enum kdc_status symbols_lookup(const struct kdc_symbols *syms, uint64_t addr,
+			       struct kdc_symbol_hit *out)
+{
+	struct kdc_symbol sym;
+	uint64_t off;
+
+	if (!syms->kallsyms || kallsyms_lookup(syms->kallsyms, addr, &sym, &off))
+		return KC_NODATA;
+	out->name = sym.name;
+	out->module = NULL;
+	out->offset = off;
+	out->size = sym.size;
+	return KC_OK;
+}

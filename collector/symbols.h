@@ -34,4 +34,30 @@ void symbols_fini(struct kdc_symbols *syms);
  */
 bool symbols_format(const struct kdc_symbols *syms, uint64_t addr, char *buf, size_t len);
 
+/**
+ * symbols_address() - the address of symbol @name
+ * Return: KC_OK; KC_NODATA when there is no table or no such symbol.
+ */
+enum kdc_status symbols_address(const struct kdc_symbols *syms, const char *name, uint64_t *addr);
+
+/**
+ * symbols_lookup() - the function containing @addr: name (borrowed from the
+ * table), offset and size; module is NULL for the kernel image
+ * Return: KC_OK; KC_NODATA when @addr is not in any known symbol.
+ */
+struct kdc_symbol_hit {
+	const char *name;
+	const char *module;
+	uint64_t offset, size;
+};
+enum kdc_status symbols_lookup(const struct kdc_symbols *syms, uint64_t addr,
+			       struct kdc_symbol_hit *out);
+
+/** symbols_strip_pac() - a return address with its pointer-authentication code removed */
+static inline uint64_t symbols_strip_pac(const struct kdc_symbols *syms, uint64_t addr)
+{
+	/* kernel addresses have the PAC bits set once the code is removed */
+	return syms->pac_mask ? addr | syms->pac_mask : addr;
+}
+
 #endif

@@ -295,3 +295,15 @@ enum kdc_status kallsyms_lookup(const struct kdc_kallsyms *ks, uint64_t addr,
 	*offset = addr - out->addr;
 	return KC_OK;
 }
+
+enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
+			      struct kdc_symbol *out)
+{
+	/* Linear: analyses look up a handful of names once each. */
+	for (size_t i = 0; i < ks->nr; i++) {
+		kallsyms_get(ks, i, out);
+		if (!strcmp(out->name, name))
+			return KC_OK;
+	}
+	return KC_NODATA;
+}

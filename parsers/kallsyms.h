@@ -71,4 +71,11 @@ void kallsyms_get(const struct kdc_kallsyms *ks, size_t i, struct kdc_symbol *ou
 enum kdc_status kallsyms_lookup(const struct kdc_kallsyms *ks, uint64_t addr,
 				struct kdc_symbol *out, uint64_t *offset);
 
+/**
+ * kallsyms_find() - the first symbol named @name, in address order
+ * Return: KC_OK; KC_NODATA when there is none.
+ */
+enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
+			      struct kdc_symbol *out);
+
 #endif

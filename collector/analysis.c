@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "analysis.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void analysis_problem(struct kdc_analysis *a, const struct kdc_err *err)
+{
+	if (a->nr_problems < KDC_PROBLEMS_MAX)
+		a->problems[a->nr_problems++] = *err;
+	else
+		a->problems_dropped++;
+}
+
+static void note_problems(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+
+	if (!a->dump->vmcoreinfo)
+		analysis_problem(a, &a->dump->vmcoreinfo_err);
+	if (!a->dump->kctx)
+		analysis_problem(a, &a->dump->kdumpfile_err);
+	if (!k->have_symbols)
+		analysis_problem(a, &k->symbols_err);
+	if (!k->have_types)
+		analysis_problem(a, &k->types_err);
+	else if (!k->have_layouts)
+		analysis_problem(a, &k->layout_err);
+	if (k->have_types && k->have_layouts && !k->nr_cpus)
+		analysis_problem(a, &k->percpu_err);
+}
+
+void analysis_run(struct kdc_dump *dump, struct kdc_analysis *a)
+{
+	struct kdc_err err = { 0 };
+
+	memset(a, 0, sizeof(*a));
+	a->dump = dump;
+	kernel_load(dump, &a->kernel);
+	note_problems(a);
+	if (panic_info_from_log(dump, &a->panic, &err))
+		analysis_problem(a, &err);
+	if (cpus_load(&a->kernel, &a->cpus, &err))
+		analysis_problem(a, &err);
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		if (a->cpus.cpu[i].err.code)
+			analysis_problem(a, &a->cpus.cpu[i].err);
+	a->bt = calloc(a->cpus.nr ? a->cpus.nr : 1, sizeof(*a->bt));
+	a->note_bt = calloc(a->cpus.nr_notes ? a->cpus.nr_notes : 1, sizeof(*a->note_bt));
+	if (!a->bt || !a->note_bt) {
+		kdc_fail(&err, KC_NOMEM, "backtraces");
+		analysis_problem(a, &err);
+		return;
+	}
+	for (unsigned int i = 0; i < a->cpus.nr; i++) {
+		const struct kdc_cpu *c = &a->cpus.cpu[i];
+
+		if (c->regs_source != KDC_REGS_NONE)
+			unwind(&a->kernel, c, &c->regs, &a->bt[i]);
+	}
+	/* A note no CPU claimed still gets its first frame, symbolized. */
+	for (unsigned int i = 0; i < a->cpus.nr_notes; i++) {
+		const struct kdc_note_cpu *n = &a->cpus.notes[i];
+
+		if (n->cpu < 0) {
+			a->note_bt[i].frame[0].pc = n->regs.pc;
+			a->note_bt[i].nr = 1;
+			a->note_bt[i].stop = "note matches no CPU: stacks unknown";
+			kdc_fail(&err, KC_NODATA, "NT_PRSTATUS note %u (pid %d) matches no CPU", i,
+				 n->pid);
+			analysis_problem(a, &err);
+		}
+	}
+}
+
+void analysis_fini(struct kdc_analysis *a)
+{
+	free(a->bt);
+	free(a->note_bt);
+	cpus_fini(&a->cpus);
+	kernel_fini(&a->kernel);
+	a->bt = a->note_bt = NULL;
+}

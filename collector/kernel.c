@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel.h"
+
+#include <string.h>
+
+#include "mem.h"
+
+#define OFFSETS_BATCH 64
+
+enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint64_t *v,
+				struct kdc_err *err)
+{
+	uint8_t b[8];
+	enum kdc_status st = mem_read(k->dump, addr, b, sizeof(b), err);
+
+	if (st)
+		return st;
+	*v = 0;
+	for (int i = 7; i >= 0; i--)
+		*v = *v << 8 | b[i];
+	return KC_OK;
+}
+
+enum kdc_status kernel_read_u32(const struct kdc_kernel *k, uint64_t addr, uint32_t *v,
+				struct kdc_err *err)
+{
+	uint8_t b[4];
+	enum kdc_status st = mem_read(k->dump, addr, b, sizeof(b), err);
+
+	if (st)
+		return st;
+	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	return KC_OK;
+}
+
+static enum kdc_status load_layouts(struct kdc_kernel *k, struct kdc_err *err)
+{
+	const struct kdc_ktypes *t = &k->types;
+	struct kdc_task_layout *tl = &k->task;
+	uint64_t size;
+	enum kdc_status st;
+
+	if ((st = ktypes_member(t, "task_struct", "pid", &tl->pid, NULL, err)) ||
+	    (st = ktypes_member(t, "task_struct", "comm", &tl->comm, NULL, err)) ||
+	    (st = ktypes_member(t, "task_struct", "stack", &tl->stack, NULL, err)) ||
+	    (st = ktypes_member(t, "rq", "curr", &k->rq.curr, NULL, err)) ||
+	    (st = ktypes_member(t, "rq", "cpu", &k->rq.cpu, NULL, err)) ||
+	    (st = ktypes_percpu_var(t, "runqueues", &k->runqueues_off, NULL, err)))
+		return st;
+	/* 5.14 renamed the volatile long `state` to unsigned int `__state` */
+	tl->have_state = !ktypes_member(t, "task_struct", "__state", &tl->state, &tl->state_size,
+					NULL) ||
+			 !ktypes_member(t, "task_struct", "state", &tl->state, &tl->state_size, NULL);
+	/* 5.16 moved the CPU number from task_struct into thread_info */
+	tl->have_cpu = !ktypes_member(t, "task_struct", "thread_info.cpu", &tl->cpu, NULL, NULL) ||
+		       !ktypes_member(t, "task_struct", "cpu", &tl->cpu, NULL, NULL);
+	tl->have_cpu_context = !ktypes_member(t, "task_struct", "thread.cpu_context",
+					      &tl->cpu_context, NULL, NULL);
+	k->rq.have_online = !ktypes_member(t, "rq", "online", &k->rq.online, NULL, NULL);
+	if (!ktypes_size(t, "thread_union", &size, NULL) && size >= k->page_size) {
+		k->thread_size = size;
+		k->thread_size_source = "btf (union thread_union)";
+	}
+	return KC_OK;
+}
+
+/*
+ * Possible CPUs have their offset set by setup_per_cpu_areas(); the rest of
+ * __per_cpu_offset[NR_CPUS] stays 0. NR_CPUS itself is not in the dump, so
+ * each candidate is confirmed by its runqueue's own cpu field and the walk
+ * stops at the first CPU that does not confirm.
+ */
+static enum kdc_status find_cpus(struct kdc_kernel *k, struct kdc_err *err)
+{
+	uint8_t raw[OFFSETS_BATCH * 8];
+	enum kdc_status st;
+
+	for (unsigned int cpu = 0; cpu < KDC_CPUS_MAX; cpu++) {
+		unsigned int slot = cpu % OFFSETS_BATCH;
+		uint64_t off = 0;
+		uint32_t rq_cpu;
+
+		if (slot == 0 && (st = mem_read(k->dump, k->per_cpu_offset_addr + cpu * 8ull, raw,
+						sizeof(raw), err))) {
+			if (cpu)
+				break;	/* the array ended on a page not in the dump */
+			return kdc_err_prefix(err, st, "__per_cpu_offset");
+		}
+		for (int i = 7; i >= 0; i--)
+			off = off << 8 | raw[slot * 8 + i];
+		if (kernel_read_u32(k, k->per_cpu_start + k->runqueues_off + off + k->rq.cpu, &rq_cpu,
+				    NULL) ||
+		    rq_cpu != cpu)
+			break;
+		k->cpu_offset[cpu] = off;
+		k->nr_cpus = cpu + 1;
+	}
+	if (!k->nr_cpus)
+		return kdc_fail(err, KC_CORRUPT,
+				"CPU 0's runqueue does not say cpu 0: per-CPU offsets are wrong");
+	return KC_OK;
+}
+
+static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
+{
+	struct kdc_code_addrs code;
+	uint64_t runqueues;
+	enum kdc_status st;
+
+	if (!symbols_address(&k->syms, "__per_cpu_offset", &k->per_cpu_offset_addr) &&
+	    !symbols_address(&k->syms, "__per_cpu_start", &k->per_cpu_start)) {
+		k->percpu_source = "kallsyms";
+	} else {
+		if (!k->dump->arch->code_addrs)
+			return kdc_fail(err, KC_NOTSUP, "no data symbols and no code decoder for %s",
+					k->dump->arch->name);
+		if ((st = k->dump->arch->code_addrs(k->dump, &k->syms, &code, err)))
+			return st;
+		k->per_cpu_offset_addr = code.per_cpu_offset;
+		runqueues = code.runqueues;
+		/* runqueues' link address minus its offset in .data..percpu */
+		k->per_cpu_start = runqueues - k->runqueues_off;
+		k->percpu_source = "code (nr_iowait_cpu) + btf";
+	}
+	return find_cpus(k, err);
+}
+
+unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k)
+{
+	unsigned int missing = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->dump = dump;
+	if (!dump->vmcoreinfo ||
+	    vmcoreinfo_get_u64(dump->vmcoreinfo, "PAGESIZE", 10, &k->page_size, NULL))
+		k->page_size = 4096;
+	k->thread_size = dump->arch->thread_size(k->page_size);
+	k->thread_size_source = "arch default";
+
+	k->have_symbols = !symbols_load(dump, &k->syms, &k->symbols_err);
+	if (!k->have_symbols) {
+		kdc_fail(&k->types_err, KC_NODATA, "no symbols to find the BTF by");
+		kdc_fail(&k->layout_err, KC_NODATA, "no kernel types");
+		kdc_fail(&k->percpu_err, KC_NODATA, "no symbols");
+		return 4;
+	}
+	k->have_types = !ktypes_load(dump, &k->syms, &k->types, &k->types_err);
+	if (!k->have_types) {
+		kdc_fail(&k->layout_err, KC_NODATA, "no kernel types");
+		kdc_fail(&k->percpu_err, KC_NODATA, "no kernel types");
+		return 3;
+	}
+	k->have_layouts = !load_layouts(k, &k->layout_err);
+	missing += !k->have_layouts;
+	if (!k->have_layouts || load_percpu(k, &k->percpu_err)) {
+		if (!k->have_layouts)
+			kdc_fail(&k->percpu_err, KC_NODATA, "no runqueue layout");
+		k->nr_cpus = 0;
+		missing++;
+	}
+	return missing;
+}
+
+void kernel_fini(struct kdc_kernel *k)
+{
+	ktypes_fini(&k->types);
+	symbols_fini(&k->syms);
+}
+
+enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name, unsigned int cpu,
+				   uint64_t *addr, struct kdc_err *err)
+{
+	uint64_t off;
+	enum kdc_status st;
+
+	if (cpu >= k->nr_cpus)
+		return kdc_fail(err, KC_NODATA, "cpu %u: per-CPU area unknown", cpu);
+	if ((st = ktypes_percpu_var(&k->types, name, &off, NULL, err)))
+		return st;
+	*addr = k->per_cpu_start + off + k->cpu_offset[cpu];
+	return KC_OK;
+}

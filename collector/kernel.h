@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What every analysis needs to know about the crashed kernel, found once:
+ * its symbols, its types, where each CPU's per-CPU area is, and the struct
+ * layouts the analyses read. Each part that could not be found leaves its
+ * error here, so the report can say what is missing and still show the rest.
+ */
+#ifndef KDC_KERNEL_H
+#define KDC_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dump.h"
+#include "ktypes.h"
+#include "symbols.h"
+
+/* CONFIG_NR_CPUS is 256 in Debian arm64 and 4096 at most on arm64. */
+#define KDC_CPUS_MAX 4096
+
+/* Offsets into struct task_struct and struct rq; 0 and !have when absent. */
+struct kdc_task_layout {
+	uint64_t pid, comm, stack, state, state_size, cpu, cpu_context;
+	bool have_state, have_cpu, have_cpu_context;
+};
+
+struct kdc_rq_layout {
+	uint64_t curr, cpu, online;
+	bool have_online;
+};
+
+struct kdc_kernel {
+	struct kdc_dump *dump;		/* borrowed */
+	struct kdc_symbols syms;	/* owned */
+	struct kdc_ktypes types;	/* owned */
+	uint64_t page_size;
+	uint64_t thread_size;		/* task and IRQ stack size */
+	const char *thread_size_source;	/* "btf" or "arch default"; static */
+
+	/* per-CPU areas; nr_cpus == 0 when they could not be found */
+	const char *percpu_source;	/* how __per_cpu_offset was found; static */
+	uint64_t per_cpu_offset_addr;	/* &__per_cpu_offset[0] */
+	uint64_t per_cpu_start;		/* __per_cpu_start (KASLR-relocated) */
+	unsigned int nr_cpus;		/* possible CPUs: offsets[0..nr_cpus) */
+	uint64_t cpu_offset[KDC_CPUS_MAX];
+
+	struct kdc_task_layout task;
+	struct kdc_rq_layout rq;
+	uint64_t runqueues_off;		/* per-CPU offset of runqueues */
+
+	bool have_symbols, have_types, have_layouts;
+	struct kdc_err symbols_err, types_err, percpu_err, layout_err;
+};
+
+/**
+ * kernel_load() - find everything above for @dump
+ * @k: caller-provided; always initialised, release with kernel_fini()
+ * Return: the number of parts that could not be found (each with its error
+ * in @k); 0 when all is there.
+ */
+unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k);
+
+void kernel_fini(struct kdc_kernel *k);
+
+/**
+ * kernel_percpu_addr() - address of per-CPU variable @name on @cpu
+ * Return: KC_OK; KC_NODATA when the variable or the CPU's area is unknown.
+ */
+enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name, unsigned int cpu,
+				   uint64_t *addr, struct kdc_err *err);
+
+/** kernel_read_u64() / kernel_read_u32() - a bounded read of one value */
+enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint64_t *v,
+				struct kdc_err *err);
+enum kdc_status kernel_read_u32(const struct kdc_kernel *k, uint64_t addr, uint32_t *v,
+				struct kdc_err *err);
+
+#endif

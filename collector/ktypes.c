@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "ktypes.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "btf_header.h"
+#include "mem.h"
+
+#define SCAN_LIMIT (64ull << 20)
+#define SCAN_CHUNK (256u << 10)
+#define MEMBER_DEPTH_MAX 8
+
+/* Reads the blob at @addr once its header has been recognised. */
+static enum kdc_status load_blob(struct kdc_dump *dump, uint64_t addr,
+				 const struct kdc_btf_header *h, struct kdc_ktypes *out,
+				 struct kdc_err *err)
+{
+	uint8_t *blob = malloc(h->total_len);
+	enum kdc_status st = KC_OK;
+	struct btf *btf;
+
+	if (!blob)
+		return kdc_fail(err, KC_NOMEM, "btf: %u bytes", h->total_len);
+	for (uint32_t done = 0; done < h->total_len && !st; done += SCAN_CHUNK) {
+		uint32_t n = h->total_len - done < SCAN_CHUNK ? h->total_len - done : SCAN_CHUNK;
+
+		st = mem_read(dump, addr + done, blob + done, n, err);
+	}
+	if (st) {
+		free(blob);
+		return kdc_err_prefix(err, st, "btf at 0x%llx", (unsigned long long)addr);
+	}
+	btf = btf__new(blob, h->total_len);
+	free(blob);
+	if (!btf)
+		return kdc_fail(err, KC_CORRUPT, "btf at 0x%llx (%u bytes): libbpf: %s",
+				(unsigned long long)addr, h->total_len, strerror(errno));
+	out->btf = btf;
+	out->btf_addr = addr;
+	out->btf_size = h->total_len;
+	out->source = "btf (dump)";
+	return KC_OK;
+}
+
+static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struct kdc_ktypes *out,
+				    struct kdc_err *err)
+{
+	/* one chunk plus a header's worth of the next, so no header straddles */
+	uint8_t *buf = malloc(SCAN_CHUNK + KDC_BTF_HEADER_LEN);
+	enum kdc_status st = KC_NODATA;
+	struct kdc_err rerr = { 0 };
+
+	if (!buf)
+		return kdc_fail(err, KC_NOMEM, "btf scan buffer");
+	start &= ~3ull;
+	for (uint64_t at = start; at < start + SCAN_LIMIT; at += SCAN_CHUNK) {
+		size_t have = SCAN_CHUNK + KDC_BTF_HEADER_LEN;
+
+		if (mem_read(dump, at, buf, have, &rerr)) {
+			have = SCAN_CHUNK;
+			if (mem_read(dump, at, buf, have, &rerr))
+				continue;	/* a filtered page: keep going */
+		}
+		for (size_t i = 0; i + KDC_BTF_HEADER_LEN <= have; i += 4) {
+			struct kdc_btf_header h;
+
+			if (buf[i] != 0x9f || buf[i + 1] != 0xeb ||
+			    !btf_header_parse(buf + i, have - i, &h))
+				continue;
+			st = load_blob(dump, at + i, &h, out, err);
+			if (st != KC_CORRUPT)
+				goto done;
+		}
+	}
+	if (st == KC_NODATA)
+		kdc_fail(err, KC_NODATA,
+			 "no BTF in the 64 MiB after _etext (kernel without CONFIG_DEBUG_INFO_BTF?)");
+done:
+	free(buf);
+	return st;
+}
+
+enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *syms,
+			    struct kdc_ktypes *out, struct kdc_err *err)
+{
+	uint64_t start;
+	enum kdc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if (!syms->kallsyms)
+		return kdc_fail(err, KC_NODATA, "types: no symbols to find the BTF by");
+	if (!symbols_address(syms, "__start_BTF", &start)) {
+		struct kdc_btf_header h;
+		uint8_t hdr[KDC_BTF_HEADER_LEN];
+
+		if (!mem_read(dump, start, hdr, sizeof(hdr), err) &&
+		    btf_header_parse(hdr, sizeof(hdr), &h) && !load_blob(dump, start, &h, out, err))
+			return KC_OK;
+	}
+	if (symbols_address(syms, "_etext", &start))
+		return kdc_fail(err, KC_NODATA, "types: no _etext symbol to scan for BTF from");
+	st = scan_for_btf(dump, start, out, err);
+	return st ? kdc_err_prefix(err, st, "types") : KC_OK;
+}
+
+void ktypes_fini(struct kdc_ktypes *t)
+{
+	btf__free(t->btf);
+	t->btf = NULL;
+}
+
+static const struct btf_type *find_composite(const struct btf *btf, const char *name, __u32 *id)
+{
+	__s32 r = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+
+	if (r < 0)
+		r = btf__find_by_name_kind(btf, name, BTF_KIND_UNION);
+	if (r < 0)
+		return NULL;
+	*id = (__u32)r;
+	return btf__type_by_id(btf, *id);
+}
+
+/* The composite @id with typedefs and qualifiers peeled off, or NULL. */
+static const struct btf_type *peel(const struct btf *btf, __u32 *id)
+{
+	int r = btf__resolve_type(btf, *id);
+	const struct btf_type *t;
+
+	if (r < 0)
+		return NULL;
+	*id = (__u32)r;
+	t = btf__type_by_id(btf, *id);
+	return t && btf_is_composite(t) ? t : NULL;
+}
+
+/*
+ * Finds member @name (length @len) of composite @t, descending into
+ * anonymous members; adds its bit offset to *@bits and sets *@id to its
+ * type. @depth bounds the descent (BTF from a dump is untrusted).
+ */
+static bool find_member(const struct btf *btf, const struct btf_type *t, const char *name,
+			size_t len, int depth, __u64 *bits, __u32 *id, bool *bitfield)
+{
+	const struct btf_member *m = btf_members(t);
+
+	if (depth > MEMBER_DEPTH_MAX)
+		return false;
+	for (__u16 i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mname = btf__name_by_offset(btf, m->name_off);
+		__u64 here = btf_member_bit_offset(t, i);
+
+		if (mname && *mname) {
+			if (strlen(mname) == len && !memcmp(mname, name, len)) {
+				*bits += here;
+				*id = m->type;
+				*bitfield = btf_member_bitfield_size(t, i) != 0;
+				return true;
+			}
+		} else {
+			__u32 sub = m->type;
+			const struct btf_type *st = peel(btf, &sub);
+			__u64 inner = 0;
+
+			if (st && find_member(btf, st, name, len, depth + 1, &inner, id, bitfield)) {
+				*bits += here + inner;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+enum kdc_status ktypes_member(const struct kdc_ktypes *t, const char *type, const char *path,
+			      uint64_t *offset, uint64_t *size, struct kdc_err *err)
+{
+	const struct btf_type *cur;
+	__u64 bits = 0;
+	__u32 id = 0, rid;
+	bool bitfield = false;
+	__s64 sz;
+
+	if (!t->btf)
+		return kdc_fail(err, KC_NODATA, "no kernel types");
+	if (!(cur = find_composite(t->btf, type, &id)))
+		return kdc_fail(err, KC_NODATA, "no struct %s in BTF", type);
+	for (const char *p = path; *p;) {
+		size_t len = strcspn(p, ".");
+
+		if (!cur || !find_member(t->btf, cur, p, len, 0, &bits, &id, &bitfield))
+			return kdc_fail(err, KC_NODATA, "no member %s in struct %s", path, type);
+		p += len + (p[len] == '.');
+		rid = id;
+		cur = peel(t->btf, &rid);	/* NULL when a non-composite is not last */
+	}
+	if (bitfield || bits % 8)
+		return kdc_fail(err, KC_NOTSUP, "%s.%s is a bitfield", type, path);
+	*offset = bits / 8;
+	if (size) {
+		sz = btf__resolve_size(t->btf, id);
+		if (sz < 0)
+			return kdc_fail(err, KC_CORRUPT, "size of %s.%s", type, path);
+		*size = (uint64_t)sz;
+	}
+	return KC_OK;
+}
+
+int ktypes_has_member(const struct kdc_ktypes *t, const char *type, const char *path)
+{
+	uint64_t off;
+
+	return !ktypes_member(t, type, path, &off, NULL, NULL);
+}
+
+enum kdc_status ktypes_size(const struct kdc_ktypes *t, const char *type, uint64_t *size,
+			    struct kdc_err *err)
+{
+	const struct btf_type *bt;
+	__u32 id;
+
+	if (!t->btf)
+		return kdc_fail(err, KC_NODATA, "no kernel types");
+	if (!(bt = find_composite(t->btf, type, &id)))
+		return kdc_fail(err, KC_NODATA, "no struct %s in BTF", type);
+	*size = bt->size;
+	return KC_OK;
+}
+
+enum kdc_status ktypes_percpu_var(const struct kdc_ktypes *t, const char *name, uint64_t *offset,
+				  uint64_t *size, struct kdc_err *err)
+{
+	const struct btf_type *sec;
+	const struct btf_var_secinfo *vs;
+	__s32 id;
+
+	if (!t->btf)
+		return kdc_fail(err, KC_NODATA, "no kernel types");
+	id = btf__find_by_name_kind(t->btf, ".data..percpu", BTF_KIND_DATASEC);
+	if (id < 0 || !(sec = btf__type_by_id(t->btf, (__u32)id)))
+		return kdc_fail(err, KC_NODATA, "no .data..percpu section in BTF");
+	vs = btf_var_secinfos(sec);
+	for (__u16 i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(t->btf, vs->type);
+		const char *vname = var ? btf__name_by_offset(t->btf, var->name_off) : NULL;
+
+		if (vname && !strcmp(vname, name)) {
+			*offset = vs->offset;
+			if (size)
+				*size = vs->size;
+			return KC_OK;
+		}
+	}
+	return kdc_fail(err, KC_NODATA, "no per-CPU variable %s in BTF", name);
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Kernel struct layouts and per-CPU variable offsets, from the vmlinux BTF
+ * the crashed kernel carries in its own memory (CONFIG_DEBUG_INFO_BTF, on in
+ * Debian 5.10+ kernels). libbpf parses it; this file finds it and answers
+ * "where is member X of struct Y" so no analysis hard-codes an offset.
+ */
+#ifndef KDC_KTYPES_H
+#define KDC_KTYPES_H
+
+#include <stdint.h>
+
+#include "dump.h"
+#include "err.h"
+#include "symbols.h"
+
+struct btf;
+
+struct kdc_ktypes {
+	const char *source;	/* "btf (dump)"; static storage */
+	uint64_t btf_addr;	/* where the blob was found in the dump */
+	uint32_t btf_size;
+	struct btf *btf;	/* owned (libbpf) */
+};
+
+/**
+ * ktypes_load() - find and parse the dump's vmlinux BTF
+ * Scans the kernel's read-only data from _etext (kallsyms) for a BTF
+ * header, reading at most 64 MiB; __start_BTF is used when kallsyms has it.
+ * Return: KC_OK; KC_NODATA when none is found; KC_CORRUPT when libbpf
+ * rejects the blob; read errors.
+ */
+enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *syms,
+			    struct kdc_ktypes *out, struct kdc_err *err);
+
+void ktypes_fini(struct kdc_ktypes *t);
+
+/**
+ * ktypes_member() - byte offset of @path ("thread.cpu_context.fp") in
+ * struct or union @type; members of anonymous structs and unions are found
+ * as the C compiler finds them
+ * @size: the member's size, may be NULL
+ * Return: KC_OK; KC_NODATA when the type or a member is absent (an older or
+ * differently configured kernel); KC_NOTSUP for bitfields.
+ */
+enum kdc_status ktypes_member(const struct kdc_ktypes *t, const char *type, const char *path,
+			      uint64_t *offset, uint64_t *size, struct kdc_err *err);
+
+/** ktypes_has_member() - whether ktypes_member() would succeed */
+int ktypes_has_member(const struct kdc_ktypes *t, const char *type, const char *path);
+
+/** ktypes_size() - sizeof(struct/union @type) */
+enum kdc_status ktypes_size(const struct kdc_ktypes *t, const char *type, uint64_t *size,
+			    struct kdc_err *err);
+
+/**
+ * ktypes_percpu_var() - offset of a static per-CPU variable from
+ * __per_cpu_start, and its size (BTF DATASEC ".data..percpu")
+ */
+enum kdc_status ktypes_percpu_var(const struct kdc_ktypes *t, const char *name, uint64_t *offset,
+				  uint64_t *size, struct kdc_err *err);
+
+#endif

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "panic_info.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmesg.h"
+
+/* The CPU header follows the message within a few records. */
+#define CPU_LINE_WINDOW 8
+
+static const char panic_prefix[] = "Kernel panic - not syncing: ";
+static const char oops_prefix[] = "Internal error: ";
+
+struct scan {
+	struct kdc_panic_info *pi;
+	unsigned int since_message;	/* records after the message; UINT_MAX when none */
+	bool have_panic;		/* a "Kernel panic" line was seen (it wins over an oops) */
+};
+
+static bool starts_with(const char *s, size_t len, const char *prefix, size_t plen)
+{
+	return len >= plen && !memcmp(s, prefix, plen);
+}
+
+/* Copies the first line of @s into @dst, dropping a trailing newline. */
+static void copy_line(char *dst, size_t size, const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && s[n] != '\n' && n + 1 < size)
+		n++;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+bool panic_info_parse_cpu_line(const char *text, size_t len, int *cpu, int32_t *pid,
+			       char comm[17])
+{
+	char line[128], *p, *end;
+	long c, pd;
+	size_t n;
+
+	copy_line(line, sizeof(line), text, len);
+	if (strncmp(line, "CPU: ", 5))
+		return false;
+	c = strtol(line + 5, &end, 10);
+	if (end == line + 5 || c < 0 || c > 1 << 20 || strncmp(end, " PID: ", 6))
+		return false;
+	p = end + 6;
+	pd = strtol(p, &end, 10);
+	if (end == p || pd < 0 || strncmp(end, " Comm: ", 7))
+		return false;
+	p = end + 7;
+	n = strcspn(p, " ");
+	if (n > 16)
+		n = 16;
+	memcpy(comm, p, n);
+	comm[n] = '\0';
+	*cpu = (int)c;
+	*pid = (int32_t)pd;
+	return true;
+}
+
+static int on_record(const struct printk_record *rec, void *ctx)
+{
+	struct scan *s = ctx;
+	struct kdc_panic_info *pi = s->pi;
+	bool is_panic = starts_with(rec->text, rec->text_len, panic_prefix, sizeof(panic_prefix) - 1);
+	bool is_oops = starts_with(rec->text, rec->text_len, oops_prefix, sizeof(oops_prefix) - 1);
+
+	pi->records_read++;
+	if (is_panic || (is_oops && !s->have_panic)) {
+		size_t skip = is_panic ? sizeof(panic_prefix) - 1 : 0;
+
+		copy_line(pi->message, sizeof(pi->message), rec->text + skip, rec->text_len - skip);
+		pi->kind = is_panic ? "panic" : "oops";
+		pi->found = true;
+		pi->seq = rec->seq;
+		pi->cpu = -1;
+		s->have_panic |= is_panic;
+		s->since_message = 0;
+		return 0;
+	}
+	if (s->since_message < CPU_LINE_WINDOW) {
+		s->since_message++;
+		if (pi->cpu < 0 &&
+		    panic_info_parse_cpu_line(rec->text, rec->text_len, &pi->cpu, &pi->pid, pi->comm))
+			s->since_message = CPU_LINE_WINDOW;
+	}
+	return 0;
+}
+
+enum kdc_status panic_info_from_log(struct kdc_dump *dump, struct kdc_panic_info *out,
+				    struct kdc_err *err)
+{
+	struct scan s = { .pi = out, .since_message = CPU_LINE_WINDOW };
+	size_t skipped = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->cpu = -1;
+	return dmesg_for_each(dump, on_record, &s, &skipped, err);
+}

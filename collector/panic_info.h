@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Why and where the kernel died, as its own log says. panic() prints
+ * "Kernel panic - not syncing: <msg>" and then dump_stack()'s
+ * "CPU: <n> PID: <pid> Comm: <comm>" header (lib/dump_stack.c, 4.18-6.12);
+ * an oops with panic_on_oops goes from die() straight to crash_kexec()
+ * (arch/arm64/kernel/traps.c), so its last words are "Internal error: ..."
+ * followed by __show_regs()'s same CPU header.
+ */
+#ifndef KDC_PANIC_INFO_H
+#define KDC_PANIC_INFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dump.h"
+
+#define KDC_PANIC_MSG_MAX 256
+
+struct kdc_panic_info {
+	bool found;
+	char message[KDC_PANIC_MSG_MAX];	/* "softlockup: hung tasks" */
+	const char *kind;			/* "panic" or "oops"; static */
+	int cpu;				/* -1 when the log does not say */
+	int32_t pid;
+	char comm[17];
+	uint64_t seq;				/* of the record that gave the message */
+	unsigned int records_read;
+};
+
+/**
+ * panic_info_from_log() - scan the dump's printk log
+ * Return: KC_OK (found may still be false); errors of the log reader.
+ */
+enum kdc_status panic_info_from_log(struct kdc_dump *dump, struct kdc_panic_info *out,
+				    struct kdc_err *err);
+
+/**
+ * panic_info_parse_cpu_line() - parse "CPU: 1 PID: 130 Comm: kdc_waiter ..."
+ * Return: true when @text (not NUL-terminated, @len bytes) is such a line.
+ */
+bool panic_info_parse_cpu_line(const char *text, size_t len, int *cpu, int32_t *pid,
+			       char comm[17]);
+
+#endif

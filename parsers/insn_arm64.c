@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "insn_arm64.h"
+
+bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page)
+{
+	uint64_t immlo, immhi;
+	int64_t imm;
+
+	if ((insn & 0x9f000000u) != 0x90000000u)	/* ADRP: op=1, 10000 */
+		return false;
+	immlo = (insn >> 29) & 3;
+	immhi = (insn >> 5) & 0x7ffff;
+	imm = (int64_t)((immhi << 2 | immlo) << 43) >> 31;	/* sign-extend 21 bits, << 12 */
+	*rd = insn & 31;
+	*page = (pc & ~0xfffull) + (uint64_t)imm;
+	return true;
+}
+
+bool arm64_decode_add_imm(uint32_t insn, unsigned *rd, unsigned *rn, uint64_t *imm)
+{
+	/* ADD (immediate), 64-bit, no flags: sf=1 op=0 S=0 100010 sh imm12 Rn Rd */
+	if ((insn & 0xff800000u) != 0x91000000u)
+		return false;
+	*imm = (uint64_t)((insn >> 10) & 0xfff) << ((insn >> 22) & 1 ? 12 : 0);
+	*rn = (insn >> 5) & 31;
+	*rd = insn & 31;
+	return true;
+}
+
+/* LDR Xt, [Xn, Wm, SXTW #3] / [Xn, Xm, LSL #3]: 64-bit load, register offset, S=1 */
+static bool decode_ldr_scaled_index(uint32_t insn, unsigned *rt, unsigned *rn)
+{
+	unsigned option = (insn >> 13) & 7;
+
+	if ((insn & 0xffe00c00u) != 0xf8600800u || !((insn >> 12) & 1))
+		return false;
+	if (option != 6 && option != 3 && option != 2)	/* sxtw, lsl, uxtw */
+		return false;
+	*rt = insn & 31;
+	*rn = (insn >> 5) & 31;
+	return true;
+}
+
+/* ADD Xd, Xn, Xm (shifted register, shift 0) */
+static bool decode_add_reg(uint32_t insn, unsigned *rd, unsigned *rn, unsigned *rm)
+{
+	if ((insn & 0xff20fc00u) != 0x8b000000u)
+		return false;
+	*rd = insn & 31;
+	*rn = (insn >> 5) & 31;
+	*rm = (insn >> 16) & 31;
+	return true;
+}
+
+bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
+			      struct arm64_percpu_code *out)
+{
+	uint64_t addr[32];
+	bool known[32] = { false };
+	int loaded_from = -1;	/* register holding __per_cpu_offset[cpu] */
+	uint64_t base = 0;
+
+	for (size_t i = 0; i < n; i++, pc += 4) {
+		uint32_t insn = insns[i];
+		unsigned rd, rn, rm;
+		uint64_t v;
+
+		if (arm64_decode_adrp(insn, pc, &rd, &v)) {
+			addr[rd] = v;
+			known[rd] = rd != 31;
+		} else if (arm64_decode_add_imm(insn, &rd, &rn, &v)) {
+			known[rd] = rn != 31 && known[rn];
+			addr[rd] = addr[rn] + v;
+		} else if (decode_ldr_scaled_index(insn, &rd, &rn)) {
+			if (!known[rn])
+				return false;
+			base = addr[rn];
+			loaded_from = (int)rd;
+			known[rd] = false;
+		} else if (decode_add_reg(insn, &rd, &rn, &rm) && loaded_from >= 0) {
+			unsigned other = rn == (unsigned)loaded_from ? rm
+				       : rm == (unsigned)loaded_from ? rn : 32;
+
+			if (other < 31 && known[other] && addr[other] != base) {
+				out->per_cpu_offset = base;
+				out->var = addr[other];
+				return true;
+			}
+		} else if ((insn & 0xfffffc1fu) == 0xd65f0000u) {	/* RET */
+			return false;
+		}
+	}
+	return false;
+}

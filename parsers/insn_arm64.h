@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Just enough AArch64 decoding to learn data addresses from kernel code
+ * when kallsyms has text symbols only (Debian 6.1, KALLSYMS_ALL=n): the
+ * address of __per_cpu_offset and of the per-CPU `runqueues` as
+ * nr_iowait_cpu() computes them (kernel/sched/core.c, unchanged 4.18-6.12):
+ *
+ *     adrp xA, __per_cpu_offset        ; in either order
+ *     add  xA, xA, :lo12:__per_cpu_offset
+ *     adrp xB, runqueues
+ *     add  xB, xB, :lo12:runqueues
+ *     ldr  xO, [xA, wCPU, sxtw #3]     ; __per_cpu_offset[cpu]
+ *     add  xB, xB, xO                  ; per_cpu_ptr(&runqueues, cpu)
+ *
+ * Checked on Debian 6.1.0-50-arm64 (the fixtures) and 6.12; ftrace NOPs,
+ * BTI and PACIASP at the entry are skipped like any unknown instruction.
+ * Hand-written because no packaged library offers AArch64 decoding (binutils'
+ * libopcodes has no stable API and is not built for arm64 on amd64 Debian).
+ */
+#ifndef KDC_INSN_ARM64_H
+#define KDC_INSN_ARM64_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arm64_percpu_code {
+	uint64_t per_cpu_offset;	/* &__per_cpu_offset[0] */
+	uint64_t var;			/* the per-CPU variable the function reads */
+};
+
+/**
+ * arm64_find_percpu_access() - follow ADRP/ADD/LDR in @insns (little-endian
+ * words as read from memory) starting at address @pc
+ * Return: true when an `ldr x, [xA, w, sxtw #3]` on an ADRP-computed base
+ * was found and another ADRP-computed address was added to its result.
+ */
+bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
+			      struct arm64_percpu_code *out);
+
+/* Single-instruction decoders, exposed for tests. */
+bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page);
+bool arm64_decode_add_imm(uint32_t insn, unsigned *rd, unsigned *rn, uint64_t *imm);
+
+#endif
