@@ -28,6 +28,8 @@ static void note_problems(struct kdc_analysis *a)
 		analysis_problem(a, &k->layout_err);
 	if (k->have_types && k->have_layouts && !k->nr_cpus)
 		analysis_problem(a, &k->percpu_err);
+	if (k->have_types && !k->have_modules)
+		analysis_problem(a, &k->modules_err);
 }
 
 void analysis_run(struct kdc_dump *dump, struct kdc_analysis *a)

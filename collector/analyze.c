@@ -153,24 +153,25 @@ static void json_registers(const struct kdc_regs *r, struct kdc_json *j)
 	json_object_end(j);
 }
 
-static void json_symbol(struct kdc_json *j, const char *key, const struct kdc_symbols *syms,
+static void json_symbol(struct kdc_json *j, const char *key, const struct kdc_kernel *k,
 			uint64_t addr)
 {
-	struct kdc_symbol sym;
-	uint64_t off;
+	struct kdc_symbol_hit hit;
 
 	json_key(j, key);
-	if (!syms->kallsyms || kallsyms_lookup(syms->kallsyms, addr, &sym, &off)) {
+	if (kernel_symbolize(k, addr, &hit) || !hit.name) {
 		json_null(j);
 		return;
 	}
 	json_object_begin(j);
 	json_key(j, "function");
-	json_string(j, sym.name);
+	json_string(j, hit.name);
 	json_key(j, "offset");
-	json_u64(j, off);
+	json_u64(j, hit.offset);
 	json_key(j, "size");
-	json_u64(j, sym.size);
+	json_u64(j, hit.size);
+	json_key(j, "module");
+	json_string(j, hit.module);
 	json_object_end(j);
 }
 
@@ -182,7 +183,8 @@ static void json_frames(const struct kdc_analysis *a, const struct kdc_backtrace
 	for (unsigned int i = 0; i < bt->nr; i++) {
 		const struct kdc_frame *f = &bt->frame[i];
 		struct kdc_symbol_hit hit;
-		bool known = !frame_symbol(&a->kernel, f, &hit);
+		bool in_module_or_kernel = !frame_symbol(&a->kernel, f, &hit);
+		bool known = in_module_or_kernel && hit.name;
 
 		json_object_begin(j);
 		json_key(j, "pc");
@@ -194,7 +196,7 @@ static void json_frames(const struct kdc_analysis *a, const struct kdc_backtrace
 		json_key(j, "size");
 		json_u64_or_null(j, known, known ? hit.size : 0);
 		json_key(j, "module");
-		json_string(j, known ? hit.module : NULL);
+		json_string(j, in_module_or_kernel ? hit.module : NULL);
 		json_key(j, "frame");
 		json_hex_or_null(j, f->fp != 0, f->fp);
 		json_key(j, "stack");
@@ -290,8 +292,8 @@ static void json_notes(const struct kdc_analysis *a, struct kdc_json *j)
 		json_key(j, "matched_by");
 		json_string(j, n->matched_by);
 		json_registers(&n->regs, j);
-		json_symbol(j, "pc_symbol", &a->kernel.syms, n->regs.pc);
-		json_symbol(j, "lr_symbol", &a->kernel.syms,
+		json_symbol(j, "pc_symbol", &a->kernel, n->regs.pc);
+		json_symbol(j, "lr_symbol", &a->kernel,
 			    symbols_strip_pac(&a->kernel.syms, n->regs.lr));
 		json_object_end(j);
 	}
@@ -426,12 +428,14 @@ static void text_frames(const struct kdc_analysis *a, const struct kdc_backtrace
 			fprintf(out, "    -- exception frame (pt_regs at 0x%" PRIx64 ") --\n",
 				f->pt_regs);
 		fprintf(out, "    #%-2u ", i);
-		if (!frame_symbol(&a->kernel, f, &hit))
+		if (frame_symbol(&a->kernel, f, &hit))
+			fprintf(out, "0x%016" PRIx64, f->pc);
+		else if (!hit.name)
+			fprintf(out, "0x%016" PRIx64 " [%s]", f->pc, hit.module);
+		else
 			fprintf(out, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s", hit.name, hit.offset,
 				hit.size, hit.module ? " [" : "", hit.module ? hit.module : "",
 				hit.module ? "]" : "");
-		else
-			fprintf(out, "0x%016" PRIx64, f->pc);
 		if (f->have_stack)
 			fprintf(out, "  (%s stack)", kdc_stack_kind_name(f->stack));
 		fputc('\n', out);

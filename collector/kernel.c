@@ -150,6 +150,8 @@ unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k)
 		kdc_fail(&k->percpu_err, KC_NODATA, "no kernel types");
 		return 3;
 	}
+	k->have_modules = !modules_load(k, &k->modules, &k->modules_err);
+	missing += !k->have_modules;
 	k->have_layouts = !load_layouts(k, &k->layout_err);
 	missing += !k->have_layouts;
 	if (!k->have_layouts || load_percpu(k, &k->percpu_err)) {
@@ -163,6 +165,7 @@ unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k)
 
 void kernel_fini(struct kdc_kernel *k)
 {
+	modules_fini(&k->modules);
 	ktypes_fini(&k->types);
 	symbols_fini(&k->syms);
 }
@@ -179,4 +182,12 @@ enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name,
 		return st;
 	*addr = k->per_cpu_start + off + k->cpu_offset[cpu];
 	return KC_OK;
+}
+
+enum kdc_status kernel_symbolize(const struct kdc_kernel *k, uint64_t addr,
+				 struct kdc_symbol_hit *out)
+{
+	if (!symbols_lookup(&k->syms, addr, out))
+		return KC_OK;
+	return modules_lookup(&k->modules, addr, out);
 }

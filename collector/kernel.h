@@ -13,6 +13,7 @@
 
 #include "dump.h"
 #include "ktypes.h"
+#include "modules.h"
 #include "symbols.h"
 
 /* CONFIG_NR_CPUS is 256 in Debian arm64 and 4096 at most on arm64. */
@@ -48,8 +49,10 @@ struct kdc_kernel {
 	struct kdc_rq_layout rq;
 	uint64_t runqueues_off;		/* per-CPU offset of runqueues */
 
-	bool have_symbols, have_types, have_layouts;
-	struct kdc_err symbols_err, types_err, percpu_err, layout_err;
+	struct kdc_modules modules;	/* owned */
+
+	bool have_symbols, have_types, have_layouts, have_modules;
+	struct kdc_err symbols_err, types_err, percpu_err, layout_err, modules_err;
 };
 
 /**
@@ -68,6 +71,14 @@ void kernel_fini(struct kdc_kernel *k);
  */
 enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name, unsigned int cpu,
 				   uint64_t *addr, struct kdc_err *err);
+
+/**
+ * kernel_symbolize() - the function holding @addr, in the kernel image or a
+ * module; hit.name is NULL for an address inside a module but in no function
+ * Return: KC_OK; KC_NODATA when @addr is in neither.
+ */
+enum kdc_status kernel_symbolize(const struct kdc_kernel *k, uint64_t addr,
+				 struct kdc_symbol_hit *out);
 
 /** kernel_read_u64() / kernel_read_u32() - a bounded read of one value */
 enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint64_t *v,

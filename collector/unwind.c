@@ -20,8 +20,8 @@ enum kdc_status frame_symbol(const struct kdc_kernel *k, const struct kdc_frame 
 {
 	uint64_t at = f->is_return ? f->pc - 4 : f->pc;
 
-	if (symbols_lookup(&k->syms, at, out))
+	if (kernel_symbolize(k, at, out))
 		return KC_NODATA;
-	out->offset = f->pc - (at - out->offset);
+	out->offset += f->pc - at;
 	return KC_OK;
 }

@@ -92,3 +92,46 @@ bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
 	}
 	return false;
 }
+
+size_t arm64_adrp_add_targets(const uint32_t *insns, size_t n, uint64_t pc, uint64_t *out,
+			      size_t max)
+{
+	uint64_t val[32];
+	bool known[32] = { false };
+	size_t nr = 0;
+
+	for (size_t i = 0; i < n && nr < max; i++, pc += 4) {
+		uint32_t insn = insns[i];
+		unsigned rd, rn;
+		uint64_t v;
+
+		if (arm64_decode_adrp(insn, pc, &rd, &v)) {
+			val[rd] = v;
+			known[rd] = rd != 31;
+		} else if (arm64_decode_add_imm(insn, &rd, &rn, &v)) {
+			bool k = rn < 31 && known[rn];
+
+			if (k)
+				out[nr++] = val[rn] + v;
+			val[rd] = k ? val[rn] + v : 0;
+			known[rd] = k && rd != 31;
+		} else if ((insn & 0xffc00000u) == 0xf9400000u) {
+			/* LDR Xt, [Xn, #imm12*8] */
+			rn = (insn >> 5) & 31;
+			if (rn < 31 && known[rn])
+				out[nr++] = val[rn] + ((insn >> 10) & 0xfff) * 8ull;
+			known[insn & 31] = false;
+		} else if ((insn & 0xffe00c00u) == 0xf8400c00u) {
+			/* LDR Xt, [Xn, #simm9]!: GCC's section anchors walk a list this way */
+			int64_t simm = (int64_t)((uint64_t)((insn >> 12) & 0x1ff) << 55) >> 55;
+
+			rn = (insn >> 5) & 31;
+			if (rn < 31 && known[rn]) {
+				val[rn] += (uint64_t)simm;
+				out[nr++] = val[rn];
+			}
+			known[insn & 31] = false;
+		}
+	}
+	return nr;
+}

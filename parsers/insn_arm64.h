@@ -38,6 +38,18 @@ struct arm64_percpu_code {
 bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
 			      struct arm64_percpu_code *out);
 
+/**
+ * arm64_adrp_add_targets() - every address an ADRP-based sequence forms:
+ * ADRP then ADD immediate (repeatable: GCC's section anchors add twice),
+ * 64-bit LDR with unsigned offset, or pre-indexed LDR, in code order
+ * @out: up to @max addresses
+ * Return: how many were stored. Used to find data a function refers to
+ * (e.g. the `modules` list head in print_modules()); callers must validate
+ * each candidate, since string and other addresses are formed the same way.
+ */
+size_t arm64_adrp_add_targets(const uint32_t *insns, size_t n, uint64_t pc, uint64_t *out,
+			      size_t max);
+
 /* Single-instruction decoders, exposed for tests. */
 bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page);
 bool arm64_decode_add_imm(uint32_t insn, unsigned *rd, unsigned *rn, uint64_t *imm);

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "modules.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "insn_arm64.h"
+#include "kernel.h"
+#include "mem.h"
+
+#define CODE_WINDOW 64
+#define ELF64_SYM_SIZE 24
+#define STT_FUNC 2
+#define SYM_NAME_MAX 128
+
+struct module_layout {
+	uint64_t list, name, text, text_size, kallsyms;
+	uint64_t symtab, num_symtab, strtab;
+	uint64_t text_size_size;
+};
+
+static enum kdc_status read_layout(const struct kdc_ktypes *t, struct module_layout *l,
+				   struct kdc_err *err)
+{
+	enum kdc_status st;
+
+	if ((st = ktypes_member(t, "module", "list", &l->list, NULL, err)) ||
+	    (st = ktypes_member(t, "module", "name", &l->name, NULL, err)) ||
+	    (st = ktypes_member(t, "module", "kallsyms", &l->kallsyms, NULL, err)) ||
+	    (st = ktypes_member(t, "mod_kallsyms", "symtab", &l->symtab, NULL, err)) ||
+	    (st = ktypes_member(t, "mod_kallsyms", "num_symtab", &l->num_symtab, NULL, err)) ||
+	    (st = ktypes_member(t, "mod_kallsyms", "strtab", &l->strtab, NULL, err)))
+		return st;
+	if (ktypes_member(t, "module", "core_layout.base", &l->text, NULL, NULL) ||
+	    ktypes_member(t, "module", "core_layout.text_size", &l->text_size, &l->text_size_size,
+			  NULL))
+		return kdc_fail(err, KC_NOTSUP, "struct module without core_layout (6.4+)");
+	return KC_OK;
+}
+
+static bool printable_name(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	if (n == 0 || n == max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Whether @head heads a circle of modules; counts them into *@nr. */
+static bool is_module_list(const struct kdc_kernel *k, const struct module_layout *l,
+			   uint64_t head, size_t *nr)
+{
+	uint64_t pos;
+	size_t n = 0;
+
+	if (kernel_read_u64(k, head, &pos, NULL))
+		return false;
+	while (pos != head) {
+		char name[KDC_MODULE_NAME_LEN];
+
+		if (++n > KDC_MODULES_MAX || mem_read(k->dump, pos - l->list + l->name, name,
+						      sizeof(name), NULL) ||
+		    !printable_name(name, sizeof(name)) || kernel_read_u64(k, pos, &pos, NULL))
+			return false;
+	}
+	*nr = n;
+	return true;
+}
+
+static enum kdc_status find_list_head(const struct kdc_kernel *k, const struct module_layout *l,
+				      uint64_t *head, size_t *nr, struct kdc_err *err)
+{
+	uint32_t insns[CODE_WINDOW];
+	uint64_t cand[CODE_WINDOW], at;
+	size_t nc;
+	enum kdc_status st;
+
+	if (!symbols_address(&k->syms, "modules", head) && is_module_list(k, l, *head, nr))
+		return KC_OK;
+	if (symbols_address(&k->syms, "print_modules", &at))
+		return kdc_fail(err, KC_NODATA, "no print_modules symbol to find the module list by");
+	if ((st = mem_read(k->dump, at, insns, sizeof(insns), err)))
+		return kdc_err_prefix(err, st, "print_modules code");
+	nc = arm64_adrp_add_targets(insns, CODE_WINDOW, at, cand, CODE_WINDOW);
+	for (size_t i = 0; i < nc; i++) {
+		if (is_module_list(k, l, cand[i], nr)) {
+			*head = cand[i];
+			return KC_OK;
+		}
+	}
+	return kdc_fail(err, KC_NODATA, "no address in print_modules heads a module list");
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct kdc_module_sym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Appends @name to the module's name pool; returns its offset. */
+static bool add_name(struct kdc_module *m, const char *name, uint32_t *off)
+{
+	size_t len = strlen(name) + 1;
+	char *grown = realloc(m->names, m->names_len + len);
+
+	if (!grown)
+		return false;
+	m->names = grown;
+	memcpy(m->names + m->names_len, name, len);
+	*off = (uint32_t)m->names_len;
+	m->names_len += len;
+	return true;
+}
+
+static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct module_layout *l,
+				    struct kdc_module *m, struct kdc_err *err)
+{
+	uint64_t ks, symtab, num, strtab;
+	enum kdc_status st;
+
+	if ((st = kernel_read_u64(k, m->addr + l->kallsyms, &ks, err)) ||
+	    (st = kernel_read_u64(k, ks + l->symtab, &symtab, err)) ||
+	    (st = kernel_read_u64(k, ks + l->num_symtab, &num, err)) ||
+	    (st = kernel_read_u64(k, ks + l->strtab, &strtab, err)))
+		return st;
+	if (num > KDC_MODULE_SYMS_MAX)
+		return kdc_fail(err, KC_LIMIT, "%llu symbols", (unsigned long long)num);
+	m->syms = calloc(num ? num : 1, sizeof(*m->syms));
+	if (!m->syms)
+		return kdc_fail(err, KC_NOMEM, "module symbols");
+	for (uint64_t i = 0; i < num; i++) {
+		uint8_t e[ELF64_SYM_SIZE];
+		char name[SYM_NAME_MAX];
+		uint32_t st_name;
+		uint64_t value = 0, size = 0;
+
+		if ((st = mem_read(k->dump, symtab + i * ELF64_SYM_SIZE, e, sizeof(e), err)))
+			return st;
+		if ((e[4] & 0xf) != STT_FUNC)
+			continue;
+		st_name = (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16 |
+			  (uint32_t)e[3] << 24;
+		for (int b = 7; b >= 0; b--) {
+			value = value << 8 | e[8 + b];
+			size = size << 8 | e[16 + b];
+		}
+		if (value < m->text || value >= m->text + m->text_size ||
+		    mem_read(k->dump, strtab + st_name, name, sizeof(name), NULL))
+			continue;
+		name[sizeof(name) - 1] = '\0';
+		if (!add_name(m, name, &m->syms[m->nr_syms].name))
+			return kdc_fail(err, KC_NOMEM, "module symbol names");
+		m->syms[m->nr_syms].addr = value;
+		m->syms[m->nr_syms].size = size;
+		m->nr_syms++;
+	}
+	qsort(m->syms, m->nr_syms, sizeof(*m->syms), cmp_sym);
+	return KC_OK;
+}
+
+enum kdc_status modules_load(const struct kdc_kernel *k, struct kdc_modules *out,
+			     struct kdc_err *err)
+{
+	struct module_layout l;
+	uint64_t pos;
+	size_t nr = 0;
+	enum kdc_status st;
+
+	memset(out, 0, sizeof(*out));
+	if ((st = read_layout(&k->types, &l, err)) ||
+	    (st = find_list_head(k, &l, &out->list_head, &nr, err)))
+		return kdc_err_prefix(err, st, "modules");
+	out->source = "print_modules code + btf";
+	out->mod = calloc(nr ? nr : 1, sizeof(*out->mod));
+	if (!out->mod)
+		return kdc_fail(err, KC_NOMEM, "modules");
+	if ((st = kernel_read_u64(k, out->list_head, &pos, err)))
+		return kdc_err_prefix(err, st, "modules");
+	/* is_module_list() walked this circle already; stay within its count */
+	for (size_t i = 0; i < nr && pos != out->list_head; i++) {
+		struct kdc_module *m = &out->mod[out->nr++];
+		uint32_t ts32;
+		struct kdc_err merr = { 0 };
+
+		m->addr = pos - l.list;
+		if (mem_read(k->dump, m->addr + l.name, m->name, sizeof(m->name), &merr) ||
+		    kernel_read_u64(k, m->addr + l.text, &m->text, &merr) ||
+		    kernel_read_u32(k, m->addr + l.text_size, &ts32, &merr) ||
+		    kernel_read_u64(k, pos, &pos, &merr)) {
+			out->nr--;
+			*err = merr;
+			return kdc_err_prefix(err, merr.code, "module %zu", i);
+		}
+		m->name[sizeof(m->name) - 1] = '\0';
+		m->text_size = ts32;
+		if (load_symbols(k, &l, m, &merr))
+			/* the module's range is still known: addresses show as module+offset */
+			m->nr_syms = 0;
+	}
+	return KC_OK;
+}
+
+void modules_fini(struct kdc_modules *m)
+{
+	for (size_t i = 0; i < m->nr; i++) {
+		free(m->mod[i].syms);
+		free(m->mod[i].names);
+	}
+	free(m->mod);
+	memset(m, 0, sizeof(*m));
+}
+
+enum kdc_status modules_lookup(const struct kdc_modules *m, uint64_t addr,
+			       struct kdc_symbol_hit *out)
+{
+	for (size_t i = 0; i < m->nr; i++) {
+		const struct kdc_module *mod = &m->mod[i];
+		size_t lo = 0, hi = mod->nr_syms;
+
+		if (addr < mod->text || addr >= mod->text + mod->text_size)
+			continue;
+		out->module = mod->name;
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (mod->syms[mid].addr <= addr)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (mod->nr_syms && addr >= mod->syms[lo].addr &&
+		    (addr - mod->syms[lo].addr < mod->syms[lo].size || !mod->syms[lo].size)) {
+			out->name = mod->names + mod->syms[lo].name;
+			out->offset = addr - mod->syms[lo].addr;
+			out->size = mod->syms[lo].size;
+		} else {
+			out->name = NULL;	/* in the module, but in no function */
+			out->offset = addr - mod->text;
+			out->size = mod->text_size;
+		}
+		return KC_OK;
+	}
+	return KC_NODATA;
+}
