@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dmesg.h"
+#include "log_lines.h"
 
 /* The CPU header follows the message within a few records. */
 #define CPU_LINE_WINDOW 8
@@ -34,34 +35,6 @@ static void copy_line(char *dst, size_t size, const char *s, size_t len)
 	dst[n] = '\0';
 }
 
-bool panic_info_parse_cpu_line(const char *text, size_t len, int *cpu, int32_t *pid,
-			       char comm[17])
-{
-	char line[128], *p, *end;
-	long c, pd;
-	size_t n;
-
-	copy_line(line, sizeof(line), text, len);
-	if (strncmp(line, "CPU: ", 5))
-		return false;
-	c = strtol(line + 5, &end, 10);
-	if (end == line + 5 || c < 0 || c > 1 << 20 || strncmp(end, " PID: ", 6))
-		return false;
-	p = end + 6;
-	pd = strtol(p, &end, 10);
-	if (end == p || pd < 0 || strncmp(end, " Comm: ", 7))
-		return false;
-	p = end + 7;
-	n = strcspn(p, " ");
-	if (n > 16)
-		n = 16;
-	memcpy(comm, p, n);
-	comm[n] = '\0';
-	*cpu = (int)c;
-	*pid = (int32_t)pd;
-	return true;
-}
-
 static int on_record(const struct printk_record *rec, void *ctx)
 {
 	struct scan *s = ctx;
@@ -85,7 +58,7 @@ static int on_record(const struct printk_record *rec, void *ctx)
 	if (s->since_message < CPU_LINE_WINDOW) {
 		s->since_message++;
 		if (pi->cpu < 0 &&
-		    panic_info_parse_cpu_line(rec->text, rec->text_len, &pi->cpu, &pi->pid, pi->comm))
+		    log_parse_cpu_line(rec->text, rec->text_len, &pi->cpu, &pi->pid, pi->comm))
 			s->since_message = CPU_LINE_WINDOW;
 	}
 	return 0;

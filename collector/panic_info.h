@@ -35,11 +35,4 @@ struct kdc_panic_info {
 enum kdc_status panic_info_from_log(struct kdc_dump *dump, struct kdc_panic_info *out,
 				    struct kdc_err *err);
 
-/**
- * panic_info_parse_cpu_line() - parse "CPU: 1 PID: 130 Comm: kdc_waiter ..."
- * Return: true when @text (not NUL-terminated, @len bytes) is such a line.
- */
-bool panic_info_parse_cpu_line(const char *text, size_t len, int *cpu, int32_t *pid,
-			       char comm[17]);
-
 #endif

@@ -20,6 +20,8 @@ import struct
 import subprocess
 import sys
 
+from check_analysis import check_analysis
+
 NT_PRSTATUS = 1
 PRSTATUS_PID_OFF = 32  # pr_info(12) pr_cursig(2) pad(2) sigpend(8) sighold(8)
 PRSTATUS_SIZE_ARM64 = 392
@@ -222,6 +224,9 @@ def main():
         check_collector(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), exp, prs)
         check_symbols(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), a.fixture)
         check_dmesg(fx, collector, a.elf, os.path.join(a.fixture, "dump.kdump"), a.fixture)
+        check_analysis(fx, collector,
+                       (("elf", a.elf), ("kdump", os.path.join(a.fixture, "dump.kdump"))),
+                       a.fixture, exp, pids, check)
 
     bad = 0
     for name, ok, why in results:

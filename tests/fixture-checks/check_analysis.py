@@ -1,0 +1,120 @@
+"""Checks of `kdump-collect analyze --json` against ground truth that does
+not come from the collector: expected.json (recorded from the guest and
+QEMU by the harness), the note pids decoded independently in
+check_fixture.py, and the call traces the crashed kernel itself printed on
+its serial console before it died (serial.log)."""
+import json
+import os
+import re
+import subprocess
+
+TRACE_LINE = re.compile(r"^\[ *\d+\.\d+\]  ([A-Za-z0-9_.$]+)\+0x[0-9a-f]+/0x[0-9a-f]+( \[\w+\])?$")
+
+
+def console_trace_after(serial, marker):
+    """Function names of the first "Call trace:" block after the first line
+    containing @marker, in the first boot's console output."""
+    lines = serial.splitlines()
+    try:
+        start = next(i for i, l in enumerate(lines) if marker in l)
+    except StopIteration:
+        return None
+    for i in range(start, len(lines)):
+        if lines[i].endswith("] Call trace:"):
+            names = []
+            for l in lines[i + 1:]:
+                if l.startswith("###"):
+                    continue  # harness annotations interleave with the console
+                m = TRACE_LINE.match(l)
+                if not m:
+                    break
+                names.append(m.group(1))
+            return names
+    return None
+
+
+def run_json(collector, path):
+    r = subprocess.run([collector, "analyze", "--json", path], capture_output=True, text=True)
+    try:
+        return r.returncode, json.loads(r.stdout), r.stderr
+    except ValueError:
+        return r.returncode, None, r.stderr
+
+
+def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
+    serial = open(os.path.join(fixture, "serial.log"), errors="replace").read()
+    panic_marker = ("Internal error:" if exp["panic"]["message"].startswith("Internal error")
+                    else "Kernel panic - not syncing")
+    console = console_trace_after(serial, panic_marker)
+    for form, path in forms:
+        name = "%s/analysis-%s" % (fx, form)
+        rc, rep, err = run_json(collector, path)
+        if rep is None:
+            check(name + "-json", False, "exit %d, no JSON: %s" % (rc, err[:200]))
+            continue
+        cpus = {c["cpu"]: c for c in rep["cpus"]}
+        check(name + "-cpus", len(rep["cpus"]) == exp["cpus"] and sorted(cpus) ==
+              list(range(exp["cpus"])), "cpus %s, guest had %d" % (sorted(cpus), exp["cpus"]))
+        check(name + "-without-note",
+              rep["verdict"]["cpus_without_note"] == exp["cpus_without_note"],
+              "report %s, harness %s" % (rep["verdict"]["cpus_without_note"],
+                                         exp["cpus_without_note"]))
+        p = exp["panic"]
+        check(name + "-panic",
+              rep["panic"]["cpu"] == p["cpu"] and rep["panic"]["message"] == p["message"]
+              and rep["verdict"]["panic_cpu"] == p["cpu"],
+              "panic %s, guest %s" % (rep["panic"], p))
+        task = (cpus.get(p["cpu"]) or {}).get("task") or {}
+        check(name + "-panic-task", task.get("pid") == p["pid"] and task.get("comm") == p["comm"],
+              "CPU %d runs %s, guest said pid %d %s" % (p["cpu"], task, p["pid"], p["comm"]))
+        for s in exp["stuck_cpus"] + exp["waits"]:
+            t = (cpus.get(s["cpu"]) or {}).get("task") or {}
+            check("%s-cpu%d-task" % (name, s["cpu"]),
+                  t.get("pid") == s["pid"] and t.get("comm") == s["comm"],
+                  "CPU %d runs %s, guest said pid %d %s" % (s["cpu"], t, s["pid"], s["comm"]))
+        if exp.get("kvm"):
+            k = exp["kvm"]
+            t = (cpus.get(k["cpu"]) or {}).get("task") or {}
+            check("%s-cpu%d-vcpu-task" % (name, k["cpu"]),
+                  t.get("pid") == k["pid"] and t.get("comm") == k["comm"],
+                  "CPU %d runs %s, guest said pid %d %s" % (k["cpu"], t, k["pid"], k["comm"]))
+        # Every note is claimed by the CPU running the note's task, and the
+        # CPUs with notes are exactly those that stopped.
+        notes = rep["notes"]
+        mapped = [n["cpu"] for n in notes]
+        pids_ok = all(n["cpu"] is not None and cpus[n["cpu"]]["task"]["pid"] == pid
+                      for n, pid in zip(notes, note_pids))
+        stopped = sorted(set(range(exp["cpus"])) - set(exp["cpus_without_note"]))
+        check(name + "-notes-to-cpus",
+              len(notes) == len(note_pids) and pids_ok and sorted(mapped) == stopped,
+              "notes map to CPUs %s (pids %s), CPUs that stopped %s" % (mapped, note_pids, stopped))
+        for c in rep["cpus"]:
+            want = "note" if c["cpu"] in stopped else "none"
+            if c["registers_source"] != want:
+                check("%s-cpu%d-source" % (name, c["cpu"]), False,
+                      "registers_source %s, want %s" % (c["registers_source"], want))
+            if want == "note" and not c["backtrace_complete"]:
+                check("%s-cpu%d-complete" % (name, c["cpu"]), False,
+                      "backtrace ends early: %s" % c["backtrace_end"])
+        # The panicking CPU's backtrace ends like the one the kernel printed
+        # while dying (that one starts in dump_stack's own frames, ours in
+        # crash_kexec's, so compare from the first function they share).
+        # A call that is a function's last instruction (a noreturn call such
+        # as panic()) returns past its end: the kernel's %pS names the next
+        # symbol there, the collector the caller (offset == size); such
+        # frames must agree on position only.
+        frames = cpus[p["cpu"]]["backtrace"]
+        ours = [f["function"] for f in frames]
+        at_end = [f["offset"] is not None and f["offset"] == f["size"] for f in frames]
+        if console:
+            common = next((f for f in console if f in ours), None)
+            tail_ok = False
+            if common is not None:
+                a, b = ours.index(common), console.index(common)
+                tail_ok = len(ours) - a == len(console) - b and all(
+                    ours[a + i] == console[b + i] or at_end[a + i]
+                    for i in range(len(console) - b))
+            check(name + "-panic-backtrace-vs-console", tail_ok and len(console) >= 3,
+                  "ours %s, console %s" % (ours, console))
+        else:
+            check(name + "-panic-backtrace-vs-console", False, "no call trace in serial.log")

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "insn_arm64.h"
+
+/*
+ * nr_iowait_cpu() as read from the csd-lockup fixture (Debian 6.1.0-50-arm64,
+ * KASLR base of that boot), disassembled with aarch64 objdump:
+ *   mov x9,x30; nop; adrp x2,...4c3000; add x2,x2,#0; adrp x1,...016000;
+ *   add x1,x1,#0xf40; ldr x0,[x2,w0,sxtw #3]; paciasp; autiasp;
+ *   add x1,x1,x0; ldr w0,[x1,#2536]; ret
+ */
+static const uint32_t nr_iowait_cpu_6_1[] = {
+	0xaa1e03e9, 0xd503201f, 0xd000df22, 0x91000042, 0xb000b9c1, 0x913d0021,
+	0xf860d840, 0xd503233f, 0xd50323bf, 0x8b000021, 0xb949e820, 0xd65f03c0,
+};
+static const uint64_t nr_iowait_cpu_at = 0xffffd5f83e8ddf80ull;
+
+static void finds_per_cpu_offset_and_runqueues_in_real_code(void **state)
+{
+	struct arm64_percpu_code code = { 0 };
+
+	(void)state;
+	assert_true(arm64_find_percpu_access(nr_iowait_cpu_6_1, 12, nr_iowait_cpu_at, &code));
+	/* objdump's reading of the same words */
+	assert_true(code.per_cpu_offset == 0xffffd5f8404c3000ull);
+	assert_true(code.var == 0xffffd5f840016f40ull);
+}
+
+static void adrp_is_pc_relative_and_signed(void **state)
+{
+	unsigned rd = 99;
+	uint64_t page = 0;
+
+	(void)state;
+	/* adrp x2, +0xdf22 pages... as in the real code above */
+	assert_true(arm64_decode_adrp(0xd000df22, nr_iowait_cpu_at + 8, &rd, &page));
+	assert_int_equal(rd, 2);
+	assert_true(page == 0xffffd5f8404c3000ull);
+	/* adrp x0, #-4096 (immhi all ones, immlo 3): one page back */
+	assert_true(arm64_decode_adrp(0xf0ffffe0, 0x10000, &rd, &page));
+	assert_true(page == 0xf000);
+	/* not ADRP: ADR (op bit 0) */
+	assert_false(arm64_decode_adrp(0x10000000, 0, &rd, &page));
+}
+
+static void add_imm_with_shift(void **state)
+{
+	unsigned rd, rn;
+	uint64_t imm;
+
+	(void)state;
+	assert_true(arm64_decode_add_imm(0x913d0021, &rd, &rn, &imm));
+	assert_int_equal(rd, 1);
+	assert_int_equal(rn, 1);
+	assert_int_equal(imm, 0xf40);
+	/* add x3, x4, #1, lsl #12 */
+	assert_true(arm64_decode_add_imm(0x91400483, &rd, &rn, &imm));
+	assert_int_equal(imm, 0x1000);
+	/* adds (flags) and 32-bit add are not taken */
+	assert_false(arm64_decode_add_imm(0xb1000000, &rd, &rn, &imm));
+	assert_false(arm64_decode_add_imm(0x11000000, &rd, &rn, &imm));
+}
+
+static void hostile_code_is_rejected(void **state)
+{
+	struct arm64_percpu_code code;
+	/* load through a register never set by ADRP */
+	static const uint32_t unknown_base[] = { 0xf860d840, 0x8b000021, 0xd65f03c0 };
+	/* returns before any access */
+	static const uint32_t early_ret[] = { 0xd000df22, 0xd65f03c0, 0xf860d840 };
+	static const uint32_t zeros[8];
+
+	(void)state;
+	assert_false(arm64_find_percpu_access(unknown_base, 3, 0x1000, &code));
+	assert_false(arm64_find_percpu_access(early_ret, 3, 0x1000, &code));
+	assert_false(arm64_find_percpu_access(zeros, 8, 0x1000, &code));
+	assert_false(arm64_find_percpu_access(nr_iowait_cpu_6_1, 0, 0x1000, &code));
+}
+
+/* print_modules() of the same kernel: a section anchor, then a pre-indexed
+ * load of `modules` (anchor + 80). */
+static void anchor_and_preindexed_load(void **state)
+{
+	static const uint32_t code[] = {
+		0x90008514,	/* adrp x20, 0xffffd5f84055c000 */
+		0x91250294,	/* add  x20, x20, #0x940 */
+		0xf0001a35,	/* adrp x21, ... */
+		0x912c42b5,	/* add  x21, x21, #0xb10 */
+		0xf8450e93,	/* ldr  x19, [x20, #80]! */
+	};
+	uint64_t out[8];
+	size_t n;
+
+	(void)state;
+	n = arm64_adrp_add_targets(code, 5, 0xffffd5f83f4bc150ull, out, 8);
+	assert_int_equal(n, 3);
+	assert_true(out[0] == 0xffffd5f84055c940ull);
+	assert_true(out[1] == 0xffffd5f83f803b10ull);
+	assert_true(out[2] == 0xffffd5f84055c990ull);
+	/* the output bound holds */
+	assert_int_equal(arm64_adrp_add_targets(code, 5, 0xffffd5f83f4bc150ull, out, 1), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(finds_per_cpu_offset_and_runqueues_in_real_code),
+		cmocka_unit_test(adrp_is_pc_relative_and_signed),
+		cmocka_unit_test(add_imm_with_shift),
+		cmocka_unit_test(hostile_code_is_rejected),
+		cmocka_unit_test(anchor_and_preindexed_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "log_lines.h"
+
+static void parses_dump_stack_header(void **state)
+{
+	/* from the csd-lockup fixture's console */
+	static const char line[] = "CPU: 1 PID: 130 Comm: kdc_waiter Kdump: loaded Tainted: G"
+				   "           OEL     6.1.0-50-arm64 #1  Debian 6.1.176-1";
+	int cpu = -1;
+	int32_t pid = -1;
+	char comm[17];
+
+	(void)state;
+	assert_true(log_parse_cpu_line(line, sizeof(line) - 1, &cpu, &pid, comm));
+	assert_int_equal(cpu, 1);
+	assert_int_equal(pid, 130);
+	assert_string_equal(comm, "kdc_waiter");
+}
+
+static void rejects_other_lines(void **state)
+{
+	static const char *const bad[] = {
+		"WARNING: CPU: 1 PID: 130 at arch/arm64/kernel/machine_kexec.c:184",
+		"CPU: x PID: 1 Comm: a",
+		"CPU: 1 PID: -5 Comm: a",
+		"CPU: 1 PID: 5",
+		"CPU: 99999999999999999999 PID: 5 Comm: a",
+		"CPU: 1 PID: 99999999999 Comm: a",
+		"CPU: ",
+		"",
+	};
+	int cpu;
+	int32_t pid;
+	char comm[17];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (log_parse_cpu_line(bad[i], strlen(bad[i]), &cpu, &pid, comm))
+			fail_msg("accepted: '%s'", bad[i]);
+}
+
+static void long_comm_is_cut_and_text_is_not_overread(void **state)
+{
+	/* not NUL-terminated where len ends: the parser must stop at len */
+	char buf[64];
+	int cpu;
+	int32_t pid;
+	char comm[17];
+	const char *s = "CPU: 3 PID: 7 Comm: abcdefghijklmnopqrstuvwxyz";
+
+	(void)state;
+	memset(buf, 'Z', sizeof(buf));
+	memcpy(buf, s, strlen(s));
+	assert_true(log_parse_cpu_line(buf, strlen(s), &cpu, &pid, comm));
+	assert_int_equal(strlen(comm), 16);
+	assert_string_equal(comm, "abcdefghijklmnop");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_dump_stack_header),
+		cmocka_unit_test(rejects_other_lines),
+		cmocka_unit_test(long_comm_is_cut_and_text_is_not_overread),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
