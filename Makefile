@@ -82,6 +82,7 @@ check: $(BIN) $(UNIT_TESTS:%=$(O)/tests/%)
 	[ $$status -eq 0 ] && [ $$failed -eq 0 ]
 
 asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) O=build-asan SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer \
 		-fno-sanitize-recover=all" check
 

@@ -25,6 +25,11 @@ for dir in "$fixtures"/*/; do
 	fi
 	python3 "$here/check_fixture.py" --fixture "$dir" --elf "$elf" || status=1
 done
+# Damaged copies of one real dump: partial reports, clean refusals, no crash.
+if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
+	python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \
+		--kdump "$fixtures/csd-lockup/dump.kdump" --scratch "$scratch" || status=1
+fi
 if [ $found = 0 ]; then
 	echo "FAIL fixtures: none found under $fixtures"
 	exit 1

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Damaged copies of a real fixture: the collector must name what is wrong,
+still write what it could (a partial report, exit 1), or refuse cleanly
+(exit 2) when nothing is usable; never crash (a signal or a sanitizer
+report) and never hang (every run has a timeout).
+
+Damage made here, each from the csd-lockup dump:
+  - pages missing: the page holding __per_cpu_offset, or the first page of
+    the BTF blob, cut out of every PT_LOAD that holds it (as if filtered);
+  - VMCOREINFO zeroed in the note;
+  - the file truncated inside the headers, inside the kernel image, and the
+    kdump-compressed form cut in half;
+  - a note whose frame pointer and PC are garbage.
+Where the damage lands is found from the intact dump's report; what the
+damaged report must say is fixed here.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+
+PT_LOAD, PT_NOTE = 1, 4
+TIMEOUT = 120
+# libkdumpfile reads a page as zeros when a segment starts within a page
+# of it (elfdump.c find_closest_*), so a hole must be two pages to be missing
+HOLE = 0x2000
+results = []
+
+
+def check(name, ok, why=""):
+    results.append(("corrupt/" + name, ok, why))
+
+
+def run(collector, path, *args):
+    try:
+        r = subprocess.run([collector, "analyze", *args, path], capture_output=True, text=True,
+                           errors="replace", timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, None, "timed out after %ds" % TIMEOUT
+    rep = None
+    if "--json" in args:
+        try:
+            rep = json.loads(r.stdout)
+        except ValueError:
+            pass
+    return r.returncode, rep, r.stderr
+
+
+def phdrs(buf):
+    phoff, = struct.unpack_from("<Q", buf, 32)
+    phentsize, phnum = struct.unpack_from("<HH", buf, 54)
+    return [list(struct.unpack_from("<IIQQQQQQ", buf, phoff + i * phentsize))
+            for i in range(phnum)]
+
+
+def with_hole(src, dst, pa_lo, pa_hi):
+    """Copy @src to @dst with physical [pa_lo, pa_hi) removed from every
+    PT_LOAD: the program headers are rewritten at the end of the file."""
+    shutil.copyfile(src, dst)
+    with open(dst, "r+b") as f:
+        head = f.read(1 << 16)
+        out = []
+        for p in phdrs(head):
+            typ, flags, off, vaddr, paddr, filesz, memsz, align = p
+            if typ != PT_LOAD or pa_hi <= paddr or pa_lo >= paddr + filesz:
+                out.append(p)
+                continue
+            if pa_lo > paddr:
+                n = pa_lo - paddr
+                out.append([typ, flags, off, vaddr, paddr, n, n, align])
+            if pa_hi < paddr + filesz:
+                d = pa_hi - paddr
+                out.append([typ, flags, off + d, vaddr + d, pa_hi, filesz - d, memsz - d, align])
+        f.seek(0, 2)
+        end = (f.tell() + 7) & ~7
+        f.truncate(end)
+        f.seek(end)
+        for p in out:
+            f.write(struct.pack("<IIQQQQQQ", *p))
+        f.seek(32)
+        f.write(struct.pack("<Q", end))
+        f.seek(56)
+        f.write(struct.pack("<H", len(out)))
+
+
+def note_spans(buf):
+    """[(name, type, desc_offset, desc_size)] of the ELF's PT_NOTE notes."""
+    spans = []
+    for typ, _, off, _, _, filesz, _, _ in phdrs(buf):
+        if typ != PT_NOTE:
+            continue
+        pos, end = off, off + filesz
+        while pos + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from("<III", buf, pos)
+            if namesz == 0 and descsz == 0:
+                break
+            name = buf[pos + 12:pos + 12 + namesz].rstrip(b"\0")
+            desc = pos + 12 + ((namesz + 3) & ~3)
+            spans.append((name, ntype, desc, descsz))
+            pos = desc + ((descsz + 3) & ~3)
+    return spans
+
+
+def patch_notes(src, dst, fn):
+    shutil.copyfile(src, dst)
+    with open(dst, "r+b") as f:
+        buf = bytearray(f.read(1 << 16))
+        for name, ntype, desc, size in note_spans(buf):
+            fn(buf, name, ntype, desc, size)
+        f.seek(0)
+        f.write(buf)
+
+
+def sane(name, rc, err):
+    """The run ended by itself, without a signal or a sanitizer report."""
+    ok = rc is not None and 0 <= rc < 128 and "Sanitizer" not in (err or "")
+    if not ok:
+        check(name + "-no-crash", False, "exit %s: %s" % (rc, (err or "")[-300:]))
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--elf", required=True)
+    ap.add_argument("--kdump", required=True)
+    ap.add_argument("--scratch", required=True)
+    a = ap.parse_args()
+    collector = os.environ["KDC_COLLECT"]
+    os.makedirs(a.scratch, exist_ok=True)
+    tmp = os.path.join(a.scratch, "damaged")
+
+    rc, intact, err = run(collector, a.elf, "--json")
+    if rc != 0 or intact is None:
+        check("intact", False, "the intact dump does not analyse: exit %s %s" % (rc, err[:200]))
+        return report()
+    head = open(a.elf, "rb").read(1 << 16)
+    vmci = next(head[d:d + s] for n, t, d, s in note_spans(head) if n == b"VMCOREINFO")
+    kvoff = int(re.search(rb"NUMBER\(kimage_voffset\)=0x([0-9a-f]+)", vmci).group(1), 16)
+    nr_notes = len(intact["notes"])
+
+    # 1. the page holding __per_cpu_offset is not in the dump
+    pa = int(intact["percpu"]["per_cpu_offset"], 16) - kvoff
+    with_hole(a.elf, tmp, pa & ~0xfff, (pa & ~0xfff) + HOLE)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("no-percpu-page", rc, err):
+        check("no-percpu-page", rc == 1 and rep is not None and rep["cpus"] == []
+              and any("__per_cpu_offset" in p for p in rep["problems"])
+              and len(rep["notes"]) == nr_notes and rep["symbols"]["count"] > 0
+              and rep["panic"]["cpu"] == intact["panic"]["cpu"],
+              "exit %s, problems %s" % (rc, rep and rep["problems"]))
+
+    # 2. the BTF blob's first page is not in the dump
+    pa = int(intact["types"]["btf_address"], 16) - kvoff
+    with_hole(a.elf, tmp, pa & ~0xfff, (pa & ~0xfff) + HOLE)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("no-btf-page", rc, err):
+        check("no-btf-page", rc == 1 and rep is not None and rep["types"]["source"] is None
+              and any("BTF" in p for p in rep["problems"]) and len(rep["notes"]) == nr_notes
+              and rep["symbols"]["count"] > 0,
+              "exit %s, types %s, problems %s" % (rc, rep and rep["types"],
+                                                   rep and rep["problems"]))
+
+    # 3. VMCOREINFO zeroed
+    def zero_vmcoreinfo(buf, name, ntype, desc, size):
+        if name == b"VMCOREINFO":
+            buf[desc:desc + size] = bytes(size)
+    patch_notes(a.elf, tmp, zero_vmcoreinfo)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("zeroed-vmcoreinfo", rc, err):
+        check("zeroed-vmcoreinfo", rc == 1 and rep is not None
+              and any("VMCOREINFO" in p for p in rep["problems"])
+              and [n["pid"] for n in rep["notes"]] == [n["pid"] for n in intact["notes"]],
+              "exit %s, problems %s" % (rc, rep and rep["problems"]))
+    rc, _, err = run(collector, tmp)
+    if sane("zeroed-vmcoreinfo-text", rc, err):
+        check("zeroed-vmcoreinfo-text", rc == 1, "exit %s" % rc)
+
+    # 4. garbage frame pointer and PC in the panic CPU's note: a one-frame
+    #    backtrace that says why it stopped
+    panic_pid = next(c["task"]["pid"] for c in intact["cpus"] if c["cpu"] == intact["panic"]["cpu"])
+
+    def garbage_regs(buf, name, ntype, desc, size):
+        if name == b"CORE" and ntype == 1 and struct.unpack_from("<i", buf, desc + 32)[0] == panic_pid:
+            struct.pack_into("<Q", buf, desc + 112 + 29 * 8, 0xdeadbeefdeadbee8)  # x29
+            struct.pack_into("<Q", buf, desc + 112 + 32 * 8, 0x4141414141414141)  # pc
+    patch_notes(a.elf, tmp, garbage_regs)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("garbage-fp", rc, err):
+        cpu = rep and next((c for c in rep["cpus"] if c["task"]["pid"] == panic_pid), None)
+        check("garbage-fp", cpu is not None and len(cpu["backtrace"]) == 1
+              and cpu["backtrace"][0]["function"] is None and not cpu["backtrace_complete"]
+              and "outside" in cpu["backtrace_end"],
+              "cpu %s" % (cpu and {k: cpu[k] for k in ("backtrace", "backtrace_end")}))
+
+    # 5. truncations
+    size = os.path.getsize(a.elf)
+    for label, cut in (("elf-headers", 300), ("elf-kernel-image", 0x1000000),
+                       ("elf-half", size // 2)):
+        shutil.copyfile(a.elf, tmp)
+        os.truncate(tmp, cut)
+        rc, rep, err = run(collector, tmp, "--json")
+        if not sane("truncated-" + label, rc, err):
+            continue
+        if label == "elf-headers":
+            check("truncated-" + label, rc == 2 and "kdump-collect analyze:" in err,
+                  "exit %s: %s" % (rc, err[:200]))
+        else:
+            check("truncated-" + label, rc == 1 and rep is not None and rep["problems"]
+                  and len(rep["notes"]) == nr_notes,
+                  "exit %s, problems %s" % (rc, rep and rep["problems"]))
+    shutil.copyfile(a.kdump, tmp)
+    os.truncate(tmp, os.path.getsize(a.kdump) // 2)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("truncated-kdump-half", rc, err):
+        check("truncated-kdump-half", rc in (1, 2) and (rc == 2 or rep is not None),
+              "exit %s: %s" % (rc, err[:200]))
+    rc, _, err = run(collector, tmp, "--dmesg")
+    sane("truncated-kdump-half-dmesg", rc, err)
+    open(tmp, "wb").close()
+    rc, _, err = run(collector, tmp)
+    if sane("empty-file", rc, err):
+        check("empty-file", rc == 2 and "kdump-collect analyze:" in err, "exit %s" % rc)
+    os.unlink(tmp)
+    return report()
+
+
+def report():
+    bad = 0
+    for name, ok, why in results:
+        print("PASS %s" % name if ok else "FAIL %s: %s" % (name, why))
+        bad += not ok
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
