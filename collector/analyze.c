@@ -321,6 +321,8 @@ static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json
 		json_null(j);
 	json_key(j, "comm");
 	json_string(j, have_cpu ? p->comm : NULL);
+	json_key(j, "uptime_ns");
+	json_u64_or_null(j, p->found, p->ts_nsec);
 	json_key(j, "source");
 	json_string(j, p->found ? "dmesg" : NULL);
 	json_object_end(j);
@@ -391,6 +393,28 @@ static void json_sources(const struct kdc_kernel *k, struct kdc_json *j)
 	json_string(j, k->thread_size_source);
 	json_key(j, "error");
 	json_string(j, k->nr_cpus ? NULL : k->percpu_err.msg);
+	json_object_end(j);
+	json_key(j, "modules");
+	json_object_begin(j);
+	json_key(j, "source");
+	json_string(j, k->have_modules ? k->modules.source : NULL);
+	json_key(j, "loaded");
+	json_array_begin(j);
+	for (size_t i = 0; i < k->modules.nr; i++) {
+		json_object_begin(j);
+		json_key(j, "name");
+		json_string(j, k->modules.mod[i].name);
+		json_key(j, "text");
+		json_hex(j, k->modules.mod[i].text);
+		json_key(j, "text_size");
+		json_u64(j, k->modules.mod[i].text_size);
+		json_key(j, "functions");
+		json_u64(j, k->modules.mod[i].nr_syms);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_key(j, "error");
+	json_string(j, k->have_modules ? NULL : k->modules_err.msg);
 	json_object_end(j);
 }
 
@@ -484,6 +508,15 @@ static void text_report(const struct kdc_analysis *a, const struct facts *f, FIL
 		fprintf(out,
 			"per-CPU areas:  %u possible CPUs, __per_cpu_offset at 0x%" PRIx64 " (%s)\n",
 			k->nr_cpus, k->per_cpu_offset_addr, k->percpu_source);
+	if (k->have_modules) {
+		fprintf(out, "modules:       ");
+		for (size_t i = 0; i < k->modules.nr; i++)
+			fprintf(out, " %s", k->modules.mod[i].name);
+		fputc('\n', out);
+	}
+	if (a->panic.found)
+		fprintf(out, "uptime:         %" PRIu64 ".%06" PRIu64 " s at the panic message\n",
+			a->panic.ts_nsec / 1000000000, a->panic.ts_nsec % 1000000000 / 1000);
 	if (a->panic.found && a->panic.cpu >= 0)
 		fprintf(out, "panic:          CPU %d, pid %d (%s): %s\n", a->panic.cpu, a->panic.pid,
 			a->panic.comm, a->panic.message);
@@ -524,17 +557,30 @@ void analyze_report(struct kdc_dump *d, bool as_json, FILE *out, struct analyze_
 
 enum kdc_status analyze_list_symbols(struct kdc_dump *d, FILE *out, struct kdc_err *err)
 {
-	struct kdc_symbols syms;
-	enum kdc_status st = symbols_load(d, &syms, err);
+	struct kdc_kernel k;
 
-	if (st)
-		return st;
-	for (size_t i = 0; i < kallsyms_count(syms.kallsyms); i++) {
+	kernel_load(d, &k);
+	if (!k.have_symbols) {
+		*err = k.symbols_err;
+		kernel_fini(&k);
+		return err->code;
+	}
+	for (size_t i = 0; i < kallsyms_count(k.syms.kallsyms); i++) {
 		struct kdc_symbol sym;
 
-		kallsyms_get(syms.kallsyms, i, &sym);
+		kallsyms_get(k.syms.kallsyms, i, &sym);
 		fprintf(out, "%016" PRIx64 " %c %s\n", sym.addr, sym.type, sym.name);
 	}
-	symbols_fini(&syms);
+	/* module functions as /proc/kallsyms lists them: "addr t name\t[module]" */
+	for (size_t i = 0; i < k.modules.nr; i++) {
+		const struct kdc_module *m = &k.modules.mod[i];
+
+		for (size_t s = 0; s < m->nr_syms; s++)
+			fprintf(out, "%016" PRIx64 " %c %s\t[%s]\n", m->syms[s].addr, m->syms[s].type,
+				m->names + m->syms[s].name, m->name);
+	}
+	if (!k.have_modules && k.have_types)
+		fprintf(stderr, "kdump-collect analyze: %s\n", k.modules_err.msg);
+	kernel_fini(&k);
 	return KC_OK;
 }

@@ -12,11 +12,13 @@
 #define CODE_WINDOW 64
 #define ELF64_SYM_SIZE 24
 #define STT_FUNC 2
+#define STB_LOCAL 0
 #define SYM_NAME_MAX 128
 
 struct module_layout {
 	uint64_t list, name, text, text_size, kallsyms;
-	uint64_t symtab, num_symtab, strtab;
+	uint64_t symtab, num_symtab, strtab, typetab;
+	bool have_typetab;
 	uint64_t text_size_size;
 };
 
@@ -32,6 +34,8 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct module_lay
 	    (st = ktypes_member(t, "mod_kallsyms", "num_symtab", &l->num_symtab, NULL, err)) ||
 	    (st = ktypes_member(t, "mod_kallsyms", "strtab", &l->strtab, NULL, err)))
 		return st;
+	/* the type letters the kernel itself shows (4.20+ keep them apart from st_info) */
+	l->have_typetab = !ktypes_member(t, "mod_kallsyms", "typetab", &l->typetab, NULL, NULL);
 	if (ktypes_member(t, "module", "core_layout.base", &l->text, NULL, NULL) ||
 	    ktypes_member(t, "module", "core_layout.text_size", &l->text_size, &l->text_size_size,
 			  NULL))
@@ -121,7 +125,7 @@ static bool add_name(struct kdc_module *m, const char *name, uint32_t *off)
 static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct module_layout *l,
 				    struct kdc_module *m, struct kdc_err *err)
 {
-	uint64_t ks, symtab, num, strtab;
+	uint64_t ks, symtab, num, strtab, typetab = 0;
 	enum kdc_status st;
 
 	if ((st = kernel_read_u64(k, m->addr + l->kallsyms, &ks, err)) ||
@@ -129,6 +133,8 @@ static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct mod
 	    (st = kernel_read_u64(k, ks + l->num_symtab, &num, err)) ||
 	    (st = kernel_read_u64(k, ks + l->strtab, &strtab, err)))
 		return st;
+	if (l->have_typetab && kernel_read_u64(k, ks + l->typetab, &typetab, NULL))
+		typetab = 0;
 	if (num > KDC_MODULE_SYMS_MAX)
 		return kdc_fail(err, KC_LIMIT, "%llu symbols", (unsigned long long)num);
 	m->syms = calloc(num ? num : 1, sizeof(*m->syms));
@@ -158,6 +164,9 @@ static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct mod
 			return kdc_fail(err, KC_NOMEM, "module symbol names");
 		m->syms[m->nr_syms].addr = value;
 		m->syms[m->nr_syms].size = size;
+		m->syms[m->nr_syms].type = (e[4] >> 4) == STB_LOCAL ? 't' : 'T';
+		if (typetab)
+			mem_read(k->dump, typetab + i, &m->syms[m->nr_syms].type, 1, NULL);
 		m->nr_syms++;
 	}
 	qsort(m->syms, m->nr_syms, sizeof(*m->syms), cmp_sym);

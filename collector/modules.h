@@ -29,6 +29,7 @@ struct kdc_symbol_hit;
 struct kdc_module_sym {
 	uint64_t addr, size;
 	uint32_t name;		/* offset into kdc_module.names */
+	char type;		/* 'T' global, 't' local, as /proc/kallsyms shows them */
 };
 
 struct kdc_module {

@@ -50,6 +50,7 @@ static int on_record(const struct printk_record *rec, void *ctx)
 		pi->kind = is_panic ? "panic" : "oops";
 		pi->found = true;
 		pi->seq = rec->seq;
+		pi->ts_nsec = rec->ts_nsec;
 		pi->cpu = -1;
 		s->have_panic |= is_panic;
 		s->since_message = 0;

@@ -25,6 +25,7 @@ struct kdc_panic_info {
 	int32_t pid;
 	char comm[17];
 	uint64_t seq;				/* of the record that gave the message */
+	uint64_t ts_nsec;			/* its timestamp: uptime at the panic */
 	unsigned int records_read;
 };
 

@@ -43,6 +43,9 @@ def run_json(collector, path):
 
 def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
     serial = open(os.path.join(fixture, "serial.log"), errors="replace").read()
+    ks = subprocess.run(["zstd", "-dc", os.path.join(fixture, "kallsyms.zst")],
+                        capture_output=True, text=True).stdout
+    want_mods = sorted(set(re.findall(r"\t\[(\w+)\]$", ks, re.M)))
     panic_marker = ("Internal error:" if exp["panic"]["message"].startswith("Internal error")
                     else "Kernel panic - not syncing")
     console = console_trace_after(serial, panic_marker)
@@ -53,6 +56,9 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
             check(name + "-json", False, "exit %d, no JSON: %s" % (rc, err[:200]))
             continue
         cpus = {c["cpu"]: c for c in rep["cpus"]}
+        got_mods = sorted(m["name"] for m in rep["modules"]["loaded"])
+        check(name + "-modules", got_mods == want_mods,
+              "report %s, guest's /proc/kallsyms %s" % (got_mods, want_mods))
         check(name + "-cpus", len(rep["cpus"]) == exp["cpus"] and sorted(cpus) ==
               list(range(exp["cpus"])), "cpus %s, guest had %d" % (sorted(cpus), exp["cpus"]))
         check(name + "-without-note",

@@ -103,18 +103,28 @@ def check_symbols(fx, collector, elf, kdump, fixture):
     /proc/kallsyms (its vmlinux part: modules come from the module list)."""
     r = subprocess.run(["zstd", "-dc", os.path.join(fixture, "kallsyms.zst")],
                        capture_output=True, text=True)
-    truth = set()
+    truth, mod_truth = set(), set()
     for line in r.stdout.splitlines():
         p = line.split()
         if len(p) == 3:
             truth.add((int(p[0], 16), p[1], p[2]))
+        elif len(p) == 4 and p[1] in "tT" and not p[2].startswith("$"):
+            # module text symbols; "$x" are AArch64 mapping symbols, not functions
+            mod_truth.add((int(p[0], 16), p[1], p[2], p[3]))
     for form, path in (("elf", elf), ("kdump", kdump)):
         r = subprocess.run([collector, "analyze", "--list-symbols", path],
                            capture_output=True, text=True)
-        got = set()
+        got, mod_got = set(), set()
         for line in r.stdout.splitlines():
             p = line.split()
-            got.add((int(p[0], 16), p[1], p[2]))
+            if len(p) == 4:
+                mod_got.add((int(p[0], 16), p[1], p[2], p[3]))
+            else:
+                got.add((int(p[0], 16), p[1], p[2]))
+        check("%s/module-symbols-from-dump-%s" % (fx, form),
+              len(mod_truth) > 20 and mod_got == mod_truth,
+              "%d module functions decoded, %d in the guest's /proc/kallsyms, differ: %s"
+              % (len(mod_got), len(mod_truth), sorted(mod_got ^ mod_truth)[:4]))
         check("%s/kallsyms-from-dump-%s" % (fx, form),
               r.returncode == 0 and len(truth) > 1000 and got == truth,
               "exit %d, %d symbols decoded, %d in the guest's /proc/kallsyms, %d differ: %s"
