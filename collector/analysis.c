@@ -20,6 +20,10 @@ static void note_problems(struct kdc_analysis *a)
 		analysis_problem(a, &a->dump->vmcoreinfo_err);
 	if (!a->dump->kctx)
 		analysis_problem(a, &a->dump->kdumpfile_err);
+	if (k->profile_err.code)
+		analysis_problem(a, &k->profile_err);
+	if (k->syms.vmlinux_err.code)
+		analysis_problem(a, &k->syms.vmlinux_err);
 	if (!k->have_symbols)
 		analysis_problem(a, &k->symbols_err);
 	if (!k->have_types)
@@ -32,13 +36,13 @@ static void note_problems(struct kdc_analysis *a)
 		analysis_problem(a, &k->modules_err);
 }
 
-void analysis_run(struct kdc_dump *dump, struct kdc_analysis *a)
+void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
 {
 	struct kdc_err err = { 0 };
 
 	memset(a, 0, sizeof(*a));
 	a->dump = dump;
-	kernel_load(dump, &a->kernel);
+	kernel_load(dump, src, &a->kernel);
 	note_problems(a);
 	if (panic_info_from_log(dump, &a->panic, &err))
 		analysis_problem(a, &err);

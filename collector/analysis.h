@@ -27,8 +27,11 @@ struct kdc_analysis {
 	unsigned int problems_dropped;
 };
 
-/** analysis_run() - analyse @dump into @a (always initialised; release with analysis_fini) */
-void analysis_run(struct kdc_dump *dump, struct kdc_analysis *a);
+/**
+ * analysis_run() - analyse @dump into @a (always initialised; release with analysis_fini)
+ * @src: symbol and type sources besides the dump, may be NULL
+ */
+void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a);
 
 void analysis_fini(struct kdc_analysis *a);
 

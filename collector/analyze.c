@@ -538,14 +538,15 @@ static void text_report(const struct kdc_analysis *a, const struct facts *f, FIL
 	}
 }
 
-void analyze_report(struct kdc_dump *d, bool as_json, FILE *out, struct analyze_result *res)
+void analyze_report(struct kdc_dump *d, const struct kdc_sources *src, bool as_json, FILE *out,
+		    struct analyze_result *res)
 {
 	struct kdc_analysis a;
 	struct facts f;
 
 	memset(res, 0, sizeof(*res));
 	read_facts(d, &f);
-	analysis_run(d, &a);
+	analysis_run(d, src, &a);
 	if (as_json)
 		json_report(&a, &f, out);
 	else
@@ -555,11 +556,12 @@ void analyze_report(struct kdc_dump *d, bool as_json, FILE *out, struct analyze_
 	analysis_fini(&a);
 }
 
-enum kdc_status analyze_list_symbols(struct kdc_dump *d, FILE *out, struct kdc_err *err)
+enum kdc_status analyze_list_symbols(struct kdc_dump *d, const struct kdc_sources *src, FILE *out,
+				     struct kdc_err *err)
 {
 	struct kdc_kernel k;
 
-	kernel_load(d, &k);
+	kernel_load(d, src, &k);
 	if (!k.have_symbols) {
 		*err = k.symbols_err;
 		kernel_fini(&k);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "dump.h"
+#include "sources.h"
 
 struct analyze_result {
 	unsigned int nr_notes;
@@ -21,16 +22,19 @@ struct analyze_result {
 
 /**
  * analyze_report() - write the report for @dump to @out
+ * @src: symbol and type sources besides the dump, may be NULL
  * @json: JSON (schema kdump-collector.report/1) instead of text
  * @res: counts, for the exit code
  */
-void analyze_report(struct kdc_dump *dump, bool json, FILE *out, struct analyze_result *res);
+void analyze_report(struct kdc_dump *dump, const struct kdc_sources *src, bool json, FILE *out,
+		    struct analyze_result *res);
 
 /**
  * analyze_list_symbols() - print the dump's symbol table as /proc/kallsyms does
  * ("address type name" in address order)
  * Return: KC_OK, or why no table could be read.
  */
-enum kdc_status analyze_list_symbols(struct kdc_dump *dump, FILE *out, struct kdc_err *err);
+enum kdc_status analyze_list_symbols(struct kdc_dump *dump, const struct kdc_sources *src, FILE *out,
+				     struct kdc_err *err);
 
 #endif

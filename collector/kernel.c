@@ -109,7 +109,7 @@ static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 
 	if (!symbols_address(&k->syms, "__per_cpu_offset", &k->per_cpu_offset_addr) &&
 	    !symbols_address(&k->syms, "__per_cpu_start", &k->per_cpu_start)) {
-		k->percpu_source = "kallsyms";
+		k->percpu_source = "symbols";
 	} else {
 		if (!k->dump->arch->code_addrs)
 			return kdc_fail(err, KC_NOTSUP, "no data symbols and no code decoder for %s",
@@ -125,26 +125,35 @@ static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 	return find_cpus(k, err);
 }
 
-unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k)
+unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
+			 struct kdc_kernel *k)
 {
+	const struct kdc_profile *profile = NULL;
 	unsigned int missing = 0;
 
 	memset(k, 0, sizeof(*k));
 	k->dump = dump;
+	k->src = src;
+	if (src && src->profile) {
+		if (!profile_file_load(src->profile, &k->profile, &k->profile_err))
+			profile = &k->profile.p;
+		else
+			missing++;
+	}
 	if (!dump->vmcoreinfo ||
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "PAGESIZE", 10, &k->page_size, NULL))
 		k->page_size = 4096;
 	k->thread_size = dump->arch->thread_size(k->page_size);
 	k->thread_size_source = "arch default";
 
-	k->have_symbols = !symbols_load(dump, &k->syms, &k->symbols_err);
+	k->have_symbols = !symbols_load(dump, src, profile, &k->syms, &k->symbols_err);
 	if (!k->have_symbols) {
 		kdc_fail(&k->types_err, KC_NODATA, "no symbols to find the BTF by");
 		kdc_fail(&k->layout_err, KC_NODATA, "no kernel types");
 		kdc_fail(&k->percpu_err, KC_NODATA, "no symbols");
 		return 4;
 	}
-	k->have_types = !ktypes_load(dump, &k->syms, &k->types, &k->types_err);
+	k->have_types = !ktypes_load(dump, &k->syms, src, profile, &k->types, &k->types_err);
 	if (!k->have_types) {
 		kdc_fail(&k->layout_err, KC_NODATA, "no kernel types");
 		kdc_fail(&k->percpu_err, KC_NODATA, "no kernel types");
@@ -166,6 +175,7 @@ unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k)
 void kernel_fini(struct kdc_kernel *k)
 {
 	modules_fini(&k->modules);
+	profile_file_fini(&k->profile);
 	ktypes_fini(&k->types);
 	symbols_fini(&k->syms);
 }

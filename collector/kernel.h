@@ -32,6 +32,8 @@ struct kdc_rq_layout {
 
 struct kdc_kernel {
 	struct kdc_dump *dump;		/* borrowed */
+	const struct kdc_sources *src;	/* borrowed, may be NULL */
+	struct kdc_profile_file profile;	/* owned; buf NULL when none */
 	struct kdc_symbols syms;	/* owned */
 	struct kdc_ktypes types;	/* owned */
 	uint64_t page_size;
@@ -52,16 +54,18 @@ struct kdc_kernel {
 	struct kdc_modules modules;	/* owned */
 
 	bool have_symbols, have_types, have_layouts, have_modules;
-	struct kdc_err symbols_err, types_err, percpu_err, layout_err, modules_err;
+	struct kdc_err symbols_err, types_err, percpu_err, layout_err, modules_err, profile_err;
 };
 
 /**
  * kernel_load() - find everything above for @dump
+ * @src: symbol and type sources the user gave, may be NULL
  * @k: caller-provided; always initialised, release with kernel_fini()
  * Return: the number of parts that could not be found (each with its error
  * in @k); 0 when all is there.
  */
-unsigned int kernel_load(struct kdc_dump *dump, struct kdc_kernel *k);
+unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
+			 struct kdc_kernel *k);
 
 void kernel_fini(struct kdc_kernel *k);
 

@@ -84,15 +84,13 @@ done:
 	return st;
 }
 
-enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *syms,
-			    struct kdc_ktypes *out, struct kdc_err *err)
+static enum kdc_status from_dump(struct kdc_dump *dump, const struct kdc_symbols *syms,
+				 struct kdc_ktypes *out, struct kdc_err *err)
 {
 	uint64_t start;
-	enum kdc_status st;
 
-	memset(out, 0, sizeof(*out));
 	if (!syms->kallsyms)
-		return kdc_fail(err, KC_NODATA, "types: no symbols to find the BTF by");
+		return kdc_fail(err, KC_NODATA, "no symbols to find the BTF by");
 	if (!symbols_address(syms, "__start_BTF", &start)) {
 		struct kdc_btf_header h;
 		uint8_t hdr[KDC_BTF_HEADER_LEN];
@@ -102,9 +100,53 @@ enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *sym
 			return KC_OK;
 	}
 	if (symbols_address(syms, "_etext", &start))
-		return kdc_fail(err, KC_NODATA, "types: no _etext symbol to scan for BTF from");
-	st = scan_for_btf(dump, start, out, err);
-	return st ? kdc_err_prefix(err, st, "types") : KC_OK;
+		return kdc_fail(err, KC_NODATA, "no _etext symbol to scan for BTF from");
+	return scan_for_btf(dump, start, out, err);
+}
+
+static enum kdc_status from_profile(struct kdc_dump *dump, const struct kdc_profile *p,
+				    struct kdc_ktypes *out, struct kdc_err *err)
+{
+	const char *release = dump->vmcoreinfo ? vmcoreinfo_get(dump->vmcoreinfo, "OSRELEASE")
+					       : NULL;
+
+	if (!p->btf)
+		return kdc_fail(err, KC_NODATA, "the profile has no btf section");
+	if (!release || strcmp(release, p->release))
+		return kdc_fail(err, KC_INVAL, "the profile is for %s, the dump for %s", p->release,
+				release ? release : "an unknown release");
+	if (p->btf_len > KDC_BTF_SIZE_MAX || !(out->btf = btf__new(p->btf, (__u32)p->btf_len)))
+		return kdc_fail(err, KC_CORRUPT, "the profile's btf section: libbpf: %s",
+				strerror(errno));
+	out->source = "btf (profile)";
+	out->btf_size = (uint32_t)p->btf_len;
+	return KC_OK;
+}
+
+enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *syms,
+			    const struct kdc_sources *src, const struct kdc_profile *profile,
+			    struct kdc_ktypes *out, struct kdc_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!(src && src->ignore_dump_types)) {
+		if (!from_dump(dump, syms, out, err))
+			return KC_OK;
+	} else {
+		kdc_fail(err, KC_NODATA, "BTF in the dump ignored (--no-dump-types)");
+	}
+	if (profile && !from_profile(dump, profile, out, err))
+		return KC_OK;
+	/* a vmlinux whose build ID matched the dump (its symbols were used) */
+	if (src && src->vmlinux && syms->source && !strcmp(syms->source, "vmlinux")) {
+		out->btf = btf__parse_elf(src->vmlinux, NULL);
+		if (out->btf) {
+			out->source = "btf (vmlinux)";
+			return KC_OK;
+		}
+		kdc_fail(err, KC_NOTSUP, "%s has no .BTF (DWARF types are not read yet)",
+			 src->vmlinux);
+	}
+	return kdc_err_prefix(err, err->code ? err->code : KC_NODATA, "types");
 }
 
 void ktypes_fini(struct kdc_ktypes *t)

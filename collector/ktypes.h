@@ -12,25 +12,29 @@
 
 #include "dump.h"
 #include "err.h"
+#include "sources.h"
 #include "symbols.h"
 
 struct btf;
 
 struct kdc_ktypes {
-	const char *source;	/* "btf (dump)"; static storage */
+	const char *source;	/* "btf (dump)", "btf (profile)", "btf (vmlinux)"; static */
 	uint64_t btf_addr;	/* where the blob was found in the dump */
 	uint32_t btf_size;
 	struct btf *btf;	/* owned (libbpf) */
 };
 
 /**
- * ktypes_load() - find and parse the dump's vmlinux BTF
- * Scans the kernel's read-only data from _etext (kallsyms) for a BTF
- * header, reading at most 64 MiB; __start_BTF is used when kallsyms has it.
- * Return: KC_OK; KC_NODATA when none is found; KC_CORRUPT when libbpf
- * rejects the blob; read errors.
+ * ktypes_load() - find and parse the kernel's BTF: in the dump (scanning
+ * the read-only data from _etext for a BTF header, at most 64 MiB;
+ * __start_BTF when the symbols have it), else the profile's, else the
+ * .BTF section of a --vmlinux whose symbols were used
+ * @err: why none worked (@err is the last source's error)
+ * Return: KC_OK; KC_NODATA when there is none; KC_CORRUPT when libbpf
+ * rejects a blob; read errors.
  */
 enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *syms,
+			    const struct kdc_sources *src, const struct kdc_profile *profile,
 			    struct kdc_ktypes *out, struct kdc_err *err);
 
 void ktypes_fini(struct kdc_ktypes *t);

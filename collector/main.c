@@ -12,6 +12,7 @@
 #include "analyze.h"
 #include "dmesg.h"
 #include "dump.h"
+#include "profile_cmd.h"
 
 #ifndef KDC_VERSION
 #define KDC_VERSION "0.1.0"
@@ -79,7 +80,7 @@ static int not_built(const struct subcommand *cmd)
 
 struct analyze_opts {
 	bool json, list_symbols, dmesg;
-	const char *vmlinux, *system_map, *profile;
+	struct kdc_sources src;
 };
 
 static bool take_analyze(int opt, const char *arg, void *ctx)
@@ -90,9 +91,11 @@ static bool take_analyze(int opt, const char *arg, void *ctx)
 	case 'j': o->json = true; return true;
 	case 's': o->list_symbols = true; return true;
 	case 'd': o->dmesg = true; return true;
-	case 'v': o->vmlinux = arg; return true;
-	case 'm': o->system_map = arg; return true;
-	case 'p': o->profile = arg; return true;
+	case 'v': o->src.vmlinux = arg; return true;
+	case 'm': o->src.system_map = arg; return true;
+	case 'p': o->src.profile = arg; return true;
+	case 'S': o->src.ignore_dump_symbols = true; return true;
+	case 'T': o->src.ignore_dump_types = true; return true;
 	}
 	return false;
 }
@@ -106,6 +109,8 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		{ "vmlinux", required_argument, NULL, 'v' },
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "no-dump-symbols", no_argument, NULL, 'S' },
+		{ "no-dump-types", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -122,9 +127,6 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		usage_of(cmd, stderr);
 		return EXIT_USAGE;
 	}
-	if (o.vmlinux || o.system_map || o.profile)
-		fprintf(stderr, "kdump-collect analyze: --vmlinux, --system-map and --profile are "
-				"not used yet\n");
 	if (dump_open(argv[i], &dump, &err)) {
 		fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
 		return EXIT_NO_REPORT;
@@ -144,7 +146,7 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		return fflush(stdout) ? EXIT_NO_REPORT : ds.skipped ? EXIT_PARTIAL : EXIT_DONE;
 	}
 	if (o.list_symbols) {
-		enum kdc_status st = analyze_list_symbols(dump, stdout, &err);
+		enum kdc_status st = analyze_list_symbols(dump, &o.src, stdout, &err);
 
 		dump_close(dump);
 		if (st) {
@@ -153,7 +155,7 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		}
 		return fflush(stdout) ? EXIT_NO_REPORT : EXIT_DONE;
 	}
-	analyze_report(dump, o.json, stdout, &res);
+	analyze_report(dump, &o.src, o.json, stdout, &res);
 	dump_close(dump);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "kdump-collect analyze: writing the report failed\n");
@@ -219,14 +221,49 @@ static int run_show(const struct subcommand *cmd, int argc, char **argv)
 	return run_stub(cmd, argc, argv, longopts, "h", 1, 1);
 }
 
+static bool take_profile(int opt, const char *arg, void *ctx)
+{
+	struct profile_opts *o = ctx;
+
+	switch (opt) {
+	case 'o': o->output = arg; return true;
+	case 'k': o->kallsyms = arg; return true;
+	case 'b': o->btf = arg; return true;
+	case 'm': o->system_map = arg; return true;
+	case 'r': o->release = arg; return true;
+	case 'n': o->notes = arg; return true;
+	}
+	return false;
+}
+
 static int run_profile(const struct subcommand *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "kallsyms", required_argument, NULL, 'k' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "release", required_argument, NULL, 'r' },
+		{ "notes", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	return run_stub(cmd, argc, argv, longopts, "ho:", 0, 0);
+	struct profile_opts o = { 0 };
+	struct kdc_err err = { 0 };
+	int i = parse_opts(cmd, argc, argv, longopts, "ho:", take_profile, &o);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc != i || !o.output) {
+		fprintf(stderr, "kdump-collect profile: -o FILE is required, no other arguments\n");
+		usage_of(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	if (profile_write(&o, stderr, &err)) {
+		fprintf(stderr, "kdump-collect profile: %s\n", err.msg);
+		return EXIT_NO_REPORT;
+	}
+	return EXIT_DONE;
 }
 
 static const struct subcommand subcommands[] = {
@@ -235,21 +272,32 @@ static const struct subcommand subcommands[] = {
 	  "Analyze the crashed kernel (default /proc/vmcore) and write a .tar.zst triage bundle\n"
 	  "named for the host, kernel release and crash time.",
 	  run_collect },
-	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] [--profile FILE] DUMP",
-	  "Print what DUMP (an ELF vmcore or a kdump-compressed file) says: kernel, VMCOREINFO,\n"
-	  "and every ELF note in file order with its task and registers.\n"
-	  "  --json           machine-readable report (schema kdump-collector.report/1)\n"
-	  "  --list-symbols   print the symbol table found in the dump, as /proc/kallsyms does\n"
-	  "  --dmesg          print the kernel log from the dump's printk ring buffer",
+	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] "
+		     "[--profile FILE] [--no-dump-symbols] [--no-dump-types] DUMP",
+	  "Print what DUMP (an ELF vmcore or a kdump-compressed file) says: kernel, panic,\n"
+	  "every CPU's task, registers and backtrace, and which notes belong to which CPU.\n"
+	  "  --json             machine-readable report (docs/report-schema.md)\n"
+	  "  --list-symbols     print the symbol table in use, as /proc/kallsyms does\n"
+	  "  --dmesg            print the kernel log from the dump's printk ring buffer\n"
+	  "Symbols come from the first that works: --vmlinux (with its build ID checked),\n"
+	  "kallsyms in the dump (6.0+), --profile, --system-map. Types come from BTF in the\n"
+	  "dump, else the profile's, else the vmlinux's .BTF.\n"
+	  "  --no-dump-symbols  ignore kallsyms in the dump (as for kernels before 6.0)\n"
+	  "  --no-dump-types    ignore BTF in the dump",
 	  run_analyze },
 	{ "repair", "DUMP -o OUT",
 	  "Write a copy of DUMP whose notes include reconstructed NT_PRSTATUS notes for CPUs\n"
 	  "that never stopped.",
 	  run_repair },
 	{ "show", "BUNDLE", "Print a bundle's report and verify every member's checksum.", run_show },
-	{ "profile", "[-o FILE]",
-	  "On the live system, write the symbol and type profile used for kernels whose dumps\n"
-	  "carry no kallsyms.",
+	{ "profile", "-o FILE [--kallsyms FILE] [--btf FILE] [--system-map FILE] [--release R] "
+		     "[--notes FILE]",
+	  "On the live system, write the symbol and type profile for kernels whose dumps carry\n"
+	  "no kallsyms or BTF; `analyze --profile FILE` reads it. Defaults: /proc/kallsyms\n"
+	  "(run as root: addresses must be visible), /sys/kernel/btf/vmlinux,\n"
+	  "/boot/System.map-RELEASE when it is a full map, `uname -r`, /sys/kernel/notes\n"
+	  "(the build ID). Addresses are stored relative to _stext, so the profile survives\n"
+	  "KASLR.",
 	  run_profile },
 };
 

@@ -3,9 +3,12 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
+#include "symbol_map.h"
+#include "vmlinux.h"
 
 static enum kdc_status layout_from_vmcoreinfo(const struct kdc_vmcoreinfo *vi,
 					      struct kallsyms_layout *l, struct kdc_err *err)
@@ -23,23 +26,145 @@ static enum kdc_status layout_from_vmcoreinfo(const struct kdc_vmcoreinfo *vi,
 	return KC_OK;
 }
 
-enum kdc_status symbols_load(struct kdc_dump *dump, struct kdc_symbols *out, struct kdc_err *err)
+static enum kdc_status from_dump(struct kdc_dump *dump, struct kdc_kallsyms **out,
+				 struct kdc_err *err)
 {
-	struct kdc_symbols s = { .source = "kallsyms (dump)" };
 	struct kallsyms_layout layout;
 	struct kdc_reader r;
 	enum kdc_status st;
 
-	if (!dump->vmcoreinfo)
+	if ((st = layout_from_vmcoreinfo(dump->vmcoreinfo, &layout, err)) ||
+	    (st = mem_reader(dump, &r, err)) ||
+	    (st = kallsyms_load(&r, &layout, out, err)))
+		return st;
+	return KC_OK;
+}
+
+/* A map in the /proc/kallsyms or System.map format, moved by @delta. */
+static enum kdc_status from_map(const char *text, size_t len, uint64_t delta,
+				struct kdc_kallsyms **out, struct kdc_err *err)
+{
+	struct kdc_kallsyms *ks = kallsyms_new();
+	size_t bad;
+	enum kdc_status st;
+
+	if (!ks)
+		return kdc_fail(err, KC_NOMEM, "symbol map");
+	if ((st = symbol_map_parse(text, len, delta, ks, &bad, err))) {
+		kallsyms_free(ks);
+		return st;
+	}
+	*out = ks;
+	return KC_OK;
+}
+
+/* The map must put _stext where VMCOREINFO says the running kernel had it. */
+static enum kdc_status check_stext(const struct kdc_vmcoreinfo *vi, struct kdc_kallsyms *ks,
+				   struct kdc_err *err)
+{
+	struct kdc_symbol sym;
+	uint64_t stext;
+
+	if (vmcoreinfo_get_symbol(vi, "_stext", &stext, NULL))
+		return KC_OK;	/* nothing to check against */
+	if (kallsyms_find(ks, "_stext", &sym))
+		return kdc_fail(err, KC_INVAL, "the map has no _stext (a stub System.map?)");
+	if (sym.addr != stext)
+		return kdc_fail(err, KC_INVAL,
+				"the map puts _stext at 0x%llx, the dump's kernel at 0x%llx "
+				"(another kernel build?)",
+				(unsigned long long)sym.addr, (unsigned long long)stext);
+	return KC_OK;
+}
+
+static enum kdc_status from_profile(const struct kdc_vmcoreinfo *vi, const struct kdc_profile *p,
+				    struct kdc_kallsyms **out, struct kdc_err *err)
+{
+	const char *release = vmcoreinfo_get(vi, "OSRELEASE");
+	const char *build_id = vmcoreinfo_get(vi, "BUILD-ID");
+	uint64_t base;
+	enum kdc_status st;
+
+	if (!p->kallsyms)
+		return kdc_fail(err, KC_NODATA, "the profile has no kallsyms section");
+	if (!release || strcmp(release, p->release))
+		return kdc_fail(err, KC_INVAL, "the profile is for %s, the dump for %s", p->release,
+				release ? release : "an unknown release");
+	if (build_id && p->build_id[0] && strcmp(build_id, p->build_id))
+		return kdc_fail(err, KC_INVAL, "the profile's build ID %s is not the dump's %s",
+				p->build_id, build_id);
+	if (vmcoreinfo_get_symbol(vi, p->base, &base, err))
+		return kdc_err_prefix(err, KC_NODATA, "the profile's base symbol");
+	if ((st = from_map(p->kallsyms, p->kallsyms_len, base, out, err)))
+		return st;
+	return KC_OK;
+}
+
+static enum kdc_status from_system_map(const struct kdc_vmcoreinfo *vi, const char *path,
+				       struct kdc_kallsyms **out, struct kdc_err *err)
+{
+	uint8_t *text;
+	size_t len;
+	uint64_t kaslr = 0;
+	enum kdc_status st;
+
+	vmcoreinfo_get_u64(vi, "KERNELOFFSET", 16, &kaslr, NULL);
+	if ((st = read_whole_file(path, 256u << 20, &text, &len, err)))
+		return st;
+	st = from_map((const char *)text, len, kaslr, out, err);
+	free(text);
+	if (!st && (st = check_stext(vi, *out, err))) {
+		kallsyms_free(*out);
+		*out = NULL;
+	}
+	return st ? kdc_err_prefix(err, st, "%s", path) : KC_OK;
+}
+
+enum kdc_status symbols_load(struct kdc_dump *dump, const struct kdc_sources *src,
+			     const struct kdc_profile *profile, struct kdc_symbols *out,
+			     struct kdc_err *err)
+{
+	const struct kdc_vmcoreinfo *vi = dump->vmcoreinfo;
+	struct kdc_symbols s = { .source = NULL };
+	struct kdc_err why = { 0 };
+	uint64_t kaslr = 0;
+
+	if (!vi)
 		return kdc_fail(err, KC_NODATA, "symbols: no VMCOREINFO");
 	/* arm64 with pointer authentication prints NUMBER(KERNELPACMASK) (as
 	 * in the 6.1 fixtures); accept the bare key too. */
-	if (vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(KERNELPACMASK)", 16, &s.pac_mask, NULL))
-		vmcoreinfo_get_u64(dump->vmcoreinfo, "KERNELPACMASK", 16, &s.pac_mask, NULL);
-	if ((st = layout_from_vmcoreinfo(dump->vmcoreinfo, &layout, err)) ||
-	    (st = mem_reader(dump, &r, err)) ||
-	    (st = kallsyms_load(&r, &layout, &s.kallsyms, err)))
-		return kdc_err_prefix(err, st, "symbols");
+	if (vmcoreinfo_get_u64(vi, "NUMBER(KERNELPACMASK)", 16, &s.pac_mask, NULL))
+		vmcoreinfo_get_u64(vi, "KERNELPACMASK", 16, &s.pac_mask, NULL);
+	vmcoreinfo_get_u64(vi, "KERNELOFFSET", 16, &kaslr, NULL);
+
+	/* first source that works, in the order README documents */
+	if (src && src->vmlinux) {
+		if (!vmlinux_symbols(src->vmlinux, kaslr, vmcoreinfo_get(vi, "BUILD-ID"),
+				     &s.kallsyms, &s.vmlinux_err)) {
+			s.source = "vmlinux";
+			goto found;
+		}
+		kdc_err_prefix(&s.vmlinux_err, s.vmlinux_err.code, "--vmlinux not used");
+	}
+	if (!(src && src->ignore_dump_symbols)) {
+		if (!from_dump(dump, &s.kallsyms, &why)) {
+			s.source = "kallsyms (dump)";
+			goto found;
+		}
+	} else {
+		kdc_fail(&why, KC_NODATA, "kallsyms in the dump ignored (--no-dump-symbols)");
+	}
+	if (profile && !from_profile(vi, profile, &s.kallsyms, &why)) {
+		s.source = "profile";
+		goto found;
+	}
+	if (src && src->system_map && !from_system_map(vi, src->system_map, &s.kallsyms, &why)) {
+		s.source = "System.map";
+		goto found;
+	}
+	*err = why;
+	return kdc_err_prefix(err, why.code ? why.code : KC_NODATA, "symbols");
+found:
 	*out = s;
 	return KC_OK;
 }

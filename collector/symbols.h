@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Symbols for the analyses, from the first source the dump allows. Today:
- * the kallsyms table decoded from dump memory, located through VMCOREINFO
- * (6.0+). The --vmlinux, profile and System.map sources come next.
+ * Symbols for the analyses, from the first source available: a vmlinux,
+ * the kallsyms table decoded from dump memory (located through VMCOREINFO,
+ * 6.0+), a profile made on the live system, or a System.map.
  */
 #ifndef KDC_SYMBOLS_H
 #define KDC_SYMBOLS_H
@@ -12,19 +12,28 @@
 
 #include "dump.h"
 #include "kallsyms.h"
+#include "sources.h"
 
 struct kdc_symbols {
-	const char *source;		/* "kallsyms (dump)"; static storage */
+	/* "vmlinux", "kallsyms (dump)", "profile", "System.map"; static storage */
+	const char *source;
 	struct kdc_kallsyms *kallsyms;	/* owned */
 	uint64_t pac_mask;		/* KERNELPACMASK bits to clear from return addresses */
+	struct kdc_err vmlinux_err;	/* why a --vmlinux given was not used */
 };
 
 /**
- * symbols_load() - find the symbol table for @dump
+ * symbols_load() - find the symbol table for @dump, from the first source
+ * that works: --vmlinux, kallsyms in the dump (VMCOREINFO, 6.0+), the
+ * profile, --system-map
+ * @src: what the user gave, may be NULL
+ * @profile: the parsed profile, may be NULL
  * @out: filled on success; release with symbols_fini()
- * Return: KC_OK; KC_NODATA when no source is available; errors of the decoder.
+ * Return: KC_OK; the last source's error when none worked.
  */
-enum kdc_status symbols_load(struct kdc_dump *dump, struct kdc_symbols *out, struct kdc_err *err);
+enum kdc_status symbols_load(struct kdc_dump *dump, const struct kdc_sources *src,
+			     const struct kdc_profile *profile, struct kdc_symbols *out,
+			     struct kdc_err *err);
 
 void symbols_fini(struct kdc_symbols *syms);
 

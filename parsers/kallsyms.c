@@ -20,6 +20,7 @@ struct kdc_kallsyms {
 	size_t nr;
 	char *names;		/* "<type><name>\0" per symbol */
 	size_t names_len;
+	size_t names_cap, syms_cap;	/* allocated, for kallsyms_add() */
 };
 
 /* Sequential reader over dump memory, a page at a time, for kallsyms_names. */
@@ -229,6 +230,8 @@ enum kdc_status kallsyms_load(const struct kdc_reader *r, const struct kallsyms_
 		ks->syms[i].addr = base + (uint32_t)load_le(offsets + 4 * i, 4, r->big_endian);
 	}
 	ks->nr = num;
+	ks->names_cap = cap;
+	ks->syms_cap = num;
 	qsort(ks->syms, ks->nr, sizeof(*ks->syms), by_addr);
 	*out = ks;
 	ks = NULL;
@@ -306,4 +309,52 @@ enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
 			return KC_OK;
 	}
 	return KC_NODATA;
+}
+
+struct kdc_kallsyms *kallsyms_new(void)
+{
+	return calloc(1, sizeof(struct kdc_kallsyms));
+}
+
+enum kdc_status kallsyms_add(struct kdc_kallsyms *ks, uint64_t addr, char type, const char *name,
+			     size_t len, struct kdc_err *err)
+{
+	if (len == 0 || len > KDC_KSYM_NAME_LEN)
+		return kdc_fail(err, KC_CORRUPT, "symbol name of %zu bytes", len);
+	if (ks->nr >= KDC_KALLSYMS_MAX_SYMS)
+		return kdc_fail(err, KC_LIMIT, "more than %u symbols", KDC_KALLSYMS_MAX_SYMS);
+	if (ks->nr == ks->syms_cap) {
+		size_t ncap = ks->syms_cap ? ks->syms_cap * 2 : 1024;
+		struct sym_entry *p = realloc(ks->syms, ncap * sizeof(*p));
+
+		if (!p)
+			return kdc_fail(err, KC_NOMEM, "symbols");
+		ks->syms = p;
+		ks->syms_cap = ncap;
+	}
+	if (ks->names_len + len + 2 > ks->names_cap) {
+		size_t ncap = ks->names_cap ? ks->names_cap * 2 : 1u << 16;
+		char *p;
+
+		while (ncap < ks->names_len + len + 2)
+			ncap *= 2;
+		p = realloc(ks->names, ncap);
+		if (!p)
+			return kdc_fail(err, KC_NOMEM, "symbol names");
+		ks->names = p;
+		ks->names_cap = ncap;
+	}
+	ks->names[ks->names_len++] = type;
+	ks->syms[ks->nr].name_off = (uint32_t)ks->names_len;
+	ks->syms[ks->nr].addr = addr;
+	memcpy(ks->names + ks->names_len, name, len);
+	ks->names_len += len;
+	ks->names[ks->names_len++] = '\0';
+	ks->nr++;
+	return KC_OK;
+}
+
+void kallsyms_sort(struct kdc_kallsyms *ks)
+{
+	qsort(ks->syms, ks->nr, sizeof(*ks->syms), by_addr);
 }

@@ -78,4 +78,14 @@ enum kdc_status kallsyms_lookup(const struct kdc_kallsyms *ks, uint64_t addr,
 enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
 			      struct kdc_symbol *out);
 
+/*
+ * Building a table from another source (System.map, a profile, a vmlinux):
+ * kallsyms_new(), kallsyms_add() per symbol, then kallsyms_sort() once.
+ */
+struct kdc_kallsyms *kallsyms_new(void);
+/* @name is @len bytes, not NUL-terminated; @type as in /proc/kallsyms */
+enum kdc_status kallsyms_add(struct kdc_kallsyms *ks, uint64_t addr, char type, const char *name,
+			     size_t len, struct kdc_err *err);
+void kallsyms_sort(struct kdc_kallsyms *ks);
+
 #endif

@@ -30,6 +30,11 @@ if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
 	python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \
 		--kdump "$fixtures/csd-lockup/dump.kdump" --scratch "$scratch" || status=1
 fi
+# Profile, System.map: one boot's symbols and types analyse another boot's dump.
+if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -d "$fixtures/oops" ]; then
+	python3 "$here/check_sources.py" --a "$fixtures/csd-lockup" --a-elf "$scratch/csd-lockup.elf" \
+		--b "$fixtures/oops" --scratch "$scratch/sources" || status=1
+fi
 if [ $found = 0 ]; then
 	echo "FAIL fixtures: none found under $fixtures"
 	exit 1
