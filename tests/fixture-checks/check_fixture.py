@@ -144,6 +144,15 @@ def check_dmesg(fx, collector, elf, kdump, fixture):
                            text=True, errors="replace")
         got = set(r.stdout.splitlines())
         missing = [l for l in console if l not in got]
+        peer = os.path.join(fixture, "makedumpfile-dmesg.txt")
+        if os.path.exists(peer):
+            # recorded from Debian's arm64 makedumpfile --dump-dmesg (tests/oracle)
+            want = open(peer, errors="replace").read()
+            check("%s/dmesg-equals-makedumpfile-%s" % (fx, form), r.stdout == want,
+                  "differs from makedumpfile --dump-dmesg at line %s" % next(
+                      (i + 1 for i, (x, y) in enumerate(zip(r.stdout.splitlines(),
+                                                           want.splitlines())) if x != y),
+                      "(length %d vs %d)" % (len(r.stdout), len(want))))
         check("%s/dmesg-from-dump-%s" % (fx, form),
               r.returncode == 0 and len(console) > 100 and not missing,
               "exit %d, %d console lines, %d missing from the dump's log: %s"
