@@ -4,6 +4,7 @@
 #   make asan       the same under ASan+UBSan in build-asan/
 #   make demo       analyze the bundled csd-lockup dump in both forms
 #   make fixtures   remake the crash dumps in QEMU (tests/qemu)
+#   make check-oracle  rerun crash, makedumpfile and the -dbg vmlinux checks (tests/oracle)
 O ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -18,12 +19,13 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
-	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines
+	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
+	test_printk_log
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
@@ -31,7 +33,7 @@ BIN := $(O)/kdump-collect
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all check unit asan demo fixtures install clean
+.PHONY: all check unit asan demo fixtures check-oracle install clean
 
 all: $(BIN)
 
@@ -98,6 +100,26 @@ demo: $(BIN)
 
 fixtures:
 	bash tests/qemu/make-fixtures.sh
+
+# The peers (crash 8.0.2, makedumpfile, the -dbg vmlinux) rerun on every
+# fixture: their outputs are re-recorded in tests/fixtures/*/ (git diff shows
+# any change), then everything is compared. ~850 MB download, ~5 minutes.
+ORACLE_SCENARIOS := csd-lockup csd-single oops sysrq kvm
+ORACLE_ROOT = $${KDC_ORACLE_WORK:-tests/oracle/work}/root
+check-oracle: $(BIN)
+	bash tests/oracle/setup.sh
+	set -e; for s in $(ORACLE_SCENARIOS); do \
+		bash tests/oracle/run-makedumpfile.sh $$s; bash tests/oracle/run-crash.sh $$s; done
+	KDC_COLLECT=$(abspath $(BIN)) KDC_SCRATCH=$(abspath $(O))/fixtures \
+		bash tests/fixture-checks/run.sh > $(O)/oracle.log; st=$$?; \
+	KDC_COLLECT=$(abspath $(BIN)) python3 tests/oracle/check_vmlinux.py \
+		--vmlinux $(ORACLE_ROOT)/usr/lib/debug/boot/vmlinux-6.1.0-50-arm64 \
+		--system-map $(ORACLE_ROOT)/usr/lib/debug/boot/System.map-6.1.0-50-arm64 \
+		--scratch $(abspath $(O)) $(ORACLE_SCENARIOS:%=tests/fixtures/%/dump.kdump) \
+		>> $(O)/oracle.log || st=1; \
+	grep -E '^FAIL|crash|makedumpfile|vmlinux/' $(O)/oracle.log; \
+	echo "$$(grep -c '^PASS' $(O)/oracle.log) passed, $$(grep -c '^FAIL' $(O)/oracle.log) failed"; \
+	git diff --stat -- tests/fixtures; exit $$st
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kdump-collect

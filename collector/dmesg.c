@@ -2,9 +2,11 @@
 #include "dmesg.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "mem.h"
 #include "printk.h"
+#include "printk_log.h"
 
 struct vi_field {
 	const char *key;
@@ -89,13 +91,67 @@ static int write_record(const struct printk_record *rec, void *ctx)
 	return 0;
 }
 
+/*
+ * Kernels before 5.10: VMCOREINFO gives SYMBOL(log_buf) (the address of the
+ * char * pointer), log_buf_len, log_first_idx, log_next_idx and the
+ * printk_log layout. The whole buffer is read once (it is a few MiB at most).
+ */
+static enum kdc_status old_log_buf(struct kdc_dump *d, printk_record_fn fn, void *ctx,
+				   size_t *skipped, struct kdc_err *err)
+{
+	const struct kdc_vmcoreinfo *vi = d->vmcoreinfo;
+	struct printk_log_layout l;
+	uint64_t sym_buf, sym_len, sym_first, sym_next, buf_addr = 0;
+	uint32_t buf_len = 0, first = 0, next = 0;
+	uint8_t b8[8], b4[3][4], *buf;
+	enum kdc_status st;
+
+	if ((st = vmcoreinfo_get_symbol(vi, "log_buf", &sym_buf, err)) ||
+	    (st = vmcoreinfo_get_symbol(vi, "log_buf_len", &sym_len, err)) ||
+	    (st = vmcoreinfo_get_symbol(vi, "log_first_idx", &sym_first, err)) ||
+	    (st = vmcoreinfo_get_symbol(vi, "log_next_idx", &sym_next, err)) ||
+	    (st = vmcoreinfo_get_u64(vi, "SIZE(printk_log)", 10, &l.header_size, err)) ||
+	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.ts_nsec)", 10, &l.ts_nsec, err)) ||
+	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.len)", 10, &l.len, err)) ||
+	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.text_len)", 10, &l.text_len, err)))
+		return kdc_fail(err, KC_NOTSUP, "dmesg: neither SYMBOL(prb) (5.10+) nor the log_buf "
+				"entries (before 5.10) in VMCOREINFO");
+	if ((st = mem_read(d, sym_buf, b8, 8, err)) ||
+	    (st = mem_read(d, sym_len, b4[0], 4, err)) ||
+	    (st = mem_read(d, sym_first, b4[1], 4, err)) ||
+	    (st = mem_read(d, sym_next, b4[2], 4, err)))
+		return kdc_err_prefix(err, st, "dmesg: log_buf variables");
+	for (int i = 7; i >= 0; i--)
+		buf_addr = buf_addr << 8 | b8[i];
+	for (int i = 3; i >= 0; i--) {	/* the dump is little-endian, the host need not be */
+		buf_len = buf_len << 8 | b4[0][i];
+		first = first << 8 | b4[1][i];
+		next = next << 8 | b4[2][i];
+	}
+	if (buf_len == 0 || buf_len > KDC_PRINTK_LOG_MAX)
+		return kdc_fail(err, KC_CORRUPT, "dmesg: log_buf_len %u", buf_len);
+	if (!(buf = malloc(buf_len)))
+		return kdc_fail(err, KC_NOMEM, "dmesg: log_buf of %u bytes", buf_len);
+	for (uint32_t done = 0; done < buf_len && !st; done += KDC_MEM_READ_MAX)
+		st = mem_read(d, buf_addr + done, buf + done,
+			      buf_len - done < KDC_MEM_READ_MAX ? buf_len - done : KDC_MEM_READ_MAX,
+			      err);
+	if (!st)
+		st = printk_log_for_each(buf, buf_len, first, next, &l, fn, ctx, skipped, err);
+	free(buf);
+	return st ? kdc_err_prefix(err, st, "dmesg") : KC_OK;
+}
+
 enum kdc_status dmesg_for_each(struct kdc_dump *d, printk_record_fn fn, void *ctx,
 			       size_t *skipped, struct kdc_err *err)
 {
 	struct printk_layout l;
 	struct kdc_reader r;
+	uint64_t prb;
 	enum kdc_status st;
 
+	if (d->vmcoreinfo && vmcoreinfo_get_symbol(d->vmcoreinfo, "prb", &prb, NULL))
+		return old_log_buf(d, fn, ctx, skipped, err);
 	if ((st = layout_from_vmcoreinfo(d, &l, err)) || (st = mem_reader(d, &r, err)))
 		return st;
 	st = printk_for_each_record(&r, &l, fn, ctx, skipped, err);

@@ -19,8 +19,9 @@ struct dmesg_stats {
 
 /**
  * dmesg_write() - write the log to @out
- * Return: KC_OK; KC_NOTSUP when VMCOREINFO does not describe a lockless
- * ring buffer (kernels before 5.10); reader errors.
+ * Both layouts are read: the lockless ring buffer (5.10+) and the log_buf
+ * of struct printk_log before it, whichever VMCOREINFO describes.
+ * Return: KC_OK; KC_NOTSUP when VMCOREINFO describes neither; reader errors.
  */
 enum kdc_status dmesg_write(struct kdc_dump *dump, FILE *out, struct dmesg_stats *stats,
 			    struct kdc_err *err);

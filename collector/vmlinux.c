@@ -81,14 +81,14 @@ static enum kdc_status read_symtab(Elf *elf, uint64_t delta, struct kdc_kallsyms
 			    sym.st_shndx >= SHN_LORESERVE)
 				continue;
 			type = GELF_ST_TYPE(sym.st_info);
-			/* functions, objects, and global labels (_stext, __per_cpu_start);
-			 * local labels and AArch64 mapping symbols ($x, $d) would split
-			 * functions */
-			if (type != STT_FUNC && type != STT_OBJECT &&
-			    !(type == STT_NOTYPE && GELF_ST_BIND(sym.st_info) != STB_LOCAL))
+			/* as scripts/kallsyms keeps them: functions, objects and labels
+			 * (assembly entry points such as el1h_64_irq are local labels),
+			 * but not AArch64 mapping symbols ($x, $d) or compiler-local .L */
+			if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name || !*name || *name == '$' || strlen(name) > KDC_KSYM_NAME_LEN)
+			if (!name || !*name || *name == '$' || !strncmp(name, ".L", 2) ||
+			    strlen(name) > KDC_KSYM_NAME_LEN)
 				continue;
 			if ((st = kallsyms_add(ks, sym.st_value + delta, type_of(elf, &sym), name,
 					       strlen(name), err)))

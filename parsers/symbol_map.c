@@ -58,7 +58,11 @@ enum kdc_status symbol_map_parse(const char *text, size_t len, uint64_t delta,
 
 		if (eol > p && !parse_line(p, eol, &addr, &type, &name, &name_len, &is_module))
 			(*nr_bad)++;
-		else if (eol > p && !is_module && name_len <= KDC_KSYM_NAME_LEN) {
+		/* absolute symbols (System.map's _kernel_size_le_lo32 and the like)
+		 * are numbers, not addresses: moving them by KASLR would plant
+		 * false symbols among module addresses */
+		else if (eol > p && !is_module && type != 'a' && type != 'A' &&
+			 name_len <= KDC_KSYM_NAME_LEN) {
 			zero += addr == 0;
 			if ((st = kallsyms_add(ks, addr + delta, type, name, name_len, err)))
 				return st;

@@ -2,7 +2,8 @@
 /*
  * Text symbol lists: System.map ("ffffffc010000000 T _text") and the
  * /proc/kallsyms format, which adds "\t[module]" to module symbols. Only
- * kernel-image symbols are kept (module addresses change with every load).
+ * kernel-image symbols are kept (module addresses change with every load),
+ * and absolute ('A') symbols are dropped: their values are not addresses.
  */
 #ifndef KDC_SYMBOL_MAP_H
 #define KDC_SYMBOL_MAP_H

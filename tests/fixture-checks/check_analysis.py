@@ -7,6 +7,20 @@ import json
 import os
 import re
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
+from compare_bt import parse_crash_bt  # noqa: E402
+
+# crash 8.0.2 ends arm64 backtraces one frame before the kernel does: it
+# does not print the frame whose record is the task's final one (the entry
+# code that started the task). The kernel's own dump_backtrace() prints it
+# (see the console traces), and so does the collector.
+ENTRY_FRAMES = {"ret_from_fork", "__primary_switched", "__secondary_switched"}
+
+
+def same_as_crash(ours, theirs):
+    return ours == theirs or (ours[:-1] == theirs and ours[-1] in ENTRY_FRAMES)
 
 TRACE_LINE = re.compile(r"^\[ *\d+\.\d+\]  ([A-Za-z0-9_.$]+)\+0x[0-9a-f]+/0x[0-9a-f]+( \[\w+\])?$")
 
@@ -105,6 +119,28 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
         # The panicking CPU's backtrace ends like the one the kernel printed
         # while dying (that one starts in dump_stack's own frames, ours in
         # crash_kexec's, so compare from the first function they share).
+        crash_txt = os.path.join(fixture, "crash-bt.txt")
+        if os.path.exists(crash_txt):
+            # crash 8.0.2 with the -dbg vmlinux (tests/oracle/run-crash.sh), recorded
+            peer, peer_no_note = parse_crash_bt(open(crash_txt).read())
+            check(name + "-crash-no-note", peer_no_note == rep["verdict"]["cpus_without_note"],
+                  "crash warns for CPUs %s, report %s" % (peer_no_note,
+                                                          rep["verdict"]["cpus_without_note"]))
+            for c in rep["cpus"]:
+                pc = peer.get(c["cpu"])
+                t = c["task"] or {}
+                if pc is None or (t.get("pid"), t.get("address"), t.get("comm")) != (
+                        pc["pid"], pc["task"], pc["comm"]):
+                    check("%s-cpu%d-task-vs-crash" % (name, c["cpu"]), False,
+                          "report %s, crash %s" % (t, pc and {k: pc[k] for k in
+                                                             ("pid", "task", "comm")}))
+                if c["registers_source"] != "note":
+                    continue
+                ours = [f["function"] for f in c["backtrace"]]
+                check("%s-cpu%d-bt-vs-crash" % (name, c["cpu"]),
+                      pc is not None and len(pc["functions"]) >= 2
+                      and same_as_crash(ours, pc["functions"]),
+                      "ours %s, crash %s" % (ours, pc and pc["functions"]))
         # A call that is a function's last instruction (a noreturn call such
         # as panic()) returns past its end: the kernel's %pS names the next
         # symbol there, the collector the caller (offset == size); such

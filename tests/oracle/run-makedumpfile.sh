@@ -1,8 +1,8 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # makedumpfile --dump-dmesg on a fixture, as Debian's arm64 makedumpfile
 # does it (under qemu-user-static): writes tests/fixtures/SC/makedumpfile-dmesg.txt.
 # Usage: run-makedumpfile.sh SCENARIO
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=${KDC_ORACLE_WORK:-$here/work}/root
 sc=$1

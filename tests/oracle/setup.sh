@@ -1,10 +1,10 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Fetch the peers the oracle tests compare against: Debian's arm64 crash
 # 8.0.2 and makedumpfile (run under qemu-user-static) and the -dbg vmlinux
 # of the fixtures' kernel. Packages are downloaded and unpacked into
 # $KDC_ORACLE_WORK (default tests/oracle/work), never installed.
 # About 850 MB, mostly the -dbg package.
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../qemu/config.sh"
 work=${KDC_ORACLE_WORK:-$here/work}
@@ -31,7 +31,14 @@ for p in $pkgs $dbg; do
 done
 for d in *.deb; do
 	stamp=$root/.unpacked-$d
-	[ -e "$stamp" ] || { dpkg-deb -x "$d" "$root" && touch "$stamp"; }
+	[ -e "$stamp" ] && continue
+	case $d in
+	# only the vmlinux and System.map of the 5 GB of debug files
+	$dbg*) dpkg-deb --fsys-tarfile "$d" | tar -x -C "$root" \
+		"./usr/lib/debug/boot/vmlinux-$KREL" "./usr/lib/debug/boot/System.map-$KREL" ;;
+	*) dpkg-deb -x "$d" "$root" ;;
+	esac
+	touch "$stamp"
 done
 test -x "$root/usr/bin/crash"
 test -s "$root/usr/lib/debug/boot/vmlinux-$KREL"

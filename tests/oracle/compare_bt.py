@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Read crash's `bt -a` output (tests/fixtures/*/crash-bt.txt) into
+{cpu: {"pid", "task", "comm", "functions"}} and the CPUs crash found no
+NT_PRSTATUS note for. Run as a script: prints that as JSON."""
+import json
+import re
+import sys
+
+HEADER = re.compile(r'^PID: (\d+)\s+TASK: ([0-9a-f]+)\s+CPU: (\d+)\s+COMMAND: "(.*)"')
+FRAME = re.compile(r"^\s*#(\d+) \[[0-9a-f]+\] (\S+) at [0-9a-f]+(?: \[(\w+)\])?")
+NO_NOTE = re.compile(r"WARNING: cpu (\d+): cannot find NT_PRSTATUS note")
+
+
+def parse_crash_bt(text):
+    cpus, no_note, cur = {}, [], None
+    for line in text.splitlines():
+        m = NO_NOTE.search(line)
+        if m:
+            no_note.append(int(m.group(1)))
+            continue
+        m = HEADER.match(line)
+        if m:
+            cur = {"pid": int(m.group(1)), "task": "0x" + m.group(2), "comm": m.group(4),
+                   "functions": []}
+            cpus[int(m.group(3))] = cur
+            continue
+        m = FRAME.match(line)
+        if m and cur is not None:
+            cur["functions"].append(m.group(2))
+    return cpus, sorted(set(no_note))
+
+
+if __name__ == "__main__":
+    cpus, no_note = parse_crash_bt(open(sys.argv[1]).read())
+    print(json.dumps({"cpus": cpus, "cpus_without_note": no_note}, indent=1))
