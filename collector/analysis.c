@@ -36,7 +36,7 @@ static void note_problems(struct kdc_analysis *a)
 		analysis_problem(a, &k->modules_err);
 }
 
-void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
+static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
 {
 	struct kdc_err err = { 0 };
 
@@ -58,12 +58,33 @@ void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct k
 		analysis_problem(a, &err);
 		return;
 	}
-	for (unsigned int i = 0; i < a->cpus.nr; i++) {
-		const struct kdc_cpu *c = &a->cpus.cpu[i];
-
-		if (c->regs_source != KDC_REGS_NONE)
-			unwind(&a->kernel, c, &c->regs, &a->bt[i]);
+	a->recovery = calloc(a->cpus.nr ? a->cpus.nr : 1, sizeof(*a->recovery));
+	if (!a->recovery) {
+		kdc_fail(&err, KC_NOMEM, "recovery");
+		analysis_problem(a, &err);
+		return;
 	}
+	for (unsigned int i = 0; i < a->cpus.nr; i++) {
+		struct kdc_cpu *c = &a->cpus.cpu[i];
+
+		if (c->regs_source != KDC_REGS_NONE) {
+			unwind(&a->kernel, c, &c->regs, &a->bt[i]);
+		} else if (c->online && c->have_task) {
+			/* no note: the CPU never took the crash-stop IPI */
+			recover_cpu(&a->kernel, c, &a->recovery[i]);
+			if (a->recovery[i].ok) {
+				c->regs = a->recovery[i].regs;
+				c->regs_source = KDC_REGS_RECOVERED;
+				a->bt[i] = a->recovery[i].bt;
+			}
+		}
+	}
+	csd_wait_graph_build(&a->kernel, &a->cpus, a->bt, &a->csd);
+	if (a->cpus.nr && !a->csd.complete)
+		analysis_problem(a, &a->csd.err);
+	kvm_scan(&a->kernel, &a->cpus, &a->kvm);
+	if (a->kvm.err.code)
+		analysis_problem(a, &a->kvm.err);
 	/* A note no CPU claimed still gets its first frame, symbolized. */
 	for (unsigned int i = 0; i < a->cpus.nr_notes; i++) {
 		const struct kdc_note_cpu *n = &a->cpus.notes[i];
@@ -79,10 +100,19 @@ void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct k
 	}
 }
 
+void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
+{
+	gather(dump, src, a);
+	verdict_build(a);
+}
+
 void analysis_fini(struct kdc_analysis *a)
 {
 	free(a->bt);
 	free(a->note_bt);
+	free(a->recovery);
+	csd_wait_graph_fini(&a->csd);
+	a->recovery = NULL;
 	cpus_fini(&a->cpus);
 	kernel_fini(&a->kernel);
 	a->bt = a->note_bt = NULL;

@@ -9,7 +9,11 @@
 #define KDC_ANALYSIS_H
 
 #include "cpus.h"
+#include "csd_wait_graph.h"
 #include "kernel.h"
+#include "kvm.h"
+#include "recover.h"
+#include "verdict.h"
 #include "panic_info.h"
 #include "unwind.h"
 
@@ -21,6 +25,10 @@ struct kdc_analysis {
 	struct kdc_cpus cpus;		/* owned */
 	struct kdc_backtrace *bt;	/* owned; one per cpus.nr, NULL entries' nr == 0 */
 	struct kdc_backtrace *note_bt;	/* owned; one per unmapped note (cpus.notes) */
+	struct kdc_recovery *recovery;	/* owned; one per CPU, ok when its registers were rebuilt */
+	struct kdc_csd_graph csd;	/* owned */
+	struct kdc_kvm kvm;
+	struct kdc_verdict verdict;
 	struct kdc_panic_info panic;
 	unsigned int nr_problems;
 	struct kdc_err problems[KDC_PROBLEMS_MAX];

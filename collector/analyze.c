@@ -2,6 +2,7 @@
 #include "analyze.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -92,27 +93,6 @@ static void json_header(const struct kdc_dump *d, const struct facts *f, struct 
 	else
 		json_null(j);
 	json_object_end(j);
-}
-
-static void verdict_summary(const struct kdc_analysis *a, char *buf, size_t len)
-{
-	const struct kdc_panic_info *p = &a->panic;
-	unsigned int missing = 0;
-	size_t n;
-
-	if (p->found && p->cpu >= 0)
-		n = (size_t)snprintf(buf, len, "%s on CPU %d (%s, pid %d): %s", p->kind, p->cpu,
-				     p->comm, p->pid, p->message);
-	else if (p->found)
-		n = (size_t)snprintf(buf, len, "%s: %s", p->kind, p->message);
-	else
-		n = (size_t)snprintf(buf, len, "no panic message in the log");
-	for (unsigned int i = 0; i < a->cpus.nr && n < len; i++) {
-		if (!a->cpus.cpu[i].online || a->cpus.cpu[i].note_index >= 0)
-			continue;
-		n += (size_t)snprintf(buf + n, len - n, "%s%u",
-				      missing++ ? "," : "; no register note for CPU ", i);
-	}
 }
 
 static void json_hex_or_null(struct kdc_json *j, bool have, uint64_t v)
@@ -258,6 +238,19 @@ static void json_cpu(const struct kdc_analysis *a, unsigned int n, struct kdc_js
 		json_object_end(j);
 	}
 	json_array_end(j);
+	if (c->regs_source == KDC_REGS_RECOVERED) {
+		const struct kdc_recovery *r = &a->recovery[n];
+
+		json_key(j, "recovery");
+		json_object_begin(j);
+		json_key(j, "method");
+		json_string(j, r->method);
+		json_key(j, "confidence");
+		json_string(j, kdc_confidence_name(r->confidence));
+		json_key(j, "evidence");
+		json_string(j, r->evidence);
+		json_object_end(j);
+	}
 	if (c->regs_source != KDC_REGS_NONE) {
 		json_registers(&c->regs, j);
 		json_frames(a, &a->bt[n], j);
@@ -300,11 +293,75 @@ static void json_notes(const struct kdc_analysis *a, struct kdc_json *j)
 	json_array_end(j);
 }
 
+static void json_kvm(const struct kdc_analysis *a, struct kdc_json *j)
+{
+	json_key(j, "kvm");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < a->kvm.nr; i++) {
+		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
+
+		json_object_begin(j);
+		json_key(j, "cpu");
+		json_u64(j, kv->cpu);
+		json_key(j, "task");
+		json_object_begin(j);
+		json_key(j, "pid");
+		json_i64(j, kv->pid);
+		json_key(j, "comm");
+		json_string(j, kv->comm);
+		json_object_end(j);
+		json_key(j, "vm");
+		json_hex(j, kv->vm);
+		json_key(j, "vcpu");
+		json_hex(j, kv->vcpu);
+		json_key(j, "vcpu_id");
+		json_i64(j, kv->vcpu_id);
+		json_key(j, "in_guest");
+		if (kv->have_in_guest)
+			json_bool(j, kv->in_guest);
+		else
+			json_null(j);
+		json_key(j, "guest_pc");
+		json_hex(j, kv->guest_pc);
+		json_key(j, "guest_pstate");
+		json_hex(j, kv->guest_pstate);
+		json_key(j, "guest_sp_el0");
+		json_hex(j, kv->guest_sp_el0);
+		json_key(j, "guest_sp_el1");
+		json_hex_or_null(j, kv->have_sp_el1, kv->guest_sp_el1);
+		json_key(j, "guest_sysregs_stale");
+		json_bool(j, kv->sysregs_on_cpu);
+		json_key(j, "esr_el2");
+		json_hex(j, kv->esr_el2);
+		json_key(j, "far_el2");
+		json_hex(j, kv->far_el2);
+		json_key(j, "hpfar_el2");
+		json_hex(j, kv->hpfar_el2);
+		json_key(j, "host_context");
+		if (kv->have_host_ctxt) {
+			json_object_begin(j);
+			json_key(j, "fp");
+			json_hex(j, kv->host_fp);
+			json_key(j, "lr");
+			json_hex(j, kv->host_lr);
+			json_key(j, "sp_el0");
+			json_hex(j, kv->host_sp_el0);
+			json_symbol(j, "lr_symbol", &a->kernel,
+				    symbols_strip_pac(&a->kernel.syms, kv->host_lr));
+			json_object_end(j);
+		} else {
+			json_null(j);
+		}
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json *j)
 {
 	const struct kdc_panic_info *p = &a->panic;
+	const struct kdc_verdict *v = &a->verdict;
 	bool have_cpu = p->found && p->cpu >= 0;
-	char summary[512];
 
 	json_key(j, "panic");
 	json_object_begin(j);
@@ -327,11 +384,10 @@ static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json
 	json_string(j, p->found ? "dmesg" : NULL);
 	json_object_end(j);
 
-	verdict_summary(a, summary, sizeof(summary));
 	json_key(j, "verdict");
 	json_object_begin(j);
 	json_key(j, "summary");
-	json_string(j, summary);
+	json_string(j, v->summary);
 	json_key(j, "panic_cpu");
 	json_u64_or_null(j, have_cpu, (uint64_t)p->cpu);
 	json_key(j, "cpus_without_note");
@@ -340,19 +396,55 @@ static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json
 		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
 			json_u64(j, i);
 	json_array_end(j);
-	/* filled by the stuck-CPU analysis (next issue) */
 	json_key(j, "stuck_cpus");
 	json_array_begin(j);
+	for (unsigned int i = 0; i < v->nr_stuck; i++)
+		json_u64(j, v->stuck[i]);
 	json_array_end(j);
 	json_key(j, "waits");
 	json_array_begin(j);
+	for (unsigned int i = 0; i < v->nr_waits; i++) {
+		json_object_begin(j);
+		json_key(j, "cpu");
+		json_u64(j, v->waits[i].cpu);
+		json_key(j, "waits_for");
+		json_u64(j, v->waits[i].waits_for);
+		json_key(j, "via");
+		json_string(j, v->waits[i].via);
+		json_key(j, "request_queued");
+		json_bool(j, v->waits[i].queued);
+		json_key(j, "csd");
+		json_hex(j, v->waits[i].csd);
+		json_symbol(j, "func", &a->kernel, v->waits[i].func);
+		json_object_end(j);
+	}
 	json_array_end(j);
 	json_key(j, "faulting");
-	json_null(j);
-	json_object_end(j);
-	json_key(j, "kvm");
+	if (v->have_faulting) {
+		json_object_begin(j);
+		json_key(j, "cpu");
+		json_i64(j, v->faulting.cpu);
+		json_key(j, "pc");
+		json_hex(j, v->faulting.pc);
+		json_key(j, "function");
+		json_string(j, v->faulting.function[0] ? v->faulting.function : NULL);
+		json_key(j, "far");
+		json_hex_or_null(j, v->faulting.have_far, v->faulting.far);
+		json_key(j, "esr");
+		json_hex_or_null(j, v->faulting.have_esr, v->faulting.esr);
+		json_key(j, "source");
+		json_string(j, v->faulting.source);
+		json_object_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "evidence");
 	json_array_begin(j);
+	for (unsigned int i = 0; i < v->nr_evidence; i++)
+		json_string(j, v->evidence[i]);
 	json_array_end(j);
+	json_object_end(j);
+	json_kvm(a, j);
 }
 
 static void json_sources(const struct kdc_kernel *k, struct kdc_json *j)
@@ -478,8 +570,14 @@ static void text_cpu(const struct kdc_analysis *a, unsigned int n, FILE *out)
 		fprintf(out, "  pid %d  %s", c->task.pid, c->task.comm);
 	if (c->regs_source == KDC_REGS_NOTE)
 		fprintf(out, "  registers: NT_PRSTATUS note #%d\n", c->note_index);
+	else if (c->regs_source == KDC_REGS_RECOVERED)
+		fprintf(out, "  registers: RECOVERED (no note; %s, confidence %s)\n    %s\n",
+			a->recovery[n].method, kdc_confidence_name(a->recovery[n].confidence),
+			a->recovery[n].evidence);
 	else
-		fprintf(out, "  registers: none (no NT_PRSTATUS note: the CPU did not stop)\n");
+		fprintf(out, "  registers: none (no NT_PRSTATUS note: the CPU did not stop)%s%s\n",
+			a->recovery && a->recovery[n].evidence[0] ? "; not recovered: " : "",
+			a->recovery ? a->recovery[n].evidence : "");
 	if (c->err.code)
 		fprintf(out, "  problem: %s\n", c->err.msg);
 	if (c->regs_source == KDC_REGS_NONE)
@@ -493,10 +591,22 @@ static void text_cpu(const struct kdc_analysis *a, unsigned int n, FILE *out)
 static void text_report(const struct kdc_analysis *a, const struct facts *f, FILE *out)
 {
 	const struct kdc_kernel *k = &a->kernel;
-	char summary[512];
+	const struct kdc_verdict *v = &a->verdict;
 
-	verdict_summary(a, summary, sizeof(summary));
-	fprintf(out, "verdict:        %s\n\n", summary);
+	fprintf(out, "verdict: %s\n", v->summary);
+	for (unsigned int i = 0; i < v->nr_evidence; i++)
+		fprintf(out, "  - %s\n", v->evidence[i]);
+	for (unsigned int i = 0; i < a->kvm.nr; i++) {
+		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
+
+		fprintf(out, "  - KVM: CPU %u vCPU %d of VM 0x%" PRIx64 " (%s, pid %d)%s: guest PC 0x%"
+			PRIx64 " PSTATE 0x%" PRIx64 ", last exit ESR_EL2 0x%" PRIx64 " FAR_EL2 0x%"
+			PRIx64 " HPFAR_EL2 0x%" PRIx64 "\n", kv->cpu, kv->vcpu_id, kv->vm, kv->comm,
+			kv->pid, kv->have_in_guest ? (kv->in_guest ? ", in the guest" : ", in the host")
+						   : "",
+			kv->guest_pc, kv->guest_pstate, kv->esr_el2, kv->far_el2, kv->hpfar_el2);
+	}
+	fputc('\n', out);
 	text_header(a->dump, f, out);
 	if (k->have_symbols)
 		fprintf(out, "symbols:        %zu from %s\n", kallsyms_count(k->syms.kallsyms),
@@ -585,4 +695,35 @@ enum kdc_status analyze_list_symbols(struct kdc_dump *d, const struct kdc_source
 		fprintf(stderr, "kdump-collect analyze: %s\n", k.modules_err.msg);
 	kernel_fini(&k);
 	return KC_OK;
+}
+
+enum kdc_status analyze_read_words(struct kdc_dump *d, const struct kdc_sources *src,
+				   const char *spec, FILE *out, struct kdc_err *err)
+{
+	struct kdc_kernel k;
+	unsigned long long addr, len = 256;
+	char *end;
+	enum kdc_status st = KC_OK;
+
+	addr = strtoull(spec, &end, 16);
+	if (end == spec || (*end && *end != ',') ||
+	    (*end == ',' && ((len = strtoull(end + 1, &end, 0)) == 0 || *end)) || len > 65536)
+		return kdc_fail(err, KC_INVAL, "--read %s: want ADDR[,LEN] (hex address, LEN <= 65536)",
+				spec);
+	kernel_load(d, src, &k);
+	for (unsigned long long off = 0; off < len; off += 8) {
+		uint64_t v;
+		struct kdc_symbol_hit hit;
+
+		if ((st = kernel_read_u64(&k, addr + off, &v, err)))
+			break;
+		fprintf(out, "%016llx:  %016" PRIx64, addr + off, v);
+		if (!kernel_symbolize(&k, symbols_strip_pac(&k.syms, v), &hit) && hit.name)
+			fprintf(out, "  %s+0x%" PRIx64 "%s%s%s", hit.name, hit.offset,
+				hit.module ? " [" : "", hit.module ? hit.module : "",
+				hit.module ? "]" : "");
+		fputc('\n', out);
+	}
+	kernel_fini(&k);
+	return st;
 }

@@ -37,4 +37,14 @@ void analyze_report(struct kdc_dump *dump, const struct kdc_sources *src, bool j
 enum kdc_status analyze_list_symbols(struct kdc_dump *dump, const struct kdc_sources *src, FILE *out,
 				     struct kdc_err *err);
 
+/**
+ * analyze_read_words() - print memory at "ADDR[,LEN]" (hex address, length
+ * in bytes, at most 64 KiB) as 64-bit words, symbolizing code addresses
+ * (with PAC bits stripped), as crash's `rd -s` does
+ * Return: KC_OK; KC_INVAL for a malformed @spec; read errors (what was read
+ * before the failure is printed).
+ */
+enum kdc_status analyze_read_words(struct kdc_dump *dump, const struct kdc_sources *src,
+				   const char *spec, FILE *out, struct kdc_err *err);
+
 #endif

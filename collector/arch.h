@@ -19,6 +19,9 @@ struct kdc_symbols;
 struct kdc_kernel;
 struct kdc_cpu;
 struct kdc_backtrace;
+struct kdc_recovery;
+struct kdc_cpus;
+struct kdc_kvm;
 
 /* Data addresses an architecture can read out of kernel code. */
 struct kdc_code_addrs {
@@ -44,6 +47,12 @@ struct kdc_arch_ops {
 	/* backtrace from @regs through @cpu's stacks; see unwind.h */
 	void (*unwind)(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		       const struct kdc_regs *regs, struct kdc_backtrace *bt);
+	/* registers of a CPU without a note, from memory; see recover.h */
+	void (*recover)(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
+			struct kdc_recovery *out);
+	/* loaded vCPUs and their saved state; see kvm.h */
+	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
+			 struct kdc_kvm *out);
 };
 
 extern const struct kdc_arch_ops arch_arm64;

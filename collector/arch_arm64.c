@@ -2,8 +2,10 @@
 #include "arch.h"
 
 #include "insn_arm64.h"
+#include "kvm_arm64.h"
 #include "mem.h"
 #include "symbols.h"
+#include "recover_arm64.h"
 #include "unwind_arm64.h"
 
 #define EM_AARCH64_VALUE 183	/* ELF gABI */
@@ -56,4 +58,6 @@ const struct kdc_arch_ops arch_arm64 = {
 	.code_addrs = arm64_code_addrs,
 	.thread_size = arm64_thread_size,
 	.unwind = unwind_arm64,
+	.recover = recover_arm64,
+	.kvm_scan = kvm_scan_arm64,
 };

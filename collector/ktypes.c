@@ -298,3 +298,26 @@ enum kdc_status ktypes_percpu_var(const struct kdc_ktypes *t, const char *name, 
 	}
 	return kdc_fail(err, KC_NODATA, "no per-CPU variable %s in BTF", name);
 }
+
+enum kdc_status ktypes_enum_value(const struct kdc_ktypes *t, const char *type, const char *name,
+				  int64_t *value, struct kdc_err *err)
+{
+	const struct btf_type *et;
+	__s32 id;
+
+	if (!t->btf)
+		return kdc_fail(err, KC_NODATA, "no kernel types");
+	id = btf__find_by_name_kind(t->btf, type, BTF_KIND_ENUM);
+	if (id < 0 || !(et = btf__type_by_id(t->btf, (__u32)id)))
+		return kdc_fail(err, KC_NODATA, "no enum %s in BTF", type);
+	for (__u16 i = 0; i < btf_vlen(et); i++) {
+		const struct btf_enum *e = btf_enum(et) + i;
+		const char *n = btf__name_by_offset(t->btf, e->name_off);
+
+		if (n && !strcmp(n, name)) {
+			*value = e->val;
+			return KC_OK;
+		}
+	}
+	return kdc_fail(err, KC_NODATA, "no %s in enum %s", name, type);
+}

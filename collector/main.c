@@ -80,6 +80,7 @@ static int not_built(const struct subcommand *cmd)
 
 struct analyze_opts {
 	bool json, list_symbols, dmesg;
+	const char *read;		/* --read ADDR[,LEN] */
 	struct kdc_sources src;
 };
 
@@ -90,6 +91,7 @@ static bool take_analyze(int opt, const char *arg, void *ctx)
 	switch (opt) {
 	case 'j': o->json = true; return true;
 	case 's': o->list_symbols = true; return true;
+	case 'r': o->read = arg; return true;
 	case 'd': o->dmesg = true; return true;
 	case 'v': o->src.vmlinux = arg; return true;
 	case 'm': o->src.system_map = arg; return true;
@@ -109,6 +111,7 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		{ "vmlinux", required_argument, NULL, 'v' },
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "profile", required_argument, NULL, 'p' },
+		{ "read", required_argument, NULL, 'r' },
 		{ "no-dump-symbols", no_argument, NULL, 'S' },
 		{ "no-dump-types", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -144,6 +147,16 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 			fprintf(stderr, "kdump-collect analyze: %zu log records unreadable\n",
 				ds.skipped);
 		return fflush(stdout) ? EXIT_NO_REPORT : ds.skipped ? EXIT_PARTIAL : EXIT_DONE;
+	}
+	if (o.read) {
+		enum kdc_status st = analyze_read_words(dump, &o.src, o.read, stdout, &err);
+
+		dump_close(dump);
+		if (st) {
+			fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
+			return st == KC_INVAL ? EXIT_USAGE : EXIT_PARTIAL;
+		}
+		return fflush(stdout) ? EXIT_NO_REPORT : EXIT_DONE;
 	}
 	if (o.list_symbols) {
 		enum kdc_status st = analyze_list_symbols(dump, &o.src, stdout, &err);
@@ -279,6 +292,8 @@ static const struct subcommand subcommands[] = {
 	  "  --json             machine-readable report (docs/report-schema.md)\n"
 	  "  --list-symbols     print the symbol table in use, as /proc/kallsyms does\n"
 	  "  --dmesg            print the kernel log from the dump's printk ring buffer\n"
+	  "  --read ADDR[,LEN]  print LEN bytes (default 256) at kernel address ADDR as\n"
+	  "                     64-bit words, each symbolized when it points into code\n"
 	  "Symbols come from the first that works: --vmlinux (with its build ID checked),\n"
 	  "kallsyms in the dump (6.0+), --profile, --system-map. Types come from BTF in the\n"
 	  "dump, else the profile's, else the vmlinux's .BTF.\n"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "panic_info.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,51 @@ static void copy_line(char *dst, size_t size, const char *s, size_t len)
 	dst[n] = '\0';
 }
 
+static bool find_after(const char *text, size_t len, const char *what, const char **after)
+{
+	size_t n = strlen(what);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(text + i, what, n)) {
+			*after = text + i + n;
+			return true;
+		}
+	return false;
+}
+
+/* Facts printed before the panic message that the verdict uses. */
+static void note_facts(struct kdc_panic_info *pi, const struct printk_record *rec)
+{
+	char line[256], *end;
+	const char *p;
+
+	copy_line(line, sizeof(line), rec->text, rec->text_len);
+	if (!strncmp(line, "Unable to handle kernel ", 24) &&
+	    find_after(line, strlen(line), " at virtual address ", &p)) {
+		pi->far = strtoull(p, &end, 16);
+		pi->have_far = end != p;
+		snprintf(pi->fault_what, sizeof(pi->fault_what), "%.*s",
+			 (int)(strstr(line, " at virtual address ") - line - 24), line + 24);
+	} else if (!strncmp(line, "  ESR = 0x", 10)) {
+		pi->esr = strtoull(line + 10, &end, 16);
+		pi->have_esr = end != line + 10;
+	} else if (find_after(line, strlen(line), "BUG: soft lockup - CPU#", &p) &&
+		   pi->nr_soft_lockups < 8) {
+		long cpu = strtol(p, &end, 10);
+		unsigned long secs;
+
+		if (end != p && !strncmp(end, " stuck for ", 11)) {
+			secs = strtoul(end + 11, &end, 10);
+			pi->soft_lockup[pi->nr_soft_lockups].cpu = (int)cpu;
+			pi->soft_lockup[pi->nr_soft_lockups].seconds = (unsigned int)secs;
+			pi->soft_lockup[pi->nr_soft_lockups].ts_nsec = rec->ts_nsec;
+			pi->nr_soft_lockups++;
+		}
+	} else if (!strncmp(line, "SMP: failed to stop secondary CPUs ", 35)) {
+		snprintf(pi->failed_to_stop, sizeof(pi->failed_to_stop), "%.63s", line + 35);
+	}
+}
+
 static int on_record(const struct printk_record *rec, void *ctx)
 {
 	struct scan *s = ctx;
@@ -43,6 +89,7 @@ static int on_record(const struct printk_record *rec, void *ctx)
 	bool is_oops = starts_with(rec->text, rec->text_len, oops_prefix, sizeof(oops_prefix) - 1);
 
 	pi->records_read++;
+	note_facts(pi, rec);
 	if (is_panic || (is_oops && !s->have_panic)) {
 		size_t skip = is_panic ? sizeof(panic_prefix) - 1 : 0;
 

@@ -27,6 +27,23 @@ struct kdc_panic_info {
 	uint64_t seq;				/* of the record that gave the message */
 	uint64_t ts_nsec;			/* its timestamp: uptime at the panic */
 	unsigned int records_read;
+
+	/* arch/arm64/mm/fault.c: "Unable to handle kernel ... at virtual address X"
+	 * and mem_abort_decode()'s "  ESR = 0x..." (last ones before the message) */
+	bool have_far, have_esr;
+	uint64_t far, esr;
+	char fault_what[96];			/* "NULL pointer dereference" */
+
+	/* kernel/watchdog.c: "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]" */
+	unsigned int nr_soft_lockups;
+	struct {
+		int cpu;
+		unsigned int seconds;
+		uint64_t ts_nsec;
+	} soft_lockup[8];
+
+	/* arch/arm64/kernel/smp.c: "SMP: failed to stop secondary CPUs %*pbl" */
+	char failed_to_stop[64];		/* the CPU list as printed, "" when absent */
 };
 
 /**

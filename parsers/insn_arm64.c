@@ -135,3 +135,34 @@ size_t arm64_adrp_add_targets(const uint32_t *insns, size_t n, uint64_t pc, uint
 	}
 	return nr;
 }
+
+bool arm64_decode_bl(uint32_t insn, uint64_t pc, uint64_t *target)
+{
+	if ((insn & 0xfc000000u) != 0x94000000u)
+		return false;
+	*target = pc + (uint64_t)((int64_t)((uint64_t)(insn & 0x03ffffffu) << 38) >> 36);
+	return true;
+}
+
+bool arm64_decode_b(uint32_t insn, uint64_t pc, uint64_t *target)
+{
+	if ((insn & 0xfc000000u) != 0x14000000u)
+		return false;
+	*target = pc + (uint64_t)((int64_t)((uint64_t)(insn & 0x03ffffffu) << 38) >> 36);
+	return true;
+}
+
+bool arm64_is_call(uint32_t insn)
+{
+	return (insn & 0xfc000000u) == 0x94000000u ||	/* BL */
+	       (insn & 0xfffffc1fu) == 0xd63f0000u ||	/* BLR */
+	       (insn & 0xfffff800u) == 0xd63f0800u ||	/* BLRAAZ, BLRABZ */
+	       (insn & 0xfffff800u) == 0xd73f0800u;	/* BLRAA, BLRAB */
+}
+
+bool arm64_is_return(uint32_t insn)
+{
+	return (insn & 0xfffffc1fu) == 0xd65f0000u ||	/* RET */
+	       insn == 0xd65f0bffu || insn == 0xd65f0fffu ||	/* RETAA, RETAB */
+	       insn == 0xd69f03e0u;			/* ERET */
+}

@@ -50,6 +50,12 @@ bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
 size_t arm64_adrp_add_targets(const uint32_t *insns, size_t n, uint64_t pc, uint64_t *out,
 			      size_t max);
 
+/* Calls and returns, for the frame-record checks of stack recovery. */
+bool arm64_is_call(uint32_t insn);			/* BL, BLR, BLRAA/AB(Z) */
+bool arm64_decode_bl(uint32_t insn, uint64_t pc, uint64_t *target);
+bool arm64_is_return(uint32_t insn);			/* RET, RETAA, RETAB, ERET */
+bool arm64_decode_b(uint32_t insn, uint64_t pc, uint64_t *target);	/* unconditional B */
+
 /* Single-instruction decoders, exposed for tests. */
 bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page);
 bool arm64_decode_add_imm(uint32_t insn, unsigned *rd, unsigned *rn, uint64_t *imm);

@@ -11,6 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
 from compare_bt import parse_crash_bt  # noqa: E402
+from check_verdict import check_verdict  # noqa: E402
 
 # crash 8.0.2 ends arm64 backtraces one frame before the kernel does: it
 # does not print the frame whose record is the task's final one (the entry
@@ -70,6 +71,7 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
             check(name + "-json", False, "exit %d, no JSON: %s" % (rc, err[:200]))
             continue
         cpus = {c["cpu"]: c for c in rep["cpus"]}
+        check_verdict(name, rep, fixture, exp, check)
         got_mods = sorted(m["name"] for m in rep["modules"]["loaded"])
         check(name + "-modules", got_mods == want_mods,
               "report %s, guest's /proc/kallsyms %s" % (got_mods, want_mods))
@@ -109,7 +111,7 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
               len(notes) == len(note_pids) and pids_ok and sorted(mapped) == stopped,
               "notes map to CPUs %s (pids %s), CPUs that stopped %s" % (mapped, note_pids, stopped))
         for c in rep["cpus"]:
-            want = "note" if c["cpu"] in stopped else "none"
+            want = "note" if c["cpu"] in stopped else "recovered"
             if c["registers_source"] != want:
                 check("%s-cpu%d-source" % (name, c["cpu"]), False,
                       "registers_source %s, want %s" % (c["registers_source"], want))

@@ -106,6 +106,31 @@ static void anchor_and_preindexed_load(void **state)
 	assert_int_equal(arm64_adrp_add_targets(code, 5, 0xffffd5f83f4bc150ull, out, 1), 1);
 }
 
+/* kdc_spinner_thread() of the csd-lockup fixture's kdc_test module */
+static void calls_and_returns(void **state)
+{
+	uint64_t t = 0;
+
+	(void)state;
+	/* bl 0xffffd5f7fd943034 at 0xffffd5f7fd9434d4 (backwards) */
+	assert_true(arm64_decode_bl(0x97fffed8, 0xffffd5f7fd9434d4ull, &t));
+	assert_true(t == 0xffffd5f7fd943034ull);
+	/* bl 0xffffd5f7fd94361c at 0xffffd5f7fd9434d0 (forwards) */
+	assert_true(arm64_decode_bl(0x94000053, 0xffffd5f7fd9434d0ull, &t));
+	assert_true(t == 0xffffd5f7fd94361cull);
+	assert_true(arm64_is_call(0x97fffed8));
+	assert_true(arm64_is_call(0xd63f0020));		/* blr x1 */
+	assert_true(arm64_is_call(0xd73f0a20));		/* blraa x17, x0 */
+	assert_false(arm64_is_call(0xd61f0020));	/* br x1 */
+	assert_false(arm64_is_call(0x14000000));	/* b */
+	assert_true(arm64_is_return(0xd65f03c0));	/* ret */
+	assert_true(arm64_is_return(0xd65f0bff));	/* retaa */
+	assert_false(arm64_is_return(0xd503233f));	/* paciasp */
+	assert_true(arm64_decode_b(0x17ffffff, 0x1004, &t));	/* b .-4 */
+	assert_true(t == 0x1000);
+	assert_false(arm64_decode_b(0x97fffed8, 0, &t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +139,7 @@ int main(void)
 		cmocka_unit_test(add_imm_with_shift),
 		cmocka_unit_test(hostile_code_is_rejected),
 		cmocka_unit_test(anchor_and_preindexed_load),
+		cmocka_unit_test(calls_and_returns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

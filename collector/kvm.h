@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The KVM state of each CPU that had a vCPU loaded when the machine died:
+ * which VM and vCPU, the guest registers saved at its last exit, why it
+ * exited (ESR/FAR/HPFAR), whether it was inside the guest at that moment,
+ * and the host registers saved when it entered the guest. Read by
+ * architecture code (kvm_<arch>.c) with layouts from BTF.
+ */
+#ifndef KDC_KVM_H
+#define KDC_KVM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpus.h"
+#include "kernel.h"
+
+struct kdc_kvm_vcpu {
+	unsigned int cpu;
+	uint64_t vcpu;			/* struct kvm_vcpu * */
+	uint64_t vm;			/* struct kvm * */
+	int32_t vcpu_id;
+	int32_t pid;			/* the host thread running it (the CPU's current task) */
+	char comm[17];
+	/* guest state saved at the last exit (vcpu->arch.ctxt) */
+	uint64_t guest_pc, guest_pstate, guest_sp_el0, guest_sp_el1;
+	bool have_sp_el1;
+	bool sysregs_on_cpu;		/* VHE: EL1 system registers in memory are stale */
+	/* why it last exited (vcpu->arch.fault) */
+	uint64_t esr_el2, far_el2, hpfar_el2;
+	/* inside the guest when the dump was taken (kvm_hyp_ctxt.__hyp_running_vcpu) */
+	bool in_guest;
+	bool have_in_guest;
+	/* host registers __guest_enter saved (kvm_hyp_ctxt): fp/lr of its caller, sp_el0 */
+	uint64_t host_fp, host_lr, host_sp_el0;
+	bool have_host_ctxt;
+};
+
+#define KDC_KVM_MAX 64
+
+struct kdc_kvm {
+	unsigned int nr;
+	struct kdc_kvm_vcpu vcpu[KDC_KVM_MAX];
+	struct kdc_err err;		/* set when KVM state could not be read */
+};
+
+/** kvm_scan() - every CPU's loaded vCPU, if any */
+void kvm_scan(const struct kdc_kernel *k, const struct kdc_cpus *cpus, struct kdc_kvm *out);
+
+#endif

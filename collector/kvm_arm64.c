@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * arm64 KVM state, 5.10-6.12 layout (shared/KERNEL-FACTS.md section 5):
+ *  - per-CPU kvm_running_vcpu: the vCPU loaded on that CPU (vcpu_load() to
+ *    vcpu_put(); loaded is not the same as in the guest);
+ *  - vcpu->arch.ctxt.regs: guest x0-x30, sp (SP_EL0), pc (ELR_EL2) and
+ *    pstate (SPSR_EL2), saved at every exit; sys_regs[SP_EL1] is stale
+ *    while the vCPU is loaded under VHE (SYSREGS_ON_CPU);
+ *  - vcpu->arch.fault: ESR_EL2 of every trap, FAR/HPFAR of aborts;
+ *  - per-CPU kvm_hyp_ctxt (the VHE copy): __guest_enter saves the host's
+ *    x18-x30 and sp_el0 there and points __hyp_running_vcpu at the vCPU;
+ *    __guest_exit clears it. So a non-NULL pointer means "in the guest now".
+ * 4.18's kvm_arm_running_vcpu / kvm_host_cpu_state layout is not read yet.
+ */
+#include "kvm_arm64.h"
+
+#include <string.h>
+
+#include "mem.h"
+
+struct kvm_layout {
+	uint64_t vcpu_id, kvm, pc, pstate, sp, sys_regs, esr, esr_size, far, hpfar;
+	uint64_t ctxt_regs, ctxt_sp, hyp_running, sflags;
+	int64_t sp_el1_index, sysregs_on_cpu_bit;
+	bool have_sp_el1, have_sflags, have_hyp;
+};
+
+static enum kdc_status read_layout(const struct kdc_ktypes *t, struct kvm_layout *l,
+				   struct kdc_err *err)
+{
+	enum kdc_status st;
+
+	if ((st = ktypes_member(t, "kvm_vcpu", "vcpu_id", &l->vcpu_id, NULL, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "kvm", &l->kvm, NULL, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "arch.ctxt.regs.pc", &l->pc, NULL, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "arch.ctxt.regs.pstate", &l->pstate, NULL, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "arch.ctxt.regs.sp", &l->sp, NULL, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.esr_el2", &l->esr, &l->esr_size, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.far_el2", &l->far, NULL, err)) ||
+	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.hpfar_el2", &l->hpfar, NULL, err)))
+		return st;
+	l->have_sp_el1 =
+		!ktypes_member(t, "kvm_vcpu", "arch.ctxt.sys_regs", &l->sys_regs, NULL, NULL) &&
+		!ktypes_enum_value(t, "vcpu_sysreg", "SP_EL1", &l->sp_el1_index, NULL) &&
+		l->sp_el1_index >= 0 && l->sp_el1_index < 4096;
+	/* 6.1+: SYSREGS_ON_CPU is bit 4 of vcpu->arch.sflags (a #define, not in BTF) */
+	l->have_sflags = !ktypes_member(t, "kvm_vcpu", "arch.sflags", &l->sflags, NULL, NULL);
+	l->sysregs_on_cpu_bit = 4;
+	l->have_hyp = !ktypes_member(t, "kvm_cpu_context", "regs.regs", &l->ctxt_regs, NULL, NULL) &&
+		      !ktypes_member(t, "kvm_cpu_context", "regs.sp", &l->ctxt_sp, NULL, NULL) &&
+		      !ktypes_member(t, "kvm_cpu_context", "__hyp_running_vcpu", &l->hyp_running,
+				     NULL, NULL);
+	return KC_OK;
+}
+
+static void read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, uint64_t v,
+		      struct kdc_kvm_vcpu *out)
+{
+	uint32_t id = 0, esr32 = 0;
+	uint8_t sflags = 0;
+
+	out->vcpu = v;
+	kernel_read_u64(k, v + l->kvm, &out->vm, NULL);
+	kernel_read_u32(k, v + l->vcpu_id, &id, NULL);
+	out->vcpu_id = (int32_t)id;
+	kernel_read_u64(k, v + l->pc, &out->guest_pc, NULL);
+	kernel_read_u64(k, v + l->pstate, &out->guest_pstate, NULL);
+	kernel_read_u64(k, v + l->sp, &out->guest_sp_el0, NULL);
+	if (l->esr_size == 4) {
+		kernel_read_u32(k, v + l->esr, &esr32, NULL);
+		out->esr_el2 = esr32;
+	} else {
+		kernel_read_u64(k, v + l->esr, &out->esr_el2, NULL);
+	}
+	kernel_read_u64(k, v + l->far, &out->far_el2, NULL);
+	kernel_read_u64(k, v + l->hpfar, &out->hpfar_el2, NULL);
+	if (l->have_sp_el1)
+		out->have_sp_el1 = !kernel_read_u64(k, v + l->sys_regs + 8 * (uint64_t)l->sp_el1_index,
+						    &out->guest_sp_el1, NULL);
+	if (l->have_sflags && !mem_read(k->dump, v + l->sflags, &sflags, 1, NULL))
+		out->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
+}
+
+void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus, struct kdc_kvm *out)
+{
+	struct kvm_layout l;
+
+	if (!cpus->nr)
+		return;
+	/* a kernel without KVM has no kvm_running_vcpu: nothing to report */
+	if (ktypes_percpu_var(&k->types, "kvm_running_vcpu", &(uint64_t){ 0 }, NULL, NULL))
+		return;
+	if (read_layout(&k->types, &l, &out->err)) {
+		kdc_err_prefix(&out->err, out->err.code, "kvm layout");
+		return;
+	}
+	for (unsigned int i = 0; i < cpus->nr && out->nr < KDC_KVM_MAX; i++) {
+		const struct kdc_cpu *c = &cpus->cpu[i];
+		struct kdc_kvm_vcpu *kv = &out->vcpu[out->nr];
+		uint64_t slot, vcpu = 0, hyp, running;
+
+		if (kernel_percpu_addr(k, "kvm_running_vcpu", i, &slot, NULL) ||
+		    kernel_read_u64(k, slot, &vcpu, NULL) || !vcpu)
+			continue;
+		memset(kv, 0, sizeof(*kv));
+		kv->cpu = i;
+		if (c->have_task) {
+			kv->pid = c->task.pid;
+			memcpy(kv->comm, c->task.comm, sizeof(kv->comm));
+		}
+		read_vcpu(k, &l, vcpu, kv);
+		if (l.have_hyp && !kernel_percpu_addr(k, "kvm_hyp_ctxt", i, &hyp, NULL)) {
+			kv->have_in_guest = !kernel_read_u64(k, hyp + l.hyp_running, &running, NULL);
+			kv->in_guest = kv->have_in_guest && running == vcpu;
+			kv->have_host_ctxt =
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 29 * 8, &kv->host_fp, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 30 * 8, &kv->host_lr, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_sp, &kv->host_sp_el0, NULL);
+		}
+		out->nr++;
+	}
+}

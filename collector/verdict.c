@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "verdict.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis.h"
+
+static void evidence(struct kdc_verdict *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void evidence(struct kdc_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->nr_evidence >= KDC_VERDICT_EVIDENCE_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v->evidence[v->nr_evidence++], sizeof(v->evidence[0]), fmt, ap);
+	va_end(ap);
+}
+
+static void where(const struct kdc_analysis *a, uint64_t pc, char *buf, size_t len)
+{
+	struct kdc_symbol_hit hit;
+
+	if (!kernel_symbolize(&a->kernel, pc, &hit) && hit.name)
+		snprintf(buf, len, "%s+0x%llx%s%s%s", hit.name, (unsigned long long)hit.offset,
+			 hit.module ? " [" : "", hit.module ? hit.module : "", hit.module ? "]" : "");
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)pc);
+}
+
+static bool is_stuck(const struct kdc_verdict *v, unsigned int cpu)
+{
+	for (unsigned int i = 0; i < v->nr_stuck; i++)
+		if (v->stuck[i] == cpu)
+			return true;
+	return false;
+}
+
+static void add_stuck(struct kdc_verdict *v, unsigned int cpu)
+{
+	unsigned int i;
+
+	if (is_stuck(v, cpu) || v->nr_stuck >= KDC_VERDICT_CPUS_MAX)
+		return;
+	for (i = v->nr_stuck; i > 0 && v->stuck[i - 1] > cpu; i--)
+		v->stuck[i] = v->stuck[i - 1];
+	v->stuck[i] = cpu;
+	v->nr_stuck++;
+}
+
+static void find_waits(const struct kdc_analysis *a, struct kdc_verdict *v)
+{
+	for (unsigned int i = 0; i < a->csd.nr && v->nr_waits < KDC_VERDICT_CPUS_MAX; i++) {
+		const struct kdc_csd_wait *w = &a->csd.wait[i];
+
+		/* an open request blocks its issuer only while it waits in the call */
+		if (!w->waiter_in_call)
+			continue;
+		v->waits[v->nr_waits++] = (struct kdc_verdict_wait){
+			w->cpu, w->waits_for, kdc_csd_via_name(w->via), w->queued, w->csd, w->func };
+		if (w->queued)
+			add_stuck(v, w->waits_for);
+	}
+}
+
+static void find_faulting(const struct kdc_analysis *a, struct kdc_verdict *v)
+{
+	const struct kdc_panic_info *p = &a->panic;
+
+	if (p->found && !strcmp(p->kind, "oops") && p->cpu >= 0 &&
+	    (unsigned int)p->cpu < a->cpus.nr && a->cpus.cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
+		/* die() passes the exception's pt_regs to crash_kexec(): the note
+		 * holds the faulting context itself */
+		v->have_faulting = true;
+		v->faulting.cpu = p->cpu;
+		v->faulting.pc = a->cpus.cpu[p->cpu].regs.pc;
+		v->faulting.source = "the oopsing CPU's note (exception registers) and the log";
+		v->faulting.have_far = p->have_far;
+		v->faulting.far = p->far;
+		v->faulting.have_esr = p->have_esr;
+		v->faulting.esr = p->esr;
+	} else if (v->nr_stuck && a->cpus.cpu[v->stuck[0]].regs_source == KDC_REGS_RECOVERED) {
+		v->have_faulting = true;
+		v->faulting.cpu = (int)v->stuck[0];
+		v->faulting.pc = a->cpus.cpu[v->stuck[0]].regs.pc;
+		v->faulting.source = "recovered from the stuck CPU's stack";
+	}
+	if (v->have_faulting)
+		where(a, v->faulting.pc, v->faulting.function, sizeof(v->faulting.function));
+}
+
+static size_t append(char *buf, size_t len, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static size_t append(char *buf, size_t len, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (n >= len)
+		return n;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+	return w < 0 ? n : n + (size_t)w;
+}
+
+static const char *comm_of(const struct kdc_analysis *a, unsigned int cpu)
+{
+	return cpu < a->cpus.nr && a->cpus.cpu[cpu].have_task ? a->cpus.cpu[cpu].task.comm : "?";
+}
+
+static int pid_of(const struct kdc_analysis *a, unsigned int cpu)
+{
+	return cpu < a->cpus.nr && a->cpus.cpu[cpu].have_task ? a->cpus.cpu[cpu].task.pid : -1;
+}
+
+static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
+{
+	const struct kdc_panic_info *p = &a->panic;
+	char *s = v->summary, fn[160];
+	size_t len = sizeof(v->summary), n = 0;
+
+	for (unsigned int i = 0; i < v->nr_stuck; i++) {
+		unsigned int c = v->stuck[i];
+		const struct kdc_cpu *cpu = &a->cpus.cpu[c];
+
+		n = append(s, len, n, "%sCPU %u (%s, pid %d) is stuck", n ? "; " : "", c,
+			   comm_of(a, c), pid_of(a, c));
+		if (cpu->regs_source == KDC_REGS_RECOVERED) {
+			struct kdc_symbol_hit hit;
+
+			/* "function" confidence: name the function, not an offset */
+			if (a->recovery[c].confidence == KDC_CONF_FUNCTION &&
+			    !kernel_symbolize(&a->kernel, cpu->regs.pc, &hit) && hit.name)
+				snprintf(fn, sizeof(fn), "%s%s%s%s", hit.name, hit.module ? " [" : "",
+					 hit.module ? hit.module : "", hit.module ? "]" : "");
+			else
+				where(a, cpu->regs.pc, fn, sizeof(fn));
+			n = append(s, len, n, " in %s", fn);
+		}
+		for (unsigned int w = 0; w < v->nr_waits; w++)
+			if (v->waits[w].waits_for == c && v->waits[w].queued)
+				n = append(s, len, n, ": it never took the %s IPI from CPU %u",
+					   v->waits[w].via, v->waits[w].cpu);
+		if (cpu->note_index < 0)
+			n = append(s, len, n, "%s the crash-stop IPI (no register note)",
+				   strstr(s, "never took") ? " nor" : ": it never took");
+	}
+	for (unsigned int w = 0; w < v->nr_waits; w++) {
+		const struct kdc_verdict_wait *wt = &v->waits[w];
+
+		n = append(s, len, n, "; CPU %u (%s, pid %d) waits for CPU %u in %s", wt->cpu,
+			   comm_of(a, wt->cpu), pid_of(a, wt->cpu), wt->waits_for, wt->via);
+		for (unsigned int l = 0; l < p->nr_soft_lockups; l++)
+			if (p->soft_lockup[l].cpu == (int)wt->cpu)
+				n = append(s, len, n, " (soft lockup: stuck for %us at %llu.%03llu s)",
+					   p->soft_lockup[l].seconds,
+					   (unsigned long long)(p->soft_lockup[l].ts_nsec / 1000000000),
+					   (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 /
+								1000000));
+	}
+	if (v->have_faulting && v->faulting.have_far)
+		n = append(s, len, n, "%s%s on CPU %d at %s: %s at 0x%llx%s", n ? "; " : "",
+			   p->kind, v->faulting.cpu, v->faulting.function,
+			   p->fault_what[0] ? p->fault_what : "fault",
+			   (unsigned long long)v->faulting.far, "");
+	if (p->found && p->cpu >= 0)
+		n = append(s, len, n, "%s%s on CPU %d (%s, pid %d): %s", n ? "; " : "", p->kind,
+			   p->cpu, p->comm, p->pid, p->message);
+	else if (p->found)
+		n = append(s, len, n, "%s%s: %s", n ? "; " : "", p->kind, p->message);
+	else
+		n = append(s, len, n, "%sno panic message in the log", n ? "; " : "");
+	for (unsigned int i = 0; i < a->kvm.nr; i++) {
+		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
+
+		n = append(s, len, n, "; CPU %u runs vCPU %d (%s, pid %d)%s, guest PC 0x%llx, last "
+			   "exit ESR_EL2 0x%llx", kv->cpu, kv->vcpu_id, kv->comm, kv->pid,
+			   kv->have_in_guest ? (kv->in_guest ? " in the guest" : " outside the guest")
+					     : "",
+			   (unsigned long long)kv->guest_pc, (unsigned long long)kv->esr_el2);
+	}
+	(void)n;
+}
+
+static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v)
+{
+	const struct kdc_panic_info *p = &a->panic;
+	char fn[160];
+
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
+			evidence(v, "CPU %u has no NT_PRSTATUS note: it did not answer the crash-stop "
+				 "IPI (Debian kernels have no pseudo-NMI, so a CPU with interrupts "
+				 "masked never writes one)", i);
+	if (p->failed_to_stop[0])
+		evidence(v, "the log says \"SMP: failed to stop secondary CPUs %s\" (before 6.9 "
+			 "this lists every CPU the stop IPI went to, not only the failed ones)",
+			 p->failed_to_stop);
+	for (unsigned int w = 0; w < v->nr_waits; w++) {
+		where(a, v->waits[w].func, fn, sizeof(fn));
+		evidence(v, "CPU %u's call-function request 0x%llx (func %s) for CPU %u is %s; "
+			 "CPU %u's backtrace is inside %s", v->waits[w].cpu,
+			 (unsigned long long)v->waits[w].csd, fn, v->waits[w].waits_for,
+			 v->waits[w].queued ? "still queued on the target's call_single_queue"
+					    : "locked (dequeued, not finished)",
+			 v->waits[w].cpu, v->waits[w].via);
+	}
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		if (a->recovery && a->recovery[i].ok)
+			evidence(v, "CPU %u registers recovered (%s, confidence %s): %.600s", i,
+				 a->recovery[i].method, kdc_confidence_name(a->recovery[i].confidence),
+				 a->recovery[i].evidence);
+	for (unsigned int l = 0; l < p->nr_soft_lockups; l++)
+		evidence(v, "the log has \"BUG: soft lockup - CPU#%d stuck for %us!\" at %llu.%06llu",
+			 p->soft_lockup[l].cpu, p->soft_lockup[l].seconds,
+			 (unsigned long long)(p->soft_lockup[l].ts_nsec / 1000000000),
+			 (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 / 1000));
+	if (v->have_faulting && (v->faulting.have_esr || v->faulting.have_far))
+		evidence(v, "fault on CPU %d at %s: ESR 0x%llx, FAR 0x%llx (%s)", v->faulting.cpu,
+			 v->faulting.function, (unsigned long long)v->faulting.esr,
+			 (unsigned long long)v->faulting.far, v->faulting.source);
+}
+
+void verdict_build(struct kdc_analysis *a)
+{
+	struct kdc_verdict *v = &a->verdict;
+
+	memset(v, 0, sizeof(*v));
+	v->panic_cpu = a->panic.found ? a->panic.cpu : -1;
+	for (unsigned int i = 0; i < a->cpus.nr; i++)
+		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
+			add_stuck(v, i);
+	find_waits(a, v);
+	find_faulting(a, v);
+	summarize(a, v);
+	collect_evidence(a, v);
+}
