@@ -22,7 +22,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
-	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict
+	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
 	test_printk_log
@@ -117,7 +117,11 @@ check-oracle: $(BIN)
 		--system-map $(ORACLE_ROOT)/usr/lib/debug/boot/System.map-6.1.0-50-arm64 \
 		--scratch $(abspath $(O)) $(ORACLE_SCENARIOS:%=tests/fixtures/%/dump.kdump) \
 		>> $(O)/oracle.log || st=1; \
-	grep -E '^FAIL|crash|makedumpfile|vmlinux/' $(O)/oracle.log; \
+	KDC_COLLECT=$(abspath $(BIN)) python3 tests/oracle/check_repair.py --root $(ORACLE_ROOT) \
+		--vmlinux $(ORACLE_ROOT)/usr/lib/debug/boot/vmlinux-6.1.0-50-arm64 \
+		--scratch $(abspath $(O)) $(ORACLE_SCENARIOS:%=tests/fixtures/%) \
+		>> $(O)/oracle.log || st=1; \
+	grep -E '^FAIL|crash|makedumpfile|vmlinux/|repair/' $(O)/oracle.log; \
 	echo "$$(grep -c '^PASS' $(O)/oracle.log) passed, $$(grep -c '^FAIL' $(O)/oracle.log) failed"; \
 	git diff --stat -- tests/fixtures; exit $$st
 

@@ -73,6 +73,11 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 			/* no note: the CPU never took the crash-stop IPI */
 			recover_cpu(&a->kernel, c, &a->recovery[i]);
 			if (a->recovery[i].ok) {
+				/* the exception level and stack selector are the kernel's
+				 * own, as every note shows (EL2h under VHE, else EL1h):
+				 * tools use them to tell kernel from user registers */
+				if (a->cpus.nr_notes)
+					a->recovery[i].regs.flags = a->cpus.notes[0].regs.flags & 0xf;
 				c->regs = a->recovery[i].regs;
 				c->regs_source = KDC_REGS_RECOVERED;
 				a->bt[i] = a->recovery[i].bt;

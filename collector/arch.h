@@ -39,6 +39,9 @@ struct kdc_arch_ops {
 	/* NT_PRSTATUS descriptor to registers; delegates to parsers/regs_<arch>.c */
 	enum kdc_status (*decode_prstatus)(const uint8_t *desc, size_t len,
 					   struct kdc_prstatus *out, struct kdc_err *err);
+	/* registers to an NT_PRSTATUS descriptor; returns its size, 0 if @len is short */
+	size_t (*encode_prstatus)(int32_t pid, const struct kdc_regs *regs, uint8_t *buf,
+				  size_t len);
 	/* __per_cpu_offset and runqueues, for kernels whose kallsyms has no data symbols */
 	enum kdc_status (*code_addrs)(struct kdc_dump *dump, const struct kdc_symbols *syms,
 				      struct kdc_code_addrs *out, struct kdc_err *err);

@@ -55,6 +55,7 @@ const struct kdc_arch_ops arch_arm64 = {
 	.e_machine = EM_AARCH64_VALUE,
 	.uts_machine = "aarch64",
 	.decode_prstatus = regs_arm64_from_prstatus,
+	.encode_prstatus = regs_arm64_to_prstatus,
 	.code_addrs = arm64_code_addrs,
 	.thread_size = arm64_thread_size,
 	.unwind = unwind_arm64,

@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis.h"
 #include "analyze.h"
 #include "dmesg.h"
 #include "dump.h"
 #include "profile_cmd.h"
+#include "repair.h"
 
 #ifndef KDC_VERSION
 #define KDC_VERSION "0.1.0"
@@ -215,14 +217,58 @@ static int run_collect(const struct subcommand *cmd, int argc, char **argv)
 	return run_stub(cmd, argc, argv, longopts, "ho:", 0, 0);
 }
 
+static bool take_repair(int opt, const char *arg, void *ctx)
+{
+	struct analyze_opts *o = ctx;
+
+	switch (opt) {
+	case 'o': o->read = arg; return true;	/* the output path */
+	case 'v': o->src.vmlinux = arg; return true;
+	case 'm': o->src.system_map = arg; return true;
+	case 'p': o->src.profile = arg; return true;
+	}
+	return false;
+}
+
 static int run_repair(const struct subcommand *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "vmlinux", required_argument, NULL, 'v' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "profile", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	return run_stub(cmd, argc, argv, longopts, "ho:", 1, 1);
+	struct analyze_opts o = { 0 };
+	struct kdc_err err = { 0 };
+	struct kdc_analysis a;
+	struct kdc_dump *dump;
+	unsigned int added = 0;
+	enum kdc_status st;
+	int i = parse_opts(cmd, argc, argv, longopts, "ho:", take_repair, &o);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i != 1 || !o.read) {
+		fprintf(stderr, "kdump-collect repair: expected DUMP and -o OUT\n");
+		usage_of(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	if (dump_open(argv[i], &dump, &err)) {
+		fprintf(stderr, "kdump-collect repair: %s\n", err.msg);
+		return EXIT_NO_REPORT;
+	}
+	analysis_run(dump, &o.src, &a);
+	st = repair_write(&a, o.read, &added, &err);
+	if (st)
+		fprintf(stderr, "kdump-collect repair: %s\n", err.msg);
+	else
+		fprintf(stderr, "kdump-collect repair: %s: %u NT_PRSTATUS notes in CPU order, %u "
+				"of them recovered\n", o.read, a.cpus.nr, added);
+	analysis_fini(&a);
+	dump_close(dump);
+	return st ? EXIT_NO_REPORT : EXIT_DONE;
 }
 
 static int run_show(const struct subcommand *cmd, int argc, char **argv)
@@ -300,9 +346,11 @@ static const struct subcommand subcommands[] = {
 	  "  --no-dump-symbols  ignore kallsyms in the dump (as for kernels before 6.0)\n"
 	  "  --no-dump-types    ignore BTF in the dump",
 	  run_analyze },
-	{ "repair", "DUMP -o OUT",
-	  "Write a copy of DUMP whose notes include reconstructed NT_PRSTATUS notes for CPUs\n"
-	  "that never stopped.",
+	{ "repair", "DUMP -o OUT [--vmlinux FILE] [--system-map FILE] [--profile FILE]",
+	  "Write a copy of DUMP (same format) whose notes hold one NT_PRSTATUS per online CPU in\n"
+	  "CPU order, the CPUs that never stopped included (registers recovered from memory),\n"
+	  "and a KDUMP-COLLECTOR note recording where each came from, so that crash shows\n"
+	  "`bt -c N` for every CPU.",
 	  run_repair },
 	{ "show", "BUNDLE", "Print a bundle's report and verify every member's checksum.", run_show },
 	{ "profile", "-o FILE [--kallsyms FILE] [--btf FILE] [--system-map FILE] [--release R] "

@@ -13,7 +13,7 @@
  *    infinite loop, or a noreturn function), the CPU came back from the
  *    older call and is inside that function; the records below are left
  *    over. Confidence "function": the function is known, the instruction is
- *    not (pc is reported as its entry);
+ *    not (pc is reported as the branch that closes its loop, or its entry);
  *  - otherwise the deepest chain is taken as live, and pc is the entry of
  *    the function its deepest record belongs to. Confidence "chain": the
  *    CPU may be deeper, in a function that pushed no record.
@@ -75,12 +75,17 @@ static void find_records(struct stack_scan *s)
 	}
 }
 
-/* Whether @fn (an entry point) has no return instruction and no tail call out. */
-static bool never_returns(const struct kdc_kernel *k, uint64_t fn)
+/*
+ * Whether @fn (an entry point) has no return instruction and no tail call
+ * out; *@loop is then its last backward branch (where a spinning CPU keeps
+ * coming back to), or its entry when it has none.
+ */
+static bool never_returns(const struct kdc_kernel *k, uint64_t fn, uint64_t *loop)
 {
 	struct kdc_symbol_hit hit;
 	uint64_t size, target;
 
+	*loop = fn;
 	if (kernel_symbolize(k, fn, &hit) || !hit.name || hit.offset != 0 || !hit.size)
 		return false;
 	size = hit.size < NORETURN_SCAN_MAX * 4 ? hit.size : NORETURN_SCAN_MAX * 4;
@@ -91,6 +96,8 @@ static bool never_returns(const struct kdc_kernel *k, uint64_t fn)
 			return false;
 		if (arm64_decode_b(insn, fn + off, &target) && (target < fn || target >= fn + size))
 			return false;	/* a tail call: it returns through the callee */
+		if (arm64_decode_b(insn, fn + off, &target) && target <= fn + off)
+			*loop = fn + off;
 		if ((insn & 0xfffffc1fu) == 0xd61f0000u)	/* BR: an indirect jump */
 			return false;
 	}
@@ -99,7 +106,7 @@ static bool never_returns(const struct kdc_kernel *k, uint64_t fn)
 
 /* The function called first in the straight-line code at @ret, if it never returns. */
 static bool noreturn_continuation(const struct kdc_kernel *k, uint64_t ret, uint64_t *callee,
-				  uint64_t *call_site)
+				  uint64_t *call_site, uint64_t *loop)
 {
 	for (unsigned int n = 0; n < CONTINUATION_INSNS; n++) {
 		uint64_t pc = ret + 4ull * n, target;
@@ -110,7 +117,7 @@ static bool noreturn_continuation(const struct kdc_kernel *k, uint64_t ret, uint
 		if (arm64_decode_bl(insn, pc, &target)) {
 			*callee = target;
 			*call_site = pc;
-			return never_returns(k, target);
+			return never_returns(k, target, loop);
 		}
 		if (arm64_is_call(insn) || arm64_decode_b(insn, pc, &target) ||
 		    (insn & 0xff000010u) == 0x54000000u ||	/* B.cond */
@@ -201,13 +208,15 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 	for (uint64_t at = deepest; at && at != s.final_record && at >= s.lo && at < s.hi;
 	     at = s.word[(at - s.lo) / 8]) {
 		uint64_t ret = symbols_strip_pac(&k->syms, s.word[(at - s.lo) / 8 + 1]);
-		uint64_t parent = s.word[(at - s.lo) / 8], callee, site;
+		uint64_t parent = s.word[(at - s.lo) / 8], callee, site, loop;
 
-		if (!noreturn_continuation(k, ret, &callee, &site))
+		if (!noreturn_continuation(k, ret, &callee, &site, &loop))
 			continue;
 		out->ok = true;
 		out->confidence = KDC_CONF_FUNCTION;
-		out->regs.pc = callee;
+		/* the instruction is unknown; the loop's closing branch is where
+		 * a spinning CPU passes every iteration */
+		out->regs.pc = loop;
 		out->regs.lr = site + 4;
 		out->regs.fp = parent;
 		/* the callee pushed no record of its own (or we would have found
@@ -219,10 +228,11 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 			 "%s's stack holds a frame-record chain from 0x%llx to the task's entry "
 			 "frame; the record at 0x%llx returns to %s, whose next instruction calls "
 			 "%s, a function with no return: the CPU came back from the earlier call "
-			 "and is inside %s (records below 0x%llx are left over)",
+			 "and is inside %s (records below 0x%llx are left over); pc is set to its "
+			 "loop's closing branch at 0x%llx",
 			 cpu->task.comm, (unsigned long long)deepest, (unsigned long long)at, a,
-			 b, b, (unsigned long long)parent);
-		build_backtrace(k, cpu, callee, site + 4, parent, out);
+			 b, b, (unsigned long long)parent, (unsigned long long)loop);
+		build_backtrace(k, cpu, loop, site + 4, parent, out);
 		goto out;
 	}
 	{

@@ -41,4 +41,11 @@ struct kdc_prstatus {
 enum kdc_status regs_arm64_from_prstatus(const uint8_t *desc, size_t len, struct kdc_prstatus *out,
 					 struct kdc_err *err);
 
+/**
+ * regs_arm64_to_prstatus() - an arm64 NT_PRSTATUS descriptor for @pid and
+ * @regs (x0-x28 from r[], x29/x30/sp/pc/pstate from the named fields)
+ * Return: its size (392), or 0 when @len is too small.
+ */
+size_t regs_arm64_to_prstatus(int32_t pid, const struct kdc_regs *regs, uint8_t *buf, size_t len);
+
 #endif

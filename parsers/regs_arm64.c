@@ -10,6 +10,8 @@
  */
 #include "regs.h"
 
+#include <string.h>
+
 #include "cursor.h"
 
 #define PRSTATUS_SIZE_ARM64 392
@@ -62,4 +64,27 @@ enum kdc_status regs_arm64_from_prstatus(const uint8_t *desc, size_t len, struct
 	ps.regs.flags = ps.regs.r[33];
 	*out = ps;
 	return KC_OK;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+size_t regs_arm64_to_prstatus(int32_t pid, const struct kdc_regs *regs, uint8_t *buf, size_t len)
+{
+	if (len < PRSTATUS_SIZE_ARM64)
+		return 0;
+	memset(buf, 0, PRSTATUS_SIZE_ARM64);
+	put_le(buf + PRSTATUS_PID_OFF, (uint32_t)pid, 4);
+	for (unsigned int i = 0; i < 29 && i < regs->nr; i++)
+		put_le(buf + PRSTATUS_REG_OFF + 8 * i, regs->r[i], 8);
+	/* the named fields are authoritative: a recovered set fills only those */
+	put_le(buf + PRSTATUS_REG_OFF + 8 * 29, regs->fp, 8);
+	put_le(buf + PRSTATUS_REG_OFF + 8 * 30, regs->lr, 8);
+	put_le(buf + PRSTATUS_REG_OFF + 8 * 31, regs->sp, 8);
+	put_le(buf + PRSTATUS_REG_OFF + 8 * 32, regs->pc, 8);
+	put_le(buf + PRSTATUS_REG_OFF + 8 * 33, regs->flags, 8);
+	return PRSTATUS_SIZE_ARM64;
 }

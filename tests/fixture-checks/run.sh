@@ -35,6 +35,12 @@ if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -d "$fixtu
 	python3 "$here/check_sources.py" --a "$fixtures/csd-lockup" --a-elf "$scratch/csd-lockup.elf" \
 		--b "$fixtures/oops" --scratch "$scratch/sources" || status=1
 fi
+# kdump-collect repair: notes in CPU order, recovered ones included.
+if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -s "$scratch/csd-single.elf" ]; then
+	python3 "$here/check_repaired_notes.py" "$scratch" \
+		"$fixtures/csd-lockup" "$scratch/csd-lockup.elf" \
+		"$fixtures/csd-single" "$scratch/csd-single.elf" || status=1
+fi
 if [ $found = 0 ]; then
 	echo "FAIL fixtures: none found under $fixtures"
 	exit 1

@@ -77,11 +77,11 @@ static void usage_errors_exit_64(void **state)
 
 static void unbuilt_subcommands_say_so(void **state)
 {
-	static const char *const cmds[] = { "collect", "repair x -o y", "show b" };
+	static const char *const cmds[] = { "collect", "show b" };
 	struct run r;
 
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < 2; i++) {
 		run(&r, cmds[i]);
 		assert_int_equal(r.status, 3);
 		assert_non_null(strstr(r.out, "not implemented yet"));
