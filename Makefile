@@ -19,13 +19,13 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log patterns_file
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
-	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair
+	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
-	test_printk_log
+	test_printk_log test_patterns_file
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
@@ -44,7 +44,8 @@ $(O)/parsers/%.o: parsers/%.c
 
 $(O)/collector/%.o: collector/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) \
+		-DKDC_PATTERNS_INSTALLED='"$(PREFIX)/share/kdump-collector/patterns.conf"' -c $< -o $@
 
 $(BIN): $(COLLECTOR_OBJS) $(PARSER_OBJS)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS_PKGS)
@@ -127,6 +128,8 @@ check-oracle: $(BIN)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kdump-collect
+	install -D -m 0644 collector/patterns.conf \
+		$(DESTDIR)$(PREFIX)/share/kdump-collector/patterns.conf
 
 clean:
 	rm -rf build build-asan

@@ -109,6 +109,9 @@ void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct k
 {
 	gather(dump, src, a);
 	verdict_build(a);
+	patterns_match(a, src ? src->patterns : NULL, &a->patterns);
+	if (a->patterns.err.code)
+		analysis_problem(a, &a->patterns.err);
 }
 
 void analysis_fini(struct kdc_analysis *a)
@@ -117,6 +120,7 @@ void analysis_fini(struct kdc_analysis *a)
 	free(a->note_bt);
 	free(a->recovery);
 	csd_wait_graph_fini(&a->csd);
+	patterns_fini(&a->patterns);
 	a->recovery = NULL;
 	cpus_fini(&a->cpus);
 	kernel_fini(&a->kernel);

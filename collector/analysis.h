@@ -12,6 +12,7 @@
 #include "csd_wait_graph.h"
 #include "kernel.h"
 #include "kvm.h"
+#include "patterns.h"
 #include "recover.h"
 #include "verdict.h"
 #include "panic_info.h"
@@ -29,6 +30,7 @@ struct kdc_analysis {
 	struct kdc_csd_graph csd;	/* owned */
 	struct kdc_kvm kvm;
 	struct kdc_verdict verdict;
+	struct kdc_pattern_matches patterns;
 	struct kdc_panic_info panic;
 	unsigned int nr_problems;
 	struct kdc_err problems[KDC_PROBLEMS_MAX];

@@ -525,6 +525,30 @@ static void json_report(const struct kdc_analysis *a, const struct facts *f, FIL
 		json_cpu(a, i, &j);
 	json_array_end(&j);
 	json_notes(a, &j);
+	json_key(&j, "known_patterns");
+	json_object_begin(&j);
+	json_key(&j, "file");
+	json_string(&j, a->patterns.path[0] ? a->patterns.path : NULL);
+	json_key(&j, "matched");
+	json_array_begin(&j);
+	for (unsigned int i = 0; i < a->patterns.nr; i++) {
+		const struct kdc_pattern_match *m = &a->patterns.match[i];
+
+		json_object_begin(&j);
+		json_key(&j, "id");
+		json_string(&j, m->pattern->id);
+		json_key(&j, "title");
+		json_string(&j, m->pattern->title);
+		json_key(&j, "explanation");
+		json_string(&j, m->pattern->explain);
+		json_key(&j, "fix");
+		json_string(&j, m->pattern->fix[0] ? m->pattern->fix : NULL);
+		json_key(&j, "evidence");
+		json_string(&j, m->evidence);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
 	json_key(&j, "problems");
 	json_array_begin(&j);
 	for (unsigned int i = 0; i < a->nr_problems; i++)
@@ -605,6 +629,14 @@ static void text_report(const struct kdc_analysis *a, const struct facts *f, FIL
 			kv->pid, kv->have_in_guest ? (kv->in_guest ? ", in the guest" : ", in the host")
 						   : "",
 			kv->guest_pc, kv->guest_pstate, kv->esr_el2, kv->far_el2, kv->hpfar_el2);
+	}
+	for (unsigned int i = 0; i < a->patterns.nr; i++) {
+		const struct kdc_pattern_match *m = &a->patterns.match[i];
+
+		fprintf(out, "\nknown pattern [%s]: %s\n  evidence: %s\n  %s\n", m->pattern->id,
+			m->pattern->title, m->evidence, m->pattern->explain);
+		if (m->pattern->fix[0])
+			fprintf(out, "  fix: %s\n", m->pattern->fix);
 	}
 	fputc('\n', out);
 	text_header(a->dump, f, out);

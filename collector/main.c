@@ -100,6 +100,7 @@ static bool take_analyze(int opt, const char *arg, void *ctx)
 	case 'p': o->src.profile = arg; return true;
 	case 'S': o->src.ignore_dump_symbols = true; return true;
 	case 'T': o->src.ignore_dump_types = true; return true;
+	case 'P': o->src.patterns = arg; return true;
 	}
 	return false;
 }
@@ -116,6 +117,7 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		{ "read", required_argument, NULL, 'r' },
 		{ "no-dump-symbols", no_argument, NULL, 'S' },
 		{ "no-dump-types", no_argument, NULL, 'T' },
+		{ "patterns", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -332,7 +334,7 @@ static const struct subcommand subcommands[] = {
 	  "named for the host, kernel release and crash time.",
 	  run_collect },
 	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] "
-		     "[--profile FILE] [--no-dump-symbols] [--no-dump-types] DUMP",
+		     "[--profile FILE] [--no-dump-symbols] [--no-dump-types] [--patterns FILE] DUMP",
 	  "Print what DUMP (an ELF vmcore or a kdump-compressed file) says: kernel, panic,\n"
 	  "every CPU's task, registers and backtrace, and which notes belong to which CPU.\n"
 	  "  --json             machine-readable report (docs/report-schema.md)\n"
@@ -344,7 +346,9 @@ static const struct subcommand subcommands[] = {
 	  "kallsyms in the dump (6.0+), --profile, --system-map. Types come from BTF in the\n"
 	  "dump, else the profile's, else the vmlinux's .BTF.\n"
 	  "  --no-dump-symbols  ignore kallsyms in the dump (as for kernels before 6.0)\n"
-	  "  --no-dump-types    ignore BTF in the dump",
+	  "  --no-dump-types    ignore BTF in the dump\n"
+	  "  --patterns FILE    known crash patterns to match (default: $KDC_PATTERNS,\n"
+	  "                     /etc/kdump-collector/patterns.conf, the installed one)",
 	  run_analyze },
 	{ "repair", "DUMP -o OUT [--vmlinux FILE] [--system-map FILE] [--profile FILE]",
 	  "Write a copy of DUMP (same format) whose notes hold one NT_PRSTATUS per online CPU in\n"

@@ -94,6 +94,8 @@ static int on_record(const struct printk_record *rec, void *ctx)
 		size_t skip = is_panic ? sizeof(panic_prefix) - 1 : 0;
 
 		copy_line(pi->message, sizeof(pi->message), rec->text + skip, rec->text_len - skip);
+		pi->have_hyp = is_panic && log_parse_hyp_panic(rec->text + skip, rec->text_len - skip,
+								&pi->hyp);
 		pi->kind = is_panic ? "panic" : "oops";
 		pi->found = true;
 		pi->seq = rec->seq;

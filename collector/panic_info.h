@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dump.h"
+#include "log_lines.h"
 
 #define KDC_PANIC_MSG_MAX 256
 
@@ -41,6 +42,10 @@ struct kdc_panic_info {
 		unsigned int seconds;
 		uint64_t ts_nsec;
 	} soft_lockup[8];
+
+	/* KVM's "HYP panic:\nPS:.. PC:.. ESR:.." when the panic message is one */
+	bool have_hyp;
+	struct kdc_hyp_panic hyp;
 
 	/* arch/arm64/kernel/smp.c: "SMP: failed to stop secondary CPUs %*pbl" */
 	char failed_to_stop[64];		/* the CPU list as printed, "" when absent */

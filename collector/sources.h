@@ -19,6 +19,7 @@ struct kdc_sources {
 	const char *profile;		/* --profile: written by `kdump-collect profile` */
 	bool ignore_dump_symbols;	/* --no-dump-symbols: as if VMCOREINFO had no kallsyms */
 	bool ignore_dump_types;		/* --no-dump-types: as if the kernel had no BTF */
+	const char *patterns;		/* --patterns: known-pattern file (collector/patterns.conf) */
 };
 
 struct kdc_profile_file {

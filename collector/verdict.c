@@ -71,7 +71,18 @@ static void find_faulting(const struct kdc_analysis *a, struct kdc_verdict *v)
 {
 	const struct kdc_panic_info *p = &a->panic;
 
-	if (p->found && !strcmp(p->kind, "oops") && p->cpu >= 0 &&
+	if (p->found && p->have_hyp) {
+		/* VHE: ELR_EL2 is a kernel address; the note holds only
+		 * crash_setup_regs() from panic(), so the message is the source */
+		v->have_faulting = true;
+		v->faulting.cpu = p->cpu;
+		v->faulting.pc = p->hyp.pc;
+		v->faulting.source = "the HYP panic message (PC is ELR_EL2)";
+		v->faulting.have_esr = true;
+		v->faulting.esr = p->hyp.esr;
+		v->faulting.have_far = p->hyp.have_far;
+		v->faulting.far = p->hyp.far;
+	} else if (p->found && !strcmp(p->kind, "oops") && p->cpu >= 0 &&
 	    (unsigned int)p->cpu < a->cpus.nr && a->cpus.cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
 		/* die() passes the exception's pt_regs to crash_kexec(): the note
 		 * holds the faulting context itself */

@@ -11,7 +11,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
 from compare_bt import parse_crash_bt  # noqa: E402
-from check_verdict import check_verdict  # noqa: E402
+from check_verdict import check_patterns, check_verdict  # noqa: E402
 
 # crash 8.0.2 ends arm64 backtraces one frame before the kernel does: it
 # does not print the frame whose record is the task's final one (the entry
@@ -72,6 +72,8 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
             continue
         cpus = {c["cpu"]: c for c in rep["cpus"]}
         check_verdict(name, rep, fixture, exp, check)
+        check_patterns(name, collector, path, rep, exp,
+                       os.environ.get("KDC_SCRATCH", "/tmp"), check)
         got_mods = sorted(m["name"] for m in rep["modules"]["loaded"])
         check(name + "-modules", got_mods == want_mods,
               "report %s, guest's /proc/kallsyms %s" % (got_mods, want_mods))

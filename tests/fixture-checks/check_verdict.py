@@ -91,3 +91,24 @@ def check_verdict(name, rep, fixture, exp, check):
               "report %s, harness %s" % (rep["kvm"], ek))
     else:
         check(name + "-no-kvm", rep["kvm"] == [], "report %s" % rep["kvm"])
+
+
+def check_patterns(name, collector, dump, rep, exp, scratch, check):
+    """The shipped patterns match only where they should, and a pattern file
+    written here (as an engineer would extend it, no rebuild) is honoured,
+    kernel-before included."""
+    got = [m["id"] for m in rep["known_patterns"]["matched"]]
+    want = ["softlockup-waiting-for-cross-call"] if exp["waits"] else []
+    check(name + "-known-patterns", got == want, "matched %s, want %s" % (got, want))
+    custom = os.path.join(scratch, "patterns-%s.conf" % name.replace("/", "-"))
+    message = exp["panic"]["message"]
+    with open(custom, "w") as f:
+        f.write("[site-panic]\ntitle = this site's panic\nlog = Kernel panic - not syncing: "
+                "%s\nbacktrace = panic\nexplain = from a local file\n\n" % message)
+        f.write("[site-old-kernels]\ntitle = only old kernels\nlog = %s\n"
+                "kernel-before = 5.7\n" % message)
+    r = subprocess.run([collector, "analyze", "--json", "--patterns", custom, dump],
+                       capture_output=True, text=True)
+    ids = [m["id"] for m in __import__("json").loads(r.stdout)["known_patterns"]["matched"]]
+    want = [] if exp["panic"]["message"].startswith("Internal error") else ["site-panic"]
+    check(name + "-custom-patterns", ids == want, "matched %s, want %s" % (ids, want))

@@ -11,6 +11,18 @@ scratch=${KDC_SCRATCH:-$here/../../build/fixtures}
 mkdir -p "$scratch"
 status=0
 found=0
+# Runs a checker; one that dies without saying FAIL (a traceback) still fails.
+checker() {
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out"
+	if [ $rc -ne 0 ]; then
+		status=1
+		printf '%s\n' "$out" | grep -q '^FAIL ' ||
+			echo "FAIL $(basename "$2"): exited $rc without a FAIL line (see above)"
+	fi
+}
 for dir in "$fixtures"/*/; do
 	[ -f "$dir/expected.json" ] || continue
 	found=1
@@ -23,23 +35,23 @@ for dir in "$fixtures"/*/; do
 			continue
 		fi
 	fi
-	python3 "$here/check_fixture.py" --fixture "$dir" --elf "$elf" || status=1
+	checker python3 "$here/check_fixture.py" --fixture "$dir" --elf "$elf"
 done
 # Damaged copies of one real dump: partial reports, clean refusals, no crash.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
-	python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \
-		--kdump "$fixtures/csd-lockup/dump.kdump" --scratch "$scratch" || status=1
+	checker python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \
+		--kdump "$fixtures/csd-lockup/dump.kdump" --scratch "$scratch"
 fi
 # Profile, System.map: one boot's symbols and types analyse another boot's dump.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -d "$fixtures/oops" ]; then
-	python3 "$here/check_sources.py" --a "$fixtures/csd-lockup" --a-elf "$scratch/csd-lockup.elf" \
-		--b "$fixtures/oops" --scratch "$scratch/sources" || status=1
+	checker python3 "$here/check_sources.py" --a "$fixtures/csd-lockup" \
+		--a-elf "$scratch/csd-lockup.elf" --b "$fixtures/oops" --scratch "$scratch/sources"
 fi
 # kdump-collect repair: notes in CPU order, recovered ones included.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -s "$scratch/csd-single.elf" ]; then
-	python3 "$here/check_repaired_notes.py" "$scratch" \
+	checker python3 "$here/check_repaired_notes.py" "$scratch" \
 		"$fixtures/csd-lockup" "$scratch/csd-lockup.elf" \
-		"$fixtures/csd-single" "$scratch/csd-single.elf" || status=1
+		"$fixtures/csd-single" "$scratch/csd-single.elf"
 fi
 if [ $found = 0 ]; then
 	echo "FAIL fixtures: none found under $fixtures"

@@ -63,12 +63,35 @@ static void long_comm_is_cut_and_text_is_not_overread(void **state)
 	assert_string_equal(comm, "abcdefghijklmnop");
 }
 
+/* the VHE format of 5.10-6.12 (vhe/switch.c), as one printk record */
+static void hyp_panic_registers(void **state)
+{
+	static const char rec[] =
+		"HYP panic:\nPS:204003c9 PC:ffff8000080b4d5c ESR:0000000096000005\n"
+		"FAR:0000000000000010 HPFAR:0000000000ff7f00 PAR:0000000000000000\n"
+		"VCPU:00000000c0ffee00";
+	struct kdc_hyp_panic h;
+
+	(void)state;
+	assert_true(log_parse_hyp_panic(rec, sizeof(rec) - 1, &h));
+	assert_true(h.pstate == 0x204003c9);
+	assert_true(h.pc == 0xffff8000080b4d5cull);
+	assert_true(h.esr == 0x96000005);
+	assert_true(h.have_far && h.far == 0x10);
+	assert_true(h.have_hpfar && h.hpfar == 0xff7f00);
+	/* "PAR:" inside "HPFAR:" must not be taken for PAR */
+	assert_true(h.par == 0);
+	assert_false(log_parse_hyp_panic("HYP panic:\nPS:1", 16, &h));
+	assert_false(log_parse_hyp_panic("Kernel panic", 12, &h));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_dump_stack_header),
 		cmocka_unit_test(rejects_other_lines),
 		cmocka_unit_test(long_comm_is_cut_and_text_is_not_overread),
+		cmocka_unit_test(hyp_panic_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
