@@ -224,6 +224,8 @@ static void json_cpu(const struct kdc_analysis *a, unsigned int n, struct kdc_js
 	json_string(j, kdc_regs_source_name(c->regs_source));
 	json_key(j, "note_index");
 	json_u64_or_null(j, c->note_index >= 0, (uint64_t)c->note_index);
+	json_key(j, "runqueue");
+	json_hex(j, a->kernel.per_cpu_start + a->kernel.runqueues_off + a->kernel.cpu_offset[n]);
 	json_task(c, j);
 	json_key(j, "stacks");
 	json_array_begin(j);
@@ -490,6 +492,8 @@ static void json_sources(const struct kdc_kernel *k, struct kdc_json *j)
 	json_object_begin(j);
 	json_key(j, "source");
 	json_string(j, k->have_modules ? k->modules.source : NULL);
+	json_key(j, "list_head");
+	json_hex_or_null(j, k->have_modules, k->modules.list_head);
 	json_key(j, "loaded");
 	json_array_begin(j);
 	for (size_t i = 0; i < k->modules.nr; i++) {

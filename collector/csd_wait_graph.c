@@ -122,9 +122,10 @@ static void walk_queue(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		    kernel_read_u64(k, node + l->func, &func, NULL) ||
 		    kernel_read_u64(k, node, &next, &err)) {
 			g->complete = false;
-			if (!g->err.code)
-				kdc_err_prefix(&err, err.code, "call_single_queue of CPU %u", y),
-					g->err = err;
+			if (!g->err.code) {
+				kdc_err_prefix(&err, err.code, "call_single_queue of CPU %u", y);
+				g->err = err;
+			}
 			return;
 		}
 		g->queued[y]++;
@@ -156,6 +157,11 @@ static void walk_queue(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		}
 		prev = node;
 		node = next;
+	}
+	if (node) {	/* a longer cycle, or a queue no CPU could have built */
+		g->complete = false;
+		kdc_fail(&g->err, KC_LIMIT, "call_single_queue of CPU %u: more than %u entries "
+			 "(a cycle?)", y, KDC_CSD_QUEUE_MAX);
 	}
 }
 

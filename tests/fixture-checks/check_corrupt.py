@@ -196,7 +196,62 @@ def main():
               and "outside" in cpu["backtrace_end"],
               "cpu %s" % (cpu and {k: cpu[k] for k in ("backtrace", "backtrace_end")}))
 
-    # 5. truncations
+    # 5. hostile memory: cycles and garbage pointers where the analysis walks
+    def poke(label, va, value):
+        """A copy with the 8 bytes at kernel address @va set to @value."""
+        shutil.copyfile(a.elf, tmp)
+        with open(tmp, "r+b") as f:
+            for typ, _, off, vaddr, _, filesz, _, _ in phdrs(head):
+                if typ == PT_LOAD and vaddr <= va < vaddr + filesz:
+                    f.seek(off + va - vaddr)
+                    f.write(struct.pack("<Q", value))
+                    return True
+        check(label, False, "0x%x is not in a PT_LOAD of the ELF" % va)
+        return False
+
+    def hostile(label, va, value, ok_fn, what):
+        if not poke(label, va, value):
+            return
+        rc, rep, err = run(collector, tmp, "--json")
+        if sane(label, rc, err):
+            check(label, rc in (0, 1) and rep is not None and ok_fn(rep),
+                  "exit %s, %s" % (rc, rep and what(rep)))
+
+    stuck = intact["verdict"]["waits"][0]
+    # the queued request points to itself: the queue walk must end
+    hostile("cyclic-call-single-queue", int(stuck["csd"], 16), int(stuck["csd"], 16),
+            lambda r: r["verdict"]["stuck_cpus"] == intact["verdict"]["stuck_cpus"]
+            and any("loops" in p for p in r["problems"]), lambda r: r["problems"])
+    # the module list head points into nowhere: no modules, everything else stands
+    hostile("garbage-module-list", int(intact["modules"]["list_head"], 16), 0x4141414141414140,
+            lambda r: r["modules"]["loaded"] == [] and r["modules"]["error"]
+            and len(r["cpus"]) == len(intact["cpus"]), lambda r: r["modules"])
+    # the stuck CPU's current task pointer is garbage: that CPU is reported unreadable
+    cpu = intact["verdict"]["stuck_cpus"][0]
+    rq = int(next(c for c in intact["cpus"] if c["cpu"] == cpu)["runqueue"], 16)
+    curr_off = None
+    # rq->curr: the first word of the runqueue whose value is the task's address
+    task = int(next(c for c in intact["cpus"] if c["cpu"] == cpu)["task"]["address"], 16)
+    words = subprocess.run([collector, "analyze", "--read", "%x,4096" % rq, a.elf],
+                           capture_output=True, text=True).stdout.splitlines()
+    for w in words:
+        addr, val = w.split()[:2]
+        if int(val, 16) == task:
+            curr_off = int(addr.rstrip(":"), 16)
+            break
+    if curr_off is None:
+        check("garbage-current-task", False, "rq->curr not found in the runqueue")
+    else:
+        hostile("garbage-current-task", curr_off, 0xdead00000000beef,
+                lambda r: r["cpus"][cpu]["task"] is None and r["cpus"][cpu]["error"]
+                and r["cpus"][cpu]["registers_source"] == "none", lambda r: r["cpus"][cpu])
+    # a frame record that points to itself on CPU 0's stack: the walk must stop
+    fp = int(next(c for c in intact["cpus"] if c["cpu"] == 0)["registers"]["fp"], 16)
+    hostile("frame-record-loop", fp, fp,
+            lambda r: not r["cpus"][0]["backtrace_complete"]
+            and "move up" in r["cpus"][0]["backtrace_end"], lambda r: r["cpus"][0])
+
+    # 6. truncations
     size = os.path.getsize(a.elf)
     for label, cut in (("elf-headers", 300), ("elf-kernel-image", 0x1000000),
                        ("elf-half", size // 2)):
