@@ -76,6 +76,13 @@ static void note_facts(struct kdc_panic_info *pi, const struct printk_record *re
 			pi->soft_lockup[pi->nr_soft_lockups].ts_nsec = rec->ts_nsec;
 			pi->nr_soft_lockups++;
 		}
+	} else if ((strstr(line, "hard LOCKUP") || strstr(line, "detected stalls on CPUs") ||
+		    strstr(line, "self-detected stall on CPU") ||
+		    strstr(line, "detected expedited stalls")) && pi->nr_stalls < 8) {
+		/* kernel/watchdog*.c, kernel/rcu/tree_stall.h (4.18-6.12 wording) */
+		pi->stall[pi->nr_stalls].ts_nsec = rec->ts_nsec;
+		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line), "%.159s", line);
+		pi->nr_stalls++;
 	} else if (!strncmp(line, "SMP: failed to stop secondary CPUs ", 35)) {
 		snprintf(pi->failed_to_stop, sizeof(pi->failed_to_stop), "%.63s", line + 35);
 	}

@@ -43,6 +43,13 @@ struct kdc_panic_info {
 		uint64_t ts_nsec;
 	} soft_lockup[8];
 
+	/* lockup and stall reports, verbatim (watchdog, RCU): evidence for the verdict */
+	unsigned int nr_stalls;
+	struct {
+		uint64_t ts_nsec;
+		char line[160];
+	} stall[8];
+
 	/* KVM's "HYP panic:\nPS:.. PC:.. ESR:.." when the panic message is one */
 	bool have_hyp;
 	struct kdc_hyp_panic hyp;

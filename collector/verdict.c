@@ -232,6 +232,10 @@ static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v
 			 p->soft_lockup[l].cpu, p->soft_lockup[l].seconds,
 			 (unsigned long long)(p->soft_lockup[l].ts_nsec / 1000000000),
 			 (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 / 1000));
+	for (unsigned int l = 0; l < p->nr_stalls; l++)
+		evidence(v, "the log at %llu.%06llu: \"%s\"",
+			 (unsigned long long)(p->stall[l].ts_nsec / 1000000000),
+			 (unsigned long long)(p->stall[l].ts_nsec % 1000000000 / 1000), p->stall[l].line);
 	if (v->have_faulting && (v->faulting.have_esr || v->faulting.have_far))
 		evidence(v, "fault on CPU %d at %s: ESR 0x%llx, FAR 0x%llx (%s)", v->faulting.cpu,
 			 v->faulting.function, (unsigned long long)v->faulting.esr,
