@@ -514,10 +514,12 @@ static void json_sources(const struct kdc_kernel *k, struct kdc_json *j)
 	json_object_end(j);
 }
 
-static void json_report(const struct kdc_analysis *a, const struct facts *f, FILE *out)
+void report_json(const struct kdc_analysis *a, FILE *out)
 {
+	struct facts facts, *f = &facts;
 	struct kdc_json j;
 
+	read_facts(a->dump, f);
 	json_init(&j, out);
 	json_object_begin(&j);
 	json_header(a->dump, f, &j);
@@ -588,7 +590,7 @@ static void text_frames(const struct kdc_analysis *a, const struct kdc_backtrace
 		fprintf(out, "    (backtrace ends: %s)\n", bt->stop);
 }
 
-static void text_cpu(const struct kdc_analysis *a, unsigned int n, FILE *out)
+void report_cpu_text(const struct kdc_analysis *a, unsigned int n, FILE *out)
 {
 	const struct kdc_cpu *c = &a->cpus.cpu[n];
 	const struct kdc_regs *r = &c->regs;
@@ -616,11 +618,13 @@ static void text_cpu(const struct kdc_analysis *a, unsigned int n, FILE *out)
 	text_frames(a, &a->bt[n], out);
 }
 
-static void text_report(const struct kdc_analysis *a, const struct facts *f, FILE *out)
+void report_text(const struct kdc_analysis *a, FILE *out)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	const struct kdc_verdict *v = &a->verdict;
+	struct facts facts, *f = &facts;
 
+	read_facts(a->dump, f);
 	fprintf(out, "verdict: %s\n", v->summary);
 	for (unsigned int i = 0; i < v->nr_evidence; i++)
 		fprintf(out, "  - %s\n", v->evidence[i]);
@@ -671,7 +675,7 @@ static void text_report(const struct kdc_analysis *a, const struct facts *f, FIL
 	for (unsigned int i = 0; i < a->nr_problems; i++)
 		fprintf(out, "problem:        %s\n", a->problems[i].msg);
 	for (unsigned int i = 0; i < a->cpus.nr; i++)
-		text_cpu(a, i, out);
+		report_cpu_text(a, i, out);
 	fprintf(out, "\nNT_PRSTATUS notes, in file order (position is not the CPU number):\n");
 	for (unsigned int i = 0; i < a->cpus.nr_notes; i++) {
 		const struct kdc_note_cpu *n = &a->cpus.notes[i];
@@ -688,15 +692,13 @@ void analyze_report(struct kdc_dump *d, const struct kdc_sources *src, bool as_j
 		    struct analyze_result *res)
 {
 	struct kdc_analysis a;
-	struct facts f;
 
 	memset(res, 0, sizeof(*res));
-	read_facts(d, &f);
 	analysis_run(d, src, &a);
 	if (as_json)
-		json_report(&a, &f, out);
+		report_json(&a, out);
 	else
-		text_report(&a, &f, out);
+		report_text(&a, out);
 	res->nr_prstatus = a.cpus.nr_notes;
 	res->nr_problems = a.nr_problems + a.problems_dropped;
 	analysis_fini(&a);

@@ -47,4 +47,11 @@ enum kdc_status analyze_list_symbols(struct kdc_dump *dump, const struct kdc_sou
 enum kdc_status analyze_read_words(struct kdc_dump *dump, const struct kdc_sources *src,
 				   const char *spec, FILE *out, struct kdc_err *err);
 
+struct kdc_analysis;
+
+/* The report of an analysis already run: text (verdict first), JSON, one CPU. */
+void report_text(const struct kdc_analysis *a, FILE *out);
+void report_json(const struct kdc_analysis *a, FILE *out);
+void report_cpu_text(const struct kdc_analysis *a, unsigned int cpu, FILE *out);
+
 #endif

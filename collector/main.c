@@ -11,6 +11,8 @@
 
 #include "analysis.h"
 #include "analyze.h"
+#include "bundle.h"
+#include "collect.h"
 #include "dmesg.h"
 #include "dump.h"
 #include "profile_cmd.h"
@@ -70,12 +72,6 @@ static int parse_opts(const struct subcommand *cmd, int argc, char **argv,
 		}
 	}
 	return optind;
-}
-
-static int not_built(const struct subcommand *cmd)
-{
-	fprintf(stderr, "kdump-collect %s: not implemented yet\n", cmd->name);
-	return EXIT_NOT_BUILT;
 }
 
 /* ---- analyze ---- */
@@ -181,28 +177,26 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 	return res.nr_problems ? EXIT_PARTIAL : EXIT_DONE;
 }
 
-/* ---- subcommands whose issues have not landed: options parsed, then "not implemented" ---- */
-
-static bool take_any_documented(int opt, const char *arg, void *ctx)
+static bool take_collect(int opt, const char *arg, void *ctx)
 {
-	(void)opt, (void)arg, (void)ctx;
-	return true;
-}
+	struct collect_opts *o = ctx;
+	char *end;
 
-static int run_stub(const struct subcommand *cmd, int argc, char **argv,
-		    const struct option *longopts, const char *shortopts, int min_args,
-		    int max_args)
-{
-	int i = parse_opts(cmd, argc, argv, longopts, shortopts, take_any_documented, NULL);
-
-	if (i < 0)
-		return EXIT_USAGE;
-	if (argc - i < min_args || argc - i > max_args) {
-		fprintf(stderr, "kdump-collect %s: wrong number of arguments\n", cmd->name);
-		usage_of(cmd, stderr);
-		return EXIT_USAGE;
+	switch (opt) {
+	case 'v': o->vmcore = arg; return true;
+	case 'o': o->output_dir = arg; return true;
+	case 't':
+		o->timeout = strtod(arg, &end);
+		return end != arg && !*end && o->timeout >= 0;
+	case 'm':
+		o->memory_limit_mib = strtoul(arg, &end, 10);
+		return end != arg && !*end;
+	case 'f': o->full_dump = true; return true;
+	case 'V': o->src.vmlinux = arg; return true;
+	case 'p': o->src.profile = arg; return true;
+	case 'P': o->src.patterns = arg; return true;
 	}
-	return not_built(cmd);
+	return false;
 }
 
 static int run_collect(const struct subcommand *cmd, int argc, char **argv)
@@ -213,12 +207,69 @@ static int run_collect(const struct subcommand *cmd, int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "memory-limit", required_argument, NULL, 'm' },
 		{ "full-dump", no_argument, NULL, 'f' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "patterns", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	return run_stub(cmd, argc, argv, longopts, "ho:", 0, 0);
+	struct collect_opts o = { .vmcore = "/proc/vmcore" };
+	struct collect_result res;
+	struct kdc_err err = { 0 };
+	int i = parse_opts(cmd, argc, argv, longopts, "ho:", take_collect, &o);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc != i) {
+		fprintf(stderr, "kdump-collect collect: no arguments besides options\n");
+		usage_of(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	if (collect_run(&o, stderr, &res, &err)) {
+		fprintf(stderr, "kdump-collect collect: %s\n", err.msg);
+		return EXIT_NO_REPORT;
+	}
+	printf("%s\n", res.bundle);
+	return fflush(stdout) ? EXIT_NO_REPORT : res.complete ? EXIT_DONE : EXIT_PARTIAL;
 }
 
+static bool take_show(int opt, const char *arg, void *ctx)
+{
+	(void)arg;
+	if (opt != 'M')
+		return false;
+	*(bool *)ctx = true;
+	return true;
+}
+
+static int run_show(const struct subcommand *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "manifest", no_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct bundle_check chk;
+	struct kdc_err err = { 0 };
+	bool manifest = false;
+	int i = parse_opts(cmd, argc, argv, longopts, "h", take_show, &manifest);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i != 1) {
+		fprintf(stderr, "kdump-collect show: expected one BUNDLE\n");
+		usage_of(cmd, stderr);
+		return EXIT_USAGE;
+	}
+	if (bundle_show(argv[i], stdout, manifest, &chk, &err)) {
+		fflush(stdout);
+		fprintf(stderr, "kdump-collect show: %s\n", err.msg);
+		return chk.members ? EXIT_PARTIAL : EXIT_NO_REPORT;
+	}
+	fprintf(stderr, "kdump-collect show: %s: %u members, every checksum verified\n", argv[i],
+		chk.verified);
+	return fflush(stdout) ? EXIT_NO_REPORT : EXIT_DONE;
+}
 static bool take_repair(int opt, const char *arg, void *ctx)
 {
 	struct analyze_opts *o = ctx;
@@ -273,14 +324,6 @@ static int run_repair(const struct subcommand *cmd, int argc, char **argv)
 	return st ? EXIT_NO_REPORT : EXIT_DONE;
 }
 
-static int run_show(const struct subcommand *cmd, int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	return run_stub(cmd, argc, argv, longopts, "h", 1, 1);
-}
 
 static bool take_profile(int opt, const char *arg, void *ctx)
 {
@@ -329,9 +372,14 @@ static int run_profile(const struct subcommand *cmd, int argc, char **argv)
 
 static const struct subcommand subcommands[] = {
 	{ "collect", "[--vmcore FILE] [--output-dir DIR] [--timeout SEC] [--memory-limit MIB] "
-		     "[--full-dump]",
+		     "[--full-dump] [--vmlinux FILE] [--profile FILE] [--patterns FILE]",
 	  "Analyze the crashed kernel (default /proc/vmcore) and write a .tar.zst triage bundle\n"
-	  "named for the host, kernel release and crash time.",
+	  "named kdump-HOST-RELEASE-CRASHTIME.tar.zst: report.txt (verdict first), report.json,\n"
+	  "dmesg.txt, cpus/cpuN.txt, notes.bin (NT_PRSTATUS in CPU order, recovered ones\n"
+	  "included), vmcoreinfo.txt and a MANIFEST with every member's SHA-256 and each step's\n"
+	  "time. The analysis runs in a child process: with --timeout or --memory-limit it is\n"
+	  "stopped there and the bundle holds what was done and names what was skipped (exit 1).\n"
+	  "Prints the bundle's path.",
 	  run_collect },
 	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] "
 		     "[--profile FILE] [--no-dump-symbols] [--no-dump-types] [--patterns FILE] DUMP",
@@ -356,7 +404,10 @@ static const struct subcommand subcommands[] = {
 	  "and a KDUMP-COLLECTOR note recording where each came from, so that crash shows\n"
 	  "`bt -c N` for every CPU.",
 	  run_repair },
-	{ "show", "BUNDLE", "Print a bundle's report and verify every member's checksum.", run_show },
+	{ "show", "[--manifest] BUNDLE",
+	  "Print a bundle's report (and its MANIFEST with --manifest) and verify every member\n"
+	  "against the MANIFEST's SHA-256; a damaged bundle is named as such (exit 1).",
+	  run_show },
 	{ "profile", "-o FILE [--kallsyms FILE] [--btf FILE] [--system-map FILE] [--release R] "
 		     "[--notes FILE]",
 	  "On the live system, write the symbol and type profile for kernels whose dumps carry\n"

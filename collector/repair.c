@@ -240,6 +240,26 @@ static enum kdc_status patch_kdump(int fd, uint64_t notes_off, uint64_t notes_le
 	return KC_OK;
 }
 
+enum kdc_status repair_notes(const struct kdc_analysis *a, uint8_t **buf, size_t *len,
+			     unsigned int *nr_recovered, struct kdc_err *err)
+{
+	struct blob b = { 0 };
+	enum kdc_status st;
+
+	*nr_recovered = 0;
+	if (!a->cpus.nr)
+		return kdc_fail(err, KC_NODATA, "no per-CPU state: cannot order the notes by CPU");
+	if (!a->dump->arch->encode_prstatus)
+		return kdc_fail(err, KC_NOTSUP, "no NT_PRSTATUS encoder for %s", a->dump->arch->name);
+	if ((st = build_notes(a, &b, nr_recovered, err))) {
+		free(b.p);
+		return st;
+	}
+	*buf = b.p;
+	*len = b.len;
+	return KC_OK;
+}
+
 enum kdc_status repair_write(const struct kdc_analysis *a, const char *out_path,
 			     unsigned int *nr_recovered, struct kdc_err *err)
 {

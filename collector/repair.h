@@ -34,4 +34,11 @@
 enum kdc_status repair_write(const struct kdc_analysis *a, const char *out_path,
 			     unsigned int *nr_recovered, struct kdc_err *err);
 
+/**
+ * repair_notes() - only the new note blob (ELF note format), as repair
+ * writes it; @buf is the caller's to free()
+ */
+enum kdc_status repair_notes(const struct kdc_analysis *a, uint8_t **buf, size_t *len,
+			     unsigned int *nr_recovered, struct kdc_err *err);
+
 #endif

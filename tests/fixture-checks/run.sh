@@ -53,6 +53,10 @@ if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -s "$scrat
 		"$fixtures/csd-lockup" "$scratch/csd-lockup.elf" \
 		"$fixtures/csd-single" "$scratch/csd-single.elf"
 fi
+# collect and show: the bundle, its checks, its budgets.
+if [ -n "${KDC_COLLECT:-}" ] && [ -d "$fixtures/csd-lockup" ]; then
+	checker python3 "$here/check_bundle.py" "$fixtures/csd-lockup" "$scratch"
+fi
 if [ $found = 0 ]; then
 	echo "FAIL fixtures: none found under $fixtures"
 	exit 1

@@ -75,17 +75,23 @@ static void usage_errors_exit_64(void **state)
 	}
 }
 
-static void unbuilt_subcommands_say_so(void **state)
+/* collect and show reject bad arguments, and show names a missing bundle */
+static void collect_and_show_arguments(void **state)
 {
-	static const char *const cmds[] = { "collect", "show b" };
 	struct run r;
 
 	(void)state;
-	for (size_t i = 0; i < 2; i++) {
-		run(&r, cmds[i]);
-		assert_int_equal(r.status, 3);
-		assert_non_null(strstr(r.out, "not implemented yet"));
-	}
+	run(&r, "show");
+	assert_int_equal(r.status, 64);
+	run(&r, "show /nonexistent-bundle.tar.zst");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.out, "/nonexistent-bundle.tar.zst"));
+	run(&r, "collect --timeout soon");
+	assert_int_equal(r.status, 64);
+	run(&r, "collect extra-argument");
+	assert_int_equal(r.status, 64);
+	run(&r, "repair x");
+	assert_int_equal(r.status, 64);
 }
 
 /* profile needs -o, and names an unreadable input */
@@ -142,7 +148,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(help_and_version),
 		cmocka_unit_test(usage_errors_exit_64),
-		cmocka_unit_test(unbuilt_subcommands_say_so),
+		cmocka_unit_test(collect_and_show_arguments),
 		cmocka_unit_test(profile_arguments),
 		cmocka_unit_test(non_dumps_are_named),
 	};

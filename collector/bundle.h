@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The triage bundle: a zstd-compressed tar (libarchive) of the files a
+ * collect run produced, under one top directory named like the bundle,
+ * with a MANIFEST written last that lists every member's SHA-256
+ * (nettle), the collector's version, how long each step took and what
+ * was skipped. `show` reads it back and checks every member.
+ */
+#ifndef KDC_BUNDLE_H
+#define KDC_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+
+#define KDC_BUNDLE_MEMBERS_MAX 1024
+#define KDC_BUNDLE_MAGIC "kdump-collector-bundle 1"
+
+/**
+ * bundle_write() - archive the regular files under @dir (one level of
+ * subdirectories) as @top/<relative path>, then @top/MANIFEST made of
+ * @manifest_head and the checksums, into @path (written to @path.tmp and
+ * renamed, so a bundle that exists is complete)
+ * @threads: zstd worker threads (0: single-threaded)
+ */
+enum kdc_status bundle_write(const char *path, const char *top, const char *dir,
+			     const char *manifest_head, int threads, struct kdc_err *err);
+
+struct bundle_check {
+	unsigned int members, verified;
+	unsigned int bad;		/* members whose checksum differs or that are missing */
+	char first_bad[256];		/* the first one, for the message */
+	bool have_manifest;
+};
+
+/**
+ * bundle_show() - print @path's report.txt (and MANIFEST with --manifest)
+ * to @out while verifying every member against the MANIFEST
+ * Return: KC_OK when every member is listed and matches; KC_CORRUPT
+ * naming the first damaged member or a damaged archive; KC_IO.
+ */
+enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
+			    struct bundle_check *chk, struct kdc_err *err);
+
+#endif

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""`kdump-collect collect` and `show` on a real dump: the bundle's name,
+members and MANIFEST; `show` verifies it, and names the member when any
+byte of any member is flipped, or the archive when a compressed byte is;
+a run stopped by its time budget or memory ceiling still leaves a valid
+bundle that says what it skipped; the full dump's failure leaves the
+bundle standing."""
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+
+results = []
+MEMBERS = {"MANIFEST", "report.txt", "report.json", "dmesg.txt", "notes.bin", "vmcoreinfo.txt"}
+
+
+def check(name, ok, why=""):
+    results.append(("bundle/" + name, ok, why))
+
+
+def run(args, env=None, timeout=300):
+    r = subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=timeout,
+                       env=env)
+    return r.returncode, r.stdout, r.stderr
+
+
+def read_members(path):
+    raw = subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(raw)) as t:
+        return [(m, t.extractfile(m).read()) for m in t.getmembers()]
+
+
+def write_bundle(path, members):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for m, data in members:
+            m.size = len(data)
+            t.addfile(m, io.BytesIO(data))
+    subprocess.run(["zstd", "-q", "-f", "-o", path], input=buf.getvalue(), check=True)
+
+
+def main():
+    collector = os.environ["KDC_COLLECT"]
+    fixture, scratch = sys.argv[1], sys.argv[2]
+    out = os.path.join(scratch, "bundles")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    exp = json.load(open(os.path.join(fixture, "expected.json")))
+    dump = os.path.join(fixture, "dump.kdump")
+
+    rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", out])
+    bundle = stdout.strip()
+    vmci = open(os.path.join(fixture, "serial.log"), errors="replace").read()
+    check("collect", rc == 0 and os.path.isfile(bundle), "exit %d: %s" % (rc, err[-300:]))
+    if rc or not os.path.isfile(bundle):
+        return report()
+    # named for the ticket: host, release, UTC crash time (CRASHTIME of VMCOREINFO)
+    r = json.loads(run([collector, "analyze", "--json", dump])[1])
+    when = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(r["kernel"]["crash_time"]))
+    want = "kdump-%s-%s-%s.tar.zst" % ("_none_", exp["kernel"]["release"], when)
+    check("name", os.path.basename(bundle) == want, "%s, want %s" % (os.path.basename(bundle),
+                                                                      want))
+    members = read_members(bundle)
+    names = {m.name.split("/", 1)[1] for m, _ in members}
+    top = {m.name.split("/", 1)[0] for m, _ in members}
+    want_names = MEMBERS | {"cpus/cpu%d.txt" % i for i in range(exp["cpus"])}
+    check("members", names == want_names and top == {want[:-len(".tar.zst")]},
+          "members %s, top %s" % (sorted(names ^ want_names), top))
+    files = {m.name.split("/", 1)[1]: data for m, data in members}
+    text = files.get("report.txt", b"").decode()
+    stuck = exp["stuck_cpus"][0]
+    check("report-starts-with-verdict", text.startswith("verdict: CPU %d (%s" % (
+        stuck["cpu"], stuck["comm"])) and stuck["function"] in text.splitlines()[0],
+          text[:200])
+    manifest = files.get("MANIFEST", b"").decode()
+    check("manifest", manifest.startswith("kdump-collector-bundle 1\ncollector-version ")
+          and "step analyze " in manifest and "skipped" not in manifest
+          and len(re.findall(r"^sha256 [0-9a-f]{64}  ", manifest, re.M)) == len(names) - 1,
+          manifest[:300])
+    rc, shown, err = run([collector, "show", bundle])
+    check("show-verifies", rc == 0 and shown.startswith("verdict:") and "verified" in err,
+          "exit %d: %s" % (rc, err[-200:]))
+
+    # a flipped byte in any member is named
+    damaged = os.path.join(out, "damaged.tar.zst")
+    for i, (m, data) in enumerate(members):
+        if m.name.endswith("/MANIFEST") or not data:
+            continue
+        flipped = list(members)
+        b = bytearray(data)
+        b[len(b) // 2] ^= 0x01
+        flipped[i] = (m, bytes(b))
+        write_bundle(damaged, flipped)
+        rc, _, err = run([collector, "show", damaged])
+        rel = m.name.split("/", 1)[1]
+        check("flip-" + rel, rc == 1 and "damaged" in err and rel in err,
+              "exit %d: %s" % (rc, err[-200:]))
+    # a flipped byte in the compressed stream
+    raw = bytearray(open(bundle, "rb").read())
+    raw[len(raw) // 2] ^= 0x40
+    open(damaged, "wb").write(raw)
+    rc, _, err = run([collector, "show", damaged])
+    check("flip-compressed", rc in (1, 2) and "damaged" in err, "exit %d: %s" % (rc, err[-200:]))
+
+    # stopped by its time budget: still a valid bundle that says what it skipped
+    for label, extra in (("timeout", ["--timeout", "0.001"]),
+                         ("memory-limit", ["--memory-limit", "48"])):
+        sub = os.path.join(out, label)
+        os.makedirs(sub)
+        rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub] + extra)
+        b = stdout.strip()
+        rc2, _, err2 = run([collector, "show", "--manifest", b]) if os.path.isfile(b) else (9, "", "")
+        man = dict(read_members(b)) and {m.name.split("/", 1)[1]: d for m, d in read_members(b)} \
+            if os.path.isfile(b) else {}
+        mtext = man.get("MANIFEST", b"").decode()
+        want_words = ["time budget ran out"] if label == "timeout" else ["skipped", "partial"]
+        check(label, rc == 1 and rc2 == 0 and any(w in mtext for w in want_words)
+              and not [f for f in os.listdir(sub) if f.startswith(".")],
+              "collect exit %d, show exit %d: %s %s" % (rc, rc2, err[-150:], mtext[-200:]))
+
+    # the full dump fails: the bundle stands, the run says so
+    fake = os.path.join(out, "bin")
+    os.makedirs(fake)
+    with open(os.path.join(fake, "makedumpfile"), "w") as f:
+        f.write("#!/bin/sh\necho 'makedumpfile: cannot read' >&2\nexit 1\n")
+    os.chmod(os.path.join(fake, "makedumpfile"), 0o755)
+    sub = os.path.join(out, "full")
+    os.makedirs(sub)
+    env = dict(os.environ, PATH=fake + ":" + os.environ["PATH"])
+    rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub,
+                           "--full-dump"], env=env)
+    check("full-dump-failure", rc == 1 and os.path.isfile(stdout.strip())
+          and "full dump failed" in err and run([collector, "show", stdout.strip()])[0] == 0,
+          "exit %d: %s" % (rc, err[-200:]))
+    return report()
+
+
+def report():
+    bad = 0
+    for n, ok, why in results:
+        print("PASS %s" % n if ok else "FAIL %s: %s" % (n, why))
+        bad += not ok
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
