@@ -11,7 +11,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := libkdumpfile libelf libbpf libarchive nettle
+PKGS := libkdumpfile libelf libbpf libzstd nettle
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
@@ -19,7 +19,7 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log patterns_file
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log patterns_file tar_header
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns \
@@ -81,6 +81,9 @@ check: $(BIN) $(UNIT_TESTS:%=$(O)/tests/%)
 			tests/fixture-checks/run.sh >$(O)/fixture-checks.log 2>&1 || status=1; \
 		cat $(O)/fixture-checks.log; cat $(O)/fixture-checks.log >>$(O)/check.log; \
 	fi; \
+	echo "== packaging: a real initramfs with dracut"; \
+	KDC_SCRATCH=$(abspath $(O)) tests/packaging/check-dracut.sh >$(O)/dracut.log 2>&1 || status=1; \
+	cat $(O)/dracut.log; cat $(O)/dracut.log >>$(O)/check.log; \
 	passed=$$(awk '/^\[  PASSED  \]/ {n += $$4} /^PASS / {n++} END {print n+0}' $(O)/check.log); \
 	failed=$$(awk '/^\[  FAILED  \] [0-9]+ test/ {n += $$4} /^FAIL / {n++} END {print n+0}' $(O)/check.log); \
 	echo "$$passed passed, $$failed failed"; \
@@ -127,10 +130,23 @@ check-oracle: $(BIN)
 	echo "$$(grep -c '^PASS' $(O)/oracle.log) passed, $$(grep -c '^FAIL' $(O)/oracle.log) failed"; \
 	git diff --stat -- tests/fixtures; exit $$st
 
+# Hooks and the dracut module go to fixed system paths: kdump.conf, the
+# systemd drop-in and dracut refer to them there.
+LIBEXECDIR ?= /usr/lib/kdump-collector
+DRACUTDIR ?= /usr/lib/dracut/modules.d
+SYSCONFDIR ?= /etc
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kdump-collect
 	install -D -m 0644 collector/patterns.conf \
 		$(DESTDIR)$(PREFIX)/share/kdump-collector/patterns.conf
+	install -D -m 0755 kdump-hooks/kdump-pre.sh $(DESTDIR)$(LIBEXECDIR)/kdump-pre.sh
+	install -D -m 0755 kdump-hooks/kdump-tools-pre.sh $(DESTDIR)$(LIBEXECDIR)/kdump-tools-pre.sh
+	install -D -m 0644 kdump-hooks/kdump-tools-dump.service.d/kdump-collector.conf \
+		$(DESTDIR)$(SYSCONFDIR)/systemd/system/kdump-tools-dump.service.d/kdump-collector.conf
+	install -D -m 0755 dracut/99kdump-collector/module-setup.sh \
+		$(DESTDIR)$(DRACUTDIR)/99kdump-collector/module-setup.sh
+	install -D -m 0644 dracut/99-kdump-collector.conf \
+		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/99-kdump-collector.conf
 
 clean:
 	rm -rf build build-asan

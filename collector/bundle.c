@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The bundle is a ustar archive (parsers/tar_header.c) compressed as one
+ * zstd frame with content checksums (libzstd streaming, multi-threaded
+ * when asked). Members are streamed from disk in 64 KiB chunks, so memory
+ * does not grow with their size.
+ */
 #include "bundle.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,11 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <zstd.h>
+
+#include "tar_header.h"
 
 #define CHUNK (64u << 10)
 #define MANIFEST_MAX (256u << 10)
+#define CAPTURE_MAX (16u << 20)	/* report.txt and MANIFEST are held for printing */
 #define NAME_MAX_LEN 512
+#define ZSTD_LEVEL 3
 
 struct member {
 	char rel[NAME_MAX_LEN];	/* path under the top directory */
@@ -26,7 +36,8 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct member *)a)->rel, ((const struct member *)b)->rel);
 }
 
-/* Regular files under @dir and its immediate subdirectories. */
+/* Regular files under @dir and its immediate subdirectories; dot files
+ * (unfinished ".tmp" files, the step log) are not members. */
 static enum kdc_status list_files(const char *dir, const char *sub, struct member *m,
 				  unsigned int *nr, struct kdc_err *err)
 {
@@ -42,7 +53,7 @@ static enum kdc_status list_files(const char *dir, const char *sub, struct membe
 		struct stat st;
 
 		if (e->d_name[0] == '.')
-			continue;	/* ".", "..", and unfinished ".tmp" files */
+			continue;
 		snprintf(full, sizeof(full), "%s/%s", path, e->d_name);
 		if (lstat(full, &st))
 			continue;
@@ -74,66 +85,130 @@ static void to_hex(const uint8_t *d, char *hex)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
-static enum kdc_status add_entry(struct archive *ar, const char *name, int64_t size,
-				 struct kdc_err *err)
-{
-	struct archive_entry *e = archive_entry_new();
-	int r;
+/* ---- writing ---- */
 
-	if (!e)
-		return kdc_fail(err, KC_NOMEM, "archive entry");
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, size);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_mtime(e, time(NULL), 0);
-	r = archive_write_header(ar, e);
-	archive_entry_free(e);
-	return r == ARCHIVE_OK ? KC_OK
-			       : kdc_fail(err, KC_IO, "%s: %s", name, archive_error_string(ar));
+struct zout {
+	FILE *f;
+	ZSTD_CCtx *cctx;
+	uint8_t buf[CHUNK];
+};
+
+static enum kdc_status zout_put(struct zout *z, const void *data, size_t len,
+				ZSTD_EndDirective mode, struct kdc_err *err)
+{
+	ZSTD_inBuffer in = { data, len, 0 };
+	size_t left;
+
+	do {
+		ZSTD_outBuffer out = { z->buf, sizeof(z->buf), 0 };
+
+		left = ZSTD_compressStream2(z->cctx, &out, &in, mode);
+		if (ZSTD_isError(left))
+			return kdc_fail(err, KC_IO, "zstd: %s", ZSTD_getErrorName(left));
+		if (out.pos && fwrite(z->buf, 1, out.pos, z->f) != out.pos)
+			return kdc_fail(err, KC_IO, "writing the bundle: %s", strerror(errno));
+	} while (mode == ZSTD_e_end ? left != 0 : in.pos < in.size);
+	return KC_OK;
 }
 
-static enum kdc_status add_file(struct archive *ar, const char *top, const char *dir,
-				struct member *m, struct kdc_err *err)
+static enum kdc_status add_entry(struct zout *z, const char *name, uint64_t size,
+				 struct kdc_err *err)
+{
+	struct kdc_tar_entry e = { .size = size, .mtime = (uint64_t)time(NULL), .mode = 0644,
+				   .type = '0' };
+	uint8_t block[KDC_TAR_BLOCK];
+	enum kdc_status st;
+
+	snprintf(e.name, sizeof(e.name), "%s", name);
+	if ((st = tar_header_encode(&e, block, err)))
+		return st;
+	return zout_put(z, block, sizeof(block), ZSTD_e_continue, err);
+}
+
+static enum kdc_status add_padding(struct zout *z, uint64_t size, struct kdc_err *err)
+{
+	static const uint8_t zeros[KDC_TAR_BLOCK];
+
+	return zout_put(z, zeros, tar_padding(size), ZSTD_e_continue, err);
+}
+
+static enum kdc_status add_file(struct zout *z, const char *top, const char *dir,
+				struct member *m, uint8_t *buf, struct kdc_err *err)
 {
 	char path[NAME_MAX_LEN * 2], name[NAME_MAX_LEN * 2];
-	uint8_t *buf = malloc(CHUNK), digest[SHA256_DIGEST_SIZE];
+	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct sha256_ctx sha;
 	enum kdc_status st;
 	struct stat sb;
 	int fd;
 
-	if (!buf)
-		return kdc_fail(err, KC_NOMEM, "bundle buffer");
 	snprintf(path, sizeof(path), "%s/%s", dir, m->rel);
 	snprintf(name, sizeof(name), "%s/%s", top, m->rel);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb)) {
 		st = kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	if ((st = add_entry(ar, name, sb.st_size, err)))
+	if ((st = add_entry(z, name, (uint64_t)sb.st_size, err)))
 		goto out;
 	sha256_init(&sha);
 	for (off_t done = 0; done < sb.st_size;) {
 		ssize_t n = read(fd, buf, CHUNK);
 
-		if (n <= 0) {
-			st = kdc_fail(err, KC_IO, "%s: %s", path, n ? strerror(errno) : "shrank");
+		if (n <= 0 || n > sb.st_size - done) {
+			st = kdc_fail(err, KC_IO, "%s: %s", path,
+				      n < 0 ? strerror(errno) : "changed while bundled");
 			goto out;
 		}
 		sha256_update(&sha, (size_t)n, buf);
-		if (archive_write_data(ar, buf, (size_t)n) != n) {
-			st = kdc_fail(err, KC_IO, "%s: %s", name, archive_error_string(ar));
+		if ((st = zout_put(z, buf, (size_t)n, ZSTD_e_continue, err)))
 			goto out;
-		}
 		done += n;
 	}
+	if ((st = add_padding(z, (uint64_t)sb.st_size, err)))
+		goto out;
 	sha256_digest(&sha, sizeof(digest), digest);
 	to_hex(digest, m->hex);
 out:
 	if (fd >= 0)
 		close(fd);
+	return st;
+}
+
+static enum kdc_status write_archive(struct zout *z, const char *top, const char *dir,
+				     struct member *m, unsigned int nr, const char *head,
+				     struct kdc_err *err)
+{
+	static const uint8_t end[2 * KDC_TAR_BLOCK];
+	uint8_t *buf = malloc(CHUNK);
+	char *manifest = malloc(MANIFEST_MAX), name[NAME_MAX_LEN * 2];
+	size_t mlen;
+	enum kdc_status st = KC_OK;
+
+	if (!buf || !manifest) {
+		st = kdc_fail(err, KC_NOMEM, "bundle buffers");
+		goto out;
+	}
+	for (unsigned int i = 0; i < nr && !st; i++)
+		st = add_file(z, top, dir, &m[i], buf, err);
+	if (st)
+		goto out;
+	mlen = (size_t)snprintf(manifest, MANIFEST_MAX, "%s", head);
+	for (unsigned int i = 0; i < nr && mlen < MANIFEST_MAX; i++)
+		mlen += (size_t)snprintf(manifest + mlen, MANIFEST_MAX - mlen, "sha256 %s  %s\n",
+					 m[i].hex, m[i].rel);
+	if (mlen >= MANIFEST_MAX) {
+		st = kdc_fail(err, KC_LIMIT, "MANIFEST over %u bytes", MANIFEST_MAX);
+		goto out;
+	}
+	snprintf(name, sizeof(name), "%s/MANIFEST", top);
+	if ((st = add_entry(z, name, mlen, err)) ||
+	    (st = zout_put(z, manifest, mlen, ZSTD_e_continue, err)) ||
+	    (st = add_padding(z, mlen, err)) ||
+	    (st = zout_put(z, end, sizeof(end), ZSTD_e_end, err)))
+		goto out;
+out:
 	free(buf);
+	free(manifest);
 	return st;
 }
 
@@ -141,67 +216,76 @@ enum kdc_status bundle_write(const char *path, const char *top, const char *dir,
 			     const char *manifest_head, int threads, struct kdc_err *err)
 {
 	struct member *m = calloc(KDC_BUNDLE_MEMBERS_MAX, sizeof(*m));
-	char tmp[NAME_MAX_LEN * 2], name[NAME_MAX_LEN * 2], opt[16];
-	char *manifest = NULL;
-	size_t mlen = 0;
+	struct zout *z = calloc(1, sizeof(*z));
+	char tmp[NAME_MAX_LEN * 2];
 	unsigned int nr = 0;
-	struct archive *ar = NULL;
 	enum kdc_status st;
 
-	if (!m)
-		return kdc_fail(err, KC_NOMEM, "bundle members");
+	if (!m || !z || !(z->cctx = ZSTD_createCCtx())) {
+		st = kdc_fail(err, KC_NOMEM, "bundle");
+		goto out;
+	}
 	if ((st = list_files(dir, NULL, m, &nr, err)))
 		goto out;
 	qsort(m, nr, sizeof(*m), by_name);
+	ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+	/* a flipped byte in the file then fails decompression, not just a member */
+	ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_checksumFlag, 1);
+	/* worker threads pay only for large members; the libzstd build may lack them */
+	if (threads > 0)
+		ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_nbWorkers, threads);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!(ar = archive_write_new()) || archive_write_set_format_pax_restricted(ar) ||
-	    archive_write_add_filter_zstd(ar)) {
-		st = kdc_fail(err, KC_NOTSUP, "libarchive without zstd: %s",
-			      ar ? archive_error_string(ar) : "out of memory");
+	if (!(z->f = fopen(tmp, "wb"))) {
+		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	/* multi-threaded compression pays only for big members (a full dump) */
-	if (threads > 0) {
-		snprintf(opt, sizeof(opt), "%d", threads);
-		archive_write_set_filter_option(ar, "zstd", "threads", opt);
-	}
-	if (archive_write_open_filename(ar, tmp) != ARCHIVE_OK) {
-		st = kdc_fail(err, KC_IO, "%s: %s", tmp, archive_error_string(ar));
-		goto out;
-	}
-	for (unsigned int i = 0; i < nr; i++)
-		if ((st = add_file(ar, top, dir, &m[i], err)))
-			goto out_close;
-	if (!(manifest = malloc(MANIFEST_MAX))) {
-		st = kdc_fail(err, KC_NOMEM, "manifest");
-		goto out_close;
-	}
-	mlen = (size_t)snprintf(manifest, MANIFEST_MAX, "%s", manifest_head);
-	for (unsigned int i = 0; i < nr && mlen < MANIFEST_MAX; i++)
-		mlen += (size_t)snprintf(manifest + mlen, MANIFEST_MAX - mlen, "sha256 %s  %s\n",
-					 m[i].hex, m[i].rel);
-	if (mlen >= MANIFEST_MAX) {
-		st = kdc_fail(err, KC_LIMIT, "manifest over %u bytes", MANIFEST_MAX);
-		goto out_close;
-	}
-	snprintf(name, sizeof(name), "%s/MANIFEST", top);
-	if ((st = add_entry(ar, name, (int64_t)mlen, err)))
-		goto out_close;
-	if (archive_write_data(ar, manifest, mlen) != (ssize_t)mlen)
-		st = kdc_fail(err, KC_IO, "MANIFEST: %s", archive_error_string(ar));
-out_close:
-	if (archive_write_close(ar) != ARCHIVE_OK && !st)
-		st = kdc_fail(err, KC_IO, "%s: %s", tmp, archive_error_string(ar));
+	st = write_archive(z, top, dir, m, nr, manifest_head, err);
+	if ((fflush(z->f) || fsync(fileno(z->f))) && !st)
+		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
+	if (fclose(z->f) && !st)
+		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
 	if (!st && rename(tmp, path))
 		st = kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
 	if (st)
 		unlink(tmp);
 out:
-	if (ar)
-		archive_write_free(ar);
-	free(manifest);
+	if (z)
+		ZSTD_freeCCtx(z->cctx);
+	free(z);
 	free(m);
 	return st;
+}
+
+/* ---- reading ---- */
+
+struct zin {
+	FILE *f;
+	ZSTD_DCtx *dctx;
+	uint8_t in[CHUNK];
+	ZSTD_inBuffer ib;
+	bool eof;
+};
+
+/* Exactly @len decompressed bytes, or an error naming the damage. */
+static enum kdc_status zin_get(struct zin *z, uint8_t *dst, size_t len, struct kdc_err *err)
+{
+	ZSTD_outBuffer ob = { dst, len, 0 };
+
+	while (ob.pos < ob.size) {
+		size_t r;
+
+		if (z->ib.pos == z->ib.size) {
+			size_t n = fread(z->in, 1, sizeof(z->in), z->f);
+
+			if (n == 0)
+				return kdc_fail(err, KC_CORRUPT, "damaged: the archive ends early");
+			z->ib = (ZSTD_inBuffer){ z->in, n, 0 };
+		}
+		r = ZSTD_decompressStream(z->dctx, &ob, &z->ib);
+		if (ZSTD_isError(r))
+			return kdc_fail(err, KC_CORRUPT, "damaged: zstd: %s", ZSTD_getErrorName(r));
+	}
+	return KC_OK;
 }
 
 /* The part of @name after the top directory. */
@@ -212,113 +296,131 @@ static const char *relative(const char *name)
 	return slash ? slash + 1 : name;
 }
 
+static enum kdc_status read_member(struct zin *z, const struct kdc_tar_entry *e, uint8_t *buf,
+				   char *hex, char **capture, size_t *cap_len,
+				   struct kdc_err *err)
+{
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx sha;
+	enum kdc_status st;
+
+	if (capture) {
+		if (e->size > CAPTURE_MAX || !(*capture = malloc(e->size + 1)))
+			return kdc_fail(err, KC_LIMIT, "%s: %llu bytes", e->name,
+					(unsigned long long)e->size);
+		*cap_len = e->size;
+		(*capture)[e->size] = '\0';
+	}
+	sha256_init(&sha);
+	for (uint64_t done = 0; done < e->size;) {
+		size_t n = e->size - done < CHUNK ? (size_t)(e->size - done) : CHUNK;
+
+		if ((st = zin_get(z, buf, n, err)))
+			return kdc_err_prefix(err, st, "%s", e->name);
+		sha256_update(&sha, n, buf);
+		if (capture)
+			memcpy(*capture + done, buf, n);
+		done += n;
+	}
+	if ((st = zin_get(z, buf, tar_padding(e->size), err)))
+		return st;
+	sha256_digest(&sha, sizeof(digest), digest);
+	to_hex(digest, hex);
+	return KC_OK;
+}
+
+static void verify(const char *manifest, const struct member *m, unsigned int nr,
+		   struct bundle_check *chk)
+{
+	unsigned int listed = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		char line[NAME_MAX_LEN + 100];
+
+		snprintf(line, sizeof(line), "sha256 %s  %s\n", m[i].hex, m[i].rel);
+		if (strstr(manifest, line))
+			chk->verified++;
+		else if (!chk->bad++)
+			snprintf(chk->first_bad, sizeof(chk->first_bad), "%s", m[i].rel);
+	}
+	for (const char *l = manifest; (l = strstr(l, "\nsha256 ")); l++)
+		listed++;
+	if (listed > nr && !chk->bad++)
+		snprintf(chk->first_bad, sizeof(chk->first_bad), "(a listed member is missing)");
+}
+
 enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 			    struct bundle_check *chk, struct kdc_err *err)
 {
 	struct member *m = calloc(KDC_BUNDLE_MEMBERS_MAX, sizeof(*m));
-	uint8_t *buf = malloc(CHUNK);
+	struct zin *z = calloc(1, sizeof(*z));
+	uint8_t *buf = malloc(CHUNK), block[KDC_TAR_BLOCK];
 	char *manifest = NULL, *report = NULL;
 	size_t mlen = 0, rlen = 0;
 	unsigned int nr = 0;
-	struct archive *ar = archive_read_new();
-	struct archive_entry *e;
 	enum kdc_status st = KC_OK;
-	int r;
 
 	memset(chk, 0, sizeof(*chk));
-	if (!m || !buf || !ar) {
+	if (!m || !z || !buf || !(z->dctx = ZSTD_createDCtx())) {
 		st = kdc_fail(err, KC_NOMEM, "show");
 		goto out;
 	}
-	archive_read_support_filter_all(ar);
-	archive_read_support_format_tar(ar);
-	if (archive_read_open_filename(ar, path, CHUNK) != ARCHIVE_OK) {
-		st = kdc_fail(err, KC_IO, "%s: %s", path, archive_error_string(ar));
+	if (!(z->f = fopen(path, "rb"))) {
+		st = kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK) {
-		const char *rel = relative(archive_entry_pathname(e));
-		bool is_manifest = !strcmp(rel, "MANIFEST"), is_report = !strcmp(rel, "report.txt");
-		struct sha256_ctx sha;
-		uint8_t digest[SHA256_DIGEST_SIZE];
-		ssize_t n;
+	for (;;) {
+		struct kdc_tar_entry e;
+		const char *rel;
+		bool end, is_manifest;
 
+		if ((st = zin_get(z, block, sizeof(block), err)) ||
+		    (st = tar_header_decode(block, &e, &end, err))) {
+			kdc_err_prefix(err, st, "%s: damaged archive", path);
+			goto out;
+		}
+		if (end)
+			break;
 		if (nr >= KDC_BUNDLE_MEMBERS_MAX) {
 			st = kdc_fail(err, KC_LIMIT, "more than %d members", KDC_BUNDLE_MEMBERS_MAX);
 			goto out;
 		}
-		sha256_init(&sha);
-		while ((n = archive_read_data(ar, buf, CHUNK)) > 0) {
-			sha256_update(&sha, (size_t)n, buf);
-			if (is_manifest || is_report) {
-				char **dst = is_manifest ? &manifest : &report;
-				size_t *len = is_manifest ? &mlen : &rlen;
-				char *grown;
-
-				if (*len + (size_t)n + 1 > MANIFEST_MAX * 16 ||
-				    !(grown = realloc(*dst, *len + (size_t)n + 1))) {
-					st = kdc_fail(err, KC_LIMIT, "%s too large", rel);
-					goto out;
-				}
-				*dst = grown;
-				memcpy(*dst + *len, buf, (size_t)n);
-				*len += (size_t)n;
-				(*dst)[*len] = '\0';
-			}
-		}
-		if (n < 0) {
-			st = kdc_fail(err, KC_CORRUPT, "%s: damaged in %s: %s", path, rel,
-				      archive_error_string(ar));
+		rel = relative(e.name);
+		is_manifest = !strcmp(rel, "MANIFEST");
+		snprintf(m[nr].rel, sizeof(m[0].rel), "%s", rel);
+		st = read_member(z, &e, buf, m[nr].hex,
+				 is_manifest && !manifest ? &manifest
+				 : !strcmp(rel, "report.txt") && !report ? &report : NULL,
+				 is_manifest ? &mlen : &rlen, err);
+		if (st) {
+			kdc_err_prefix(err, st, "%s", path);
 			goto out;
 		}
 		chk->members++;
-		if (is_manifest) {
+		if (is_manifest)
 			chk->have_manifest = true;
-			continue;
-		}
-		sha256_digest(&sha, sizeof(digest), digest);
-		snprintf(m[nr].rel, sizeof(m[0].rel), "%s", rel);
-		to_hex(digest, m[nr].hex);
-		nr++;
-	}
-	if (r != ARCHIVE_EOF) {
-		st = kdc_fail(err, KC_CORRUPT, "%s: damaged archive: %s", path,
-			      archive_error_string(ar));
-		goto out;
+		else
+			nr++;
 	}
 	if (!manifest) {
 		st = kdc_fail(err, KC_CORRUPT, "%s: no MANIFEST (not a complete bundle)", path);
 		goto out;
 	}
-	/* every member listed with its checksum, and every listed member present */
-	for (unsigned int i = 0; i < nr; i++) {
-		char line[NAME_MAX_LEN + 100];
-
-		snprintf(line, sizeof(line), "sha256 %s  %s\n", m[i].hex, m[i].rel);
-		if (strstr(manifest, line)) {
-			chk->verified++;
-		} else if (!chk->bad++) {
-			snprintf(chk->first_bad, sizeof(chk->first_bad), "%s", m[i].rel);
-		}
-	}
-	{
-		unsigned int listed = 0;
-
-		for (char *l = manifest; (l = strstr(l, "\nsha256 ")); l++)
-			listed++;
-		if (listed > nr && !chk->bad++)
-			snprintf(chk->first_bad, sizeof(chk->first_bad), "(a listed member is missing)");
-	}
+	verify(manifest, m, nr, chk);
 	if (print_manifest)
-		fputs(manifest, out);
+		fwrite(manifest, 1, mlen, out);
 	if (report)
-		fputs(report, out);
+		fwrite(report, 1, rlen, out);
 	if (chk->bad)
 		st = kdc_fail(err, KC_CORRUPT, "%s is damaged: %u of %u members fail their checksum "
 			      "(first: %s)", path, chk->bad, nr, chk->first_bad);
 out:
-	if (ar)
-		archive_read_free(ar);
+	if (z) {
+		if (z->f)
+			fclose(z->f);
+		ZSTD_freeDCtx(z->dctx);
+	}
+	free(z);
 	free(manifest);
 	free(report);
 	free(buf);

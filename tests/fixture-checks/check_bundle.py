@@ -109,7 +109,7 @@ def main():
 
     # stopped by its time budget: still a valid bundle that says what it skipped
     for label, extra in (("timeout", ["--timeout", "0.001"]),
-                         ("memory-limit", ["--memory-limit", "48"])):
+                         ("memory-limit", ["--memory-limit", "8"])):
         sub = os.path.join(out, label)
         os.makedirs(sub)
         rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub] + extra)

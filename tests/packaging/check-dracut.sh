@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds a real initramfs with Debian's dracut from `make install` into a
+# staging root, with the kdump-collector module added through its own
+# dracut.conf.d drop-in (as on a kdump system), and checks that the image
+# holds the collector, every shared library it needs, the patterns and the
+# kdump_pre hook - then runs the collector from inside the unpacked image.
+# Prints PASS/FAIL lines. Needs: dracut-core (lsinitrd), root for chroot.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$here/../..
+scratch=${KDC_SCRATCH:-$top/build}/dracut
+fail=0
+say() { if [ "$1" = ok ]; then echo "PASS dracut/$2"; else echo "FAIL dracut/$2: $3"; fail=1; fi; }
+
+if ! command -v dracut >/dev/null || ! command -v lsinitrd >/dev/null; then
+	say no dracut "dracut-core is not installed (tests/setup-debian.sh)"
+	exit 1
+fi
+rm -rf "$scratch"
+mkdir -p "$scratch"
+stage=$scratch/stage
+make -C "$top" -s install DESTDIR="$stage" PREFIX=/usr >"$scratch/install.log" 2>&1 ||
+	{ say no install "make install failed: $(tail -3 "$scratch/install.log")"; exit 1; }
+# dracut's own modules plus ours, without touching /usr/lib/dracut
+cp -a /usr/lib/dracut "$scratch/dracut"
+cp -a "$stage/usr/lib/dracut/modules.d/99kdump-collector" "$scratch/dracut/modules.d/"
+img=$scratch/initramfs.img
+if ! KDC_BIN="$stage/usr/bin/kdump-collect" KDC_SHARE="$stage/usr/share/kdump-collector" \
+	KDC_LIBEXEC="$stage/usr/lib/kdump-collector" dracutbasedir="$scratch/dracut" \
+	dracut --no-kernel --no-hostonly --force --conf /dev/null \
+		--confdir "$stage/etc/dracut.conf.d" -m base "$img" >"$scratch/dracut.log" 2>&1; then
+	say no build "dracut failed: $(tail -3 "$scratch/dracut.log")"
+	exit 1
+fi
+say ok build ""
+list=$(lsinitrd "$img")
+for f in usr/bin/kdump-collect usr/share/kdump-collector/patterns.conf \
+	usr/lib/kdump-collector/kdump-pre.sh; do
+	if grep -q " $f\$" <<<"$list"; then say ok "holds-$f" ""; else say no "holds-$f" "not in the image"; fi
+done
+# every library ldd names for the binary, by file name
+for lib in $(ldd "$stage/usr/bin/kdump-collect" | awk '/=>/ {print $1}'); do
+	if grep -qE "/${lib//+/\\+}( |$)" <<<"$list"; then say ok "holds-$lib" ""; else say no "holds-$lib" "missing"; fi
+done
+# and no heavy dependency crept in
+if grep -qE 'libicu|libxml2' <<<"$list"; then say no lean "libicu/libxml2 in the image"; else say ok lean ""; fi
+# the collector runs inside the image, with only the image's libraries
+root=$scratch/root
+mkdir -p "$root"
+(cd "$root" && lsinitrd --unpack "$img" >/dev/null 2>&1)
+if [ "$(id -u)" = 0 ]; then
+	out=$(chroot "$root" /usr/bin/kdump-collect --version 2>&1)
+	if [[ $out == kdump-collect* ]]; then say ok runs-in-image ""; else say no runs-in-image "$out"; fi
+else
+	echo "SKIP dracut/runs-in-image: needs root for chroot"
+fi
+exit $fail
