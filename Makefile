@@ -49,7 +49,7 @@ $(O)/collector/%.o: collector/%.c
 		-DKDC_PATTERNS_INSTALLED='"$(PREFIX)/share/kdump-collector/patterns.conf"' -c $< -o $@
 
 $(BIN): $(COLLECTOR_OBJS) $(PARSER_OBJS)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDLIBS_PKGS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_PKGS)
 
 # Each suite links only the module it tests plus the parsers base.
 $(O)/tests/%.o: tests/unit/%.c

@@ -59,6 +59,16 @@ pack() { # stage out
 }
 
 base_stage "$OUT/capture"
+# The end-to-end test (e2e.sh) puts the cross-built collector and the RHEL
+# kdump_pre hook into the capture kernel, exactly as the dracut module would.
+if [ -x "$WORK/build-arm64/kdump-collect" ]; then
+	top=$(cd "$HARNESS_DIR/../.." && pwd)
+	install_with_libs "$OUT/capture" "$WORK/build-arm64/kdump-collect" usr/bin
+	install -D -m 0644 "$top/collector/patterns.conf" \
+		"$OUT/capture/usr/share/kdump-collector/patterns.conf"
+	install -D -m 0755 "$top/kdump-hooks/kdump-pre.sh" \
+		"$OUT/capture/usr/lib/kdump-collector/kdump-pre.sh"
+fi
 pack "$OUT/capture" "$OUT/capture.cpio.gz"
 
 base_stage "$OUT/first"
