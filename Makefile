@@ -5,6 +5,7 @@
 #   make demo       analyze the bundled csd-lockup dump in both forms
 #   make fixtures   remake the crash dumps in QEMU (tests/qemu)
 #   make check-oracle  rerun crash, makedumpfile and the -dbg vmlinux checks (tests/oracle)
+#   make check-e2e  the collector inside the capture kernel in QEMU (tests/qemu/e2e.sh)
 O ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -34,7 +35,7 @@ BIN := $(O)/kdump-collect
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all check unit asan demo fixtures check-oracle install clean
+.PHONY: all check unit asan demo fixtures check-oracle check-e2e install clean
 
 all: $(BIN)
 
@@ -105,6 +106,13 @@ demo: $(BIN)
 
 fixtures:
 	bash tests/qemu/make-fixtures.sh
+
+# End to end in QEMU: the cross-built collector runs in the capture kernel
+# of the csd-lockup and kvm scenarios through the kdump_pre hook; the bundle
+# on the dump disk is verified and checked against the boot's ground truth.
+# Needs tests/setup-debian.sh --harness; about 5 minutes.
+check-e2e: $(BIN)
+	KDC_COLLECT=$(abspath $(BIN)) bash tests/qemu/e2e.sh
 
 # The peers (crash 8.0.2, makedumpfile, the -dbg vmlinux) rerun on every
 # fixture: their outputs are re-recorded in tests/fixtures/*/ (git diff shows
