@@ -12,7 +12,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := libkdumpfile libelf libbpf libzstd nettle
+PKGS := libkdumpfile libaddrxlat libelf libbpf libzstd nettle
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Werror
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
@@ -24,7 +24,7 @@ PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns \
-	bundle collect
+	bundle collect page_set mini_dump
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
 	test_printk_log test_patterns_file

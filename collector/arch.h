@@ -53,6 +53,8 @@ struct kdc_arch_ops {
 	/* registers of a CPU without a note, from memory; see recover.h */
 	void (*recover)(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 			struct kdc_recovery *out);
+	/* the linear-map virtual address of physical @pa, 0 if unknown (ELF p_vaddr) */
+	uint64_t (*linear_vaddr)(const struct kdc_dump *dump, uint64_t pa);
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			 struct kdc_kvm *out);

@@ -4,6 +4,7 @@
 #include "insn_arm64.h"
 #include "kvm_arm64.h"
 #include "mem.h"
+#include "dump.h"
 #include "symbols.h"
 #include "recover_arm64.h"
 #include "unwind_arm64.h"
@@ -50,6 +51,24 @@ static uint64_t arm64_thread_size(uint64_t page_size)
 	return page_size > 16384 ? page_size : 16384;
 }
 
+/*
+ * The linear map since 5.4 (the "flipped" layout): PAGE_OFFSET =
+ * -(1 << VA_BITS), va = pa - PHYS_OFFSET + PAGE_OFFSET (memory.h), both
+ * from VMCOREINFO. 0 for older layouts, where p_vaddr is left unset.
+ */
+static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
+{
+	uint64_t va_bits, phys_offset, stext;
+
+	if (!dump->vmcoreinfo ||
+	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(VA_BITS)", 10, &va_bits, NULL) ||
+	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(PHYS_OFFSET)", 16, &phys_offset, NULL) ||
+	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) ||
+	    va_bits < 36 || va_bits > 52 || !((stext >> (va_bits - 1)) & 1) || pa < phys_offset)
+		return 0;
+	return pa - phys_offset + (0ull - (1ull << va_bits));
+}
+
 const struct kdc_arch_ops arch_arm64 = {
 	.name = "arm64",
 	.e_machine = EM_AARCH64_VALUE,
@@ -61,4 +80,5 @@ const struct kdc_arch_ops arch_arm64 = {
 	.unwind = unwind_arm64,
 	.recover = recover_arm64,
 	.kvm_scan = kvm_scan_arm64,
+	.linear_vaddr = arm64_linear_vaddr,
 };

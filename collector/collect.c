@@ -19,6 +19,7 @@
 #include "dmesg.h"
 #include "elf_notes.h"
 #include "mem.h"
+#include "mini_dump.h"
 #include "repair.h"
 
 #ifndef KDC_VERSION
@@ -207,6 +208,31 @@ static void write_vmcoreinfo(const struct steps *s, const struct kdc_dump *d)
 	record(s, "vmcoreinfo", t0, finish(f, tmp, final) ? "ok" : "failed");
 }
 
+static void write_mini_dump(const struct steps *s, struct kdc_analysis *a)
+{
+	char tmp[PATH_LEN], final[PATH_LEN];
+	double t0 = now();
+	struct mini_dump_stats ms;
+	struct kdc_err err = { 0 };
+	FILE *f = begin(s, "vmcore.mini", tmp, final);
+
+	if (!f) {
+		record(s, "mini-dump", t0, "failed: %s", strerror(errno));
+		return;
+	}
+	if (mini_dump_write(a, f, &ms, &err)) {
+		fclose(f);
+		unlink(tmp);
+		record(s, "mini-dump", t0, "failed: %s", err.msg);
+		return;
+	}
+	if (finish(f, tmp, final))
+		record(s, "mini-dump", t0, "ok (%zu pages in %zu segments%s)", ms.pages, ms.segments,
+		       ms.dropped ? ", some dropped" : "");
+	else
+		record(s, "mini-dump", t0, "failed: writing");
+}
+
 /* The bundle's name: host, release and UTC crash time, from the dump. */
 static void write_name(const struct steps *s, const struct kdc_analysis *a)
 {
@@ -264,6 +290,7 @@ static void child(const struct collect_opts *o, const char *dir)
 	}
 	record(&s, "open", t0, "ok");
 	t0 = now();
+	dump->track_page_size = 1;	/* on; kernel_load() sets the real page size */
 	analysis_run(dump, &o->src, &a);
 	record(&s, "analyze", t0, a.nr_problems ? "partial (%u problems)" : "ok", a.nr_problems);
 	write_name(&s, &a);
@@ -273,6 +300,7 @@ static void child(const struct collect_opts *o, const char *dir)
 	write_dmesg(&s, dump);
 	write_notes(&s, &a);
 	write_vmcoreinfo(&s, dump);
+	write_mini_dump(&s, &a);
 	analysis_fini(&a);
 	dump_close(dump);
 	fclose(s.log);
@@ -376,7 +404,8 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	const char *outdir = o->output_dir ? o->output_dir : ".";
 	char work[PATH_LEN], path[PATH_LEN], name[512], steps[8192], head[16384], when[64];
 	static const char *const expected[] = { "open", "analyze", "report-text", "report-json",
-						"cpus", "dmesg", "notes", "vmcoreinfo" };
+						"cpus", "dmesg", "notes", "vmcoreinfo",
+						"mini-dump" };
 	struct tm tm;
 	time_t t = time(NULL);
 	double t0 = now();

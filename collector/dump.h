@@ -17,6 +17,7 @@
 
 #include "arch.h"
 #include "err.h"
+#include "page_set.h"
 #include "vmcoreinfo.h"
 
 /* A crash's PT_NOTE holds ~0.4 KiB per CPU plus VMCOREINFO: 8 MiB covers
@@ -39,6 +40,10 @@ struct kdc_dump {
 	size_t notes_len;
 	struct kdc_vmcoreinfo *vmcoreinfo;	/* owned; NULL when absent or unreadable */
 	kdump_ctx_t *kctx;		/* owned; NULL when libkdumpfile could not open it */
+	/* physical pages read through mem_read(), when tracking is on (the
+	 * bundle's small dump); page_size 0 means off */
+	struct kdc_page_set touched;
+	uint64_t track_page_size;
 	/* what could not be read, for the partial report (empty when all went well) */
 	struct kdc_err vmcoreinfo_err;
 	struct kdc_err kdumpfile_err;

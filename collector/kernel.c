@@ -144,6 +144,10 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "PAGESIZE", 10, &k->page_size, NULL))
 		k->page_size = 4096;
 	k->thread_size = dump->arch->thread_size(k->page_size);
+	/* what is read from here on is evidence, and goes into the bundle's
+	 * small dump when asked (the BTF search excepted: see ktypes.c) */
+	if (dump->track_page_size == 1)
+		dump->track_page_size = k->page_size;
 	k->thread_size_source = "arch default";
 
 	k->have_symbols = !symbols_load(dump, src, profile, &k->syms, &k->symbols_err);

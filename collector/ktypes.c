@@ -12,6 +12,7 @@
 
 #define SCAN_LIMIT (64ull << 20)
 #define SCAN_CHUNK (256u << 10)
+#define SCAN_PAGE 4096u	/* the smallest page: reads never straddle a missing one */
 #define MEMBER_DEPTH_MAX 8
 
 /* Reads the blob at @addr once its header has been recognised. */
@@ -53,17 +54,25 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 	uint8_t *buf = malloc(SCAN_CHUNK + KDC_BTF_HEADER_LEN);
 	enum kdc_status st = KC_NODATA;
 	struct kdc_err rerr = { 0 };
+	/* the megabytes searched are not evidence: only the blob found is kept */
+	uint64_t tracking = dump->track_page_size;
 
 	if (!buf)
 		return kdc_fail(err, KC_NOMEM, "btf scan buffer");
+	dump->track_page_size = 0;
 	start &= ~3ull;
 	for (uint64_t at = start; at < start + SCAN_LIMIT; at += SCAN_CHUNK) {
 		size_t have = SCAN_CHUNK + KDC_BTF_HEADER_LEN;
 
 		if (mem_read(dump, at, buf, have, &rerr)) {
-			have = SCAN_CHUNK;
-			if (mem_read(dump, at, buf, have, &rerr))
-				continue;	/* a filtered page: keep going */
+			/* some page is not in the dump (filtered, or a small dump):
+			 * read page by page, missing ones as zeros (never a match) */
+			for (size_t p = 0; p < have; p += SCAN_PAGE) {
+				size_t n = have - p < SCAN_PAGE ? have - p : SCAN_PAGE;
+
+				if (mem_read(dump, at + p, buf + p, n, &rerr))
+					memset(buf + p, 0, n);
+			}
 		}
 		for (size_t i = 0; i + KDC_BTF_HEADER_LEN <= have; i += 4) {
 			struct kdc_btf_header h;
@@ -71,7 +80,9 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 			if (buf[i] != 0x9f || buf[i + 1] != 0xeb ||
 			    !btf_header_parse(buf + i, have - i, &h))
 				continue;
+			dump->track_page_size = tracking;
 			st = load_blob(dump, at + i, &h, out, err);
+			dump->track_page_size = 0;
 			if (st != KC_CORRUPT)
 				goto done;
 		}
@@ -80,6 +91,7 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 		kdc_fail(err, KC_NODATA,
 			 "no BTF in the 64 MiB after _etext (kernel without CONFIG_DEBUG_INFO_BTF?)");
 done:
+	dump->track_page_size = tracking;
 	free(buf);
 	return st;
 }

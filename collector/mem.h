@@ -28,4 +28,11 @@ enum kdc_status mem_reader(struct kdc_dump *dump, struct kdc_reader *out, struct
 enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_t len,
 			 struct kdc_err *err);
 
+/** mem_to_phys() - the kernel physical address of @vaddr (page tables, KASLR) */
+enum kdc_status mem_to_phys(struct kdc_dump *dump, uint64_t vaddr, uint64_t *paddr,
+			    struct kdc_err *err);
+
+/** mem_track() - remember the physical pages of [@vaddr, +@len) in dump->touched */
+void mem_track(struct kdc_dump *dump, uint64_t vaddr, size_t len);
+
 #endif

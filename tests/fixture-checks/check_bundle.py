@@ -16,7 +16,8 @@ import tarfile
 import time
 
 results = []
-MEMBERS = {"MANIFEST", "report.txt", "report.json", "dmesg.txt", "notes.bin", "vmcoreinfo.txt"}
+MEMBERS = {"MANIFEST", "report.txt", "report.json", "dmesg.txt", "notes.bin", "vmcoreinfo.txt",
+           "vmcore.mini"}
 
 
 def check(name, ok, why=""):
@@ -85,6 +86,25 @@ def main():
     rc, shown, err = run([collector, "show", bundle])
     check("show-verifies", rc == 0 and shown.startswith("verdict:") and "verified" in err,
           "exit %d: %s" % (rc, err[-200:]))
+
+    # the small dump reads back: the same kernel, panic, CPUs, tasks and
+    # backtraces, the recovered CPU now with its note
+    mini = os.path.join(out, "vmcore.mini")
+    open(mini, "wb").write(files["vmcore.mini"])
+    rc, js, err = run([collector, "analyze", "--json", mini])
+    m = json.loads(js) if js.strip() else {}
+    full_bt = {c["cpu"]: [f["function"] for f in c["backtrace"]] for c in r["cpus"]}
+    mini_bt = {c["cpu"]: [f["function"] for f in c["backtrace"]] for c in m.get("cpus", [])}
+    noted = [c["cpu"] for c in r["cpus"] if c["registers_source"] == "note"]
+    check("small-dump-reads-back", rc == 0 and m["panic"] == r["panic"]
+          and [c["task"] for c in m["cpus"]] == [c["task"] for c in r["cpus"]]
+          and all(mini_bt[c] == full_bt[c] for c in noted)
+          and mini_bt[stuck["cpu"]][0] == stuck["function"]
+          and m["verdict"]["cpus_without_note"] == [],
+          "exit %d, problems %s" % (rc, m.get("problems")))
+    check("small-dump-small", len(files["vmcore.mini"]) < 16 << 20
+          and os.path.getsize(bundle) < 4 << 20,
+          "vmcore.mini %d bytes, bundle %d" % (len(files["vmcore.mini"]), os.path.getsize(bundle)))
 
     # a flipped byte in any member is named
     damaged = os.path.join(out, "damaged.tar.zst")
