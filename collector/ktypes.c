@@ -333,3 +333,18 @@ enum kdc_status ktypes_enum_value(const struct kdc_ktypes *t, const char *type, 
 	}
 	return kdc_fail(err, KC_NODATA, "no %s in enum %s", name, type);
 }
+
+enum kdc_status ktypes_datasec_size(const struct kdc_ktypes *t, const char *name, uint64_t *size,
+				    struct kdc_err *err)
+{
+	const struct btf_type *sec;
+	__s32 id;
+
+	if (!t->btf)
+		return kdc_fail(err, KC_NODATA, "no kernel types");
+	id = btf__find_by_name_kind(t->btf, name, BTF_KIND_DATASEC);
+	if (id < 0 || !(sec = btf__type_by_id(t->btf, (__u32)id)))
+		return kdc_fail(err, KC_NODATA, "no %s section in BTF", name);
+	*size = sec->size;
+	return KC_OK;
+}

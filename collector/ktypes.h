@@ -64,6 +64,10 @@ enum kdc_status ktypes_size(const struct kdc_ktypes *t, const char *type, uint64
 enum kdc_status ktypes_percpu_var(const struct kdc_ktypes *t, const char *name, uint64_t *offset,
 				  uint64_t *size, struct kdc_err *err);
 
+/** ktypes_datasec_size() - the size of BTF DATASEC @name (".data..percpu") */
+enum kdc_status ktypes_datasec_size(const struct kdc_ktypes *t, const char *name, uint64_t *size,
+				    struct kdc_err *err);
+
 /** ktypes_enum_value() - the value of enumerator @name of enum @type */
 enum kdc_status ktypes_enum_value(const struct kdc_ktypes *t, const char *type, const char *name,
 				  int64_t *value, struct kdc_err *err);

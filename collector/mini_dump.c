@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "insn_arm64.h"
+#include "kernel.h"
 #include "mem.h"
 #include "repair.h"
 
@@ -33,6 +35,284 @@ static void add_stacks(struct kdc_analysis *a)
 		}
 }
 
+/*
+ * What crash reads before it can show anything (checked with crash 8.0.2
+ * on the fixtures): the kernel image's data (CPU masks, init_mm, the
+ * timekeeper, high_memory...), the memory model's tables and the task
+ * list. Each part is bounded.
+ */
+#define IMAGE_MAX (96ull << 20)
+#define IMAGE_GAP_MAX (8ull << 20)
+#define TASKS_MAX 65536u
+#define SECTION_ROOTS_MAX (1u << 16)
+
+/* From _stext to the end of the image mapping, across holes of pages
+ * makedumpfile dropped as zero; 8 MiB of nothing ends it. */
+static void add_image(struct kdc_analysis *a)
+{
+	struct kdc_dump *d = a->dump;
+	uint64_t stext, paddr, ps = d->track_page_size, missing = 0;
+
+	if (!d->vmcoreinfo || vmcoreinfo_get_symbol(d->vmcoreinfo, "_stext", &stext, NULL))
+		return;
+	for (uint64_t va = stext & ~(ps - 1); va < stext + IMAGE_MAX && missing < IMAGE_GAP_MAX;
+	     va += ps) {
+		if (mem_to_phys(d, va, &paddr, NULL)) {
+			missing += ps;
+			continue;
+		}
+		missing = 0;
+		mem_track(d, va, ps);
+	}
+}
+
+/* Every process's task_struct, from CPU 0's idle task (init_task) along
+ * task_struct.tasks. */
+static void add_tasks(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	uint64_t tasks_off, size, idle_off, head, pos, rq;
+
+	if (!a->cpus.nr || ktypes_member(&k->types, "task_struct", "tasks", &tasks_off, NULL, NULL) ||
+	    ktypes_size(&k->types, "task_struct", &size, NULL) ||
+	    ktypes_member(&k->types, "rq", "idle", &idle_off, NULL, NULL))
+		return;
+	rq = k->per_cpu_start + k->runqueues_off + k->cpu_offset[0];
+	if (kernel_read_u64(k, rq + idle_off, &head, NULL))
+		return;
+	head += tasks_off;
+	pos = head;
+	for (unsigned int n = 0; n < TASKS_MAX; n++) {
+		mem_track(a->dump, pos - tasks_off, (size_t)size);
+		if (kernel_read_u64(k, pos, &pos, NULL) || pos == head || !pos)
+			break;
+	}
+}
+
+/*
+ * node_data[] (NUMA) is in no VMCOREINFO line and kallsyms has no data
+ * symbols: it is the table first_online_pgdat() indexes (mm/mmzone.c,
+ * "return NODE_DATA(first_online_node)"), confirmed by the pglist_data it
+ * points to naming node 0 (OFFSET(pglist_data.node_id)).
+ */
+static void add_node_data(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	const struct kdc_vmcoreinfo *vi = a->dump->vmcoreinfo;
+	uint64_t fn, cand[64], size, node_id_off;
+	uint32_t insns[64];
+	size_t n;
+
+	if (!vi || symbols_address(&k->syms, "first_online_pgdat", &fn) ||
+	    vmcoreinfo_get_u64(vi, "SIZE(pglist_data)", 10, &size, NULL) ||
+	    vmcoreinfo_get_u64(vi, "OFFSET(pglist_data.node_id)", 10, &node_id_off, NULL) ||
+	    size > (1u << 20) || mem_read(a->dump, fn, insns, sizeof(insns), NULL))
+		return;
+	n = arm64_adrp_add_targets(insns, 64, fn, cand, 64);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t pgdat;
+		uint32_t node;
+
+		if (kernel_read_u64(k, cand[i], &pgdat, NULL) || !pgdat ||
+		    kernel_read_u32(k, pgdat + node_id_off, &node, NULL) || node != 0)
+			continue;
+		for (unsigned int nid = 0; nid < 1024; nid++) {
+			if (kernel_read_u64(k, cand[i] + 8ull * nid, &pgdat, NULL) ||
+			    (nid && kernel_read_u32(k, pgdat + node_id_off, &node, NULL)) ||
+			    (nid && node != nid))
+				break;
+			mem_track(a->dump, pgdat, (size_t)size);
+		}
+		return;
+	}
+}
+
+/* Each CPU's whole static per-CPU area (the BTF .data..percpu section):
+ * readers take runqueues, timers and the like from it whole. */
+static void add_percpu_areas(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	uint64_t size;
+
+	if (!k->have_types || ktypes_datasec_size(&k->types, ".data..percpu", &size, NULL) ||
+	    size > (16u << 20))
+		return;
+	for (unsigned int i = 0; i < k->nr_cpus; i++)
+		mem_track(a->dump, k->per_cpu_start + k->cpu_offset[i], (size_t)size);
+}
+
+/* Every module's core region (text, data, its symbol tables) and its struct module. */
+static void add_modules(struct kdc_analysis *a)
+{
+	const struct kdc_modules *m = &a->kernel.modules;
+	uint64_t size;
+
+	uint64_t core_size_off = 0;
+	bool have_core = !ktypes_member(&a->kernel.types, "module", "core_layout.size",
+					&core_size_off, NULL, NULL);
+
+	for (size_t i = 0; i < m->nr; i++) {
+		uint32_t core = (uint32_t)m->mod[i].text_size;
+
+		/* the whole core region: text, rodata, data (its kallsyms live there) */
+		if (have_core)
+			kernel_read_u32(&a->kernel, m->mod[i].addr + core_size_off, &core, NULL);
+		if (core && core <= (64u << 20))
+			mem_track(a->dump, m->mod[i].text, core);
+		if (!ktypes_size(&a->kernel.types, "module", &size, NULL) && size <= (1u << 20))
+			mem_track(a->dump, m->mod[i].addr, (size_t)size);
+	}
+}
+
+/*
+ * The pid namespace's IDR (an xarray of struct pid), from which crash
+ * builds its task table: found through CPU 0's current task
+ * (task->thread_pid->numbers[0].ns->idr), walked with BTF layouts,
+ * bounded in depth and nodes. Internal entries are tagged pointers
+ * (xa_is_node: low bits 10, include/linux/xarray.h).
+ */
+#define XA_NODES_MAX 4096u
+
+struct xa_walk {
+	struct kdc_analysis *a;
+	uint64_t slots, node_size, pid_size;
+	unsigned int nodes;
+};
+
+static void xa_visit(struct xa_walk *w, uint64_t entry, int depth)
+{
+	const struct kdc_kernel *k = &w->a->kernel;
+
+	if (!entry || depth > 8 || w->nodes >= XA_NODES_MAX)
+		return;
+	if ((entry & 3) == 2 && entry > 4096) {
+		uint64_t node = entry - 2;
+
+		w->nodes++;
+		mem_track(w->a->dump, node, (size_t)w->node_size);
+		for (unsigned int i = 0; i < 64; i++) {
+			uint64_t slot;
+
+			if (kernel_read_u64(k, node + w->slots + 8ull * i, &slot, NULL))
+				return;
+			xa_visit(w, slot, depth + 1);
+		}
+	} else if (!(entry & 3)) {
+		mem_track(w->a->dump, entry, (size_t)w->pid_size);	/* a struct pid */
+	}
+}
+
+static void add_pid_idr(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	const struct kdc_ktypes *t = &k->types;
+	struct xa_walk w = { .a = a };
+	uint64_t thread_pid, ns_off, idr_off, pid, ns, head;
+
+	if (!a->cpus.nr || !a->cpus.cpu[0].have_task ||
+	    ktypes_member(t, "task_struct", "thread_pid", &thread_pid, NULL, NULL) ||
+	    ktypes_member(t, "pid", "numbers", &ns_off, NULL, NULL) ||
+	    ktypes_member(t, "pid_namespace", "idr.idr_rt.xa_head", &idr_off, NULL, NULL) ||
+	    ktypes_member(t, "xa_node", "slots", &w.slots, NULL, NULL) ||
+	    ktypes_size(t, "xa_node", &w.node_size, NULL) || ktypes_size(t, "pid", &w.pid_size, NULL))
+		return;
+	{
+		uint64_t upid_ns;
+
+		if (ktypes_member(t, "upid", "ns", &upid_ns, NULL, NULL))
+			return;
+		ns_off += upid_ns;
+	}
+	if (kernel_read_u64(k, a->cpus.cpu[0].task.addr + thread_pid, &pid, NULL) || !pid ||
+	    kernel_read_u64(k, pid + ns_off, &ns, NULL) || !ns ||
+	    kernel_read_u64(k, ns + idr_off, &head, NULL))
+		return;
+	mem_track(a->dump, ns, 4096);
+	xa_visit(&w, head, 0);
+}
+
+/* Each CPU's current and idle tasks (idle tasks are on no task list). */
+static void add_cpu_tasks(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	uint64_t size, idle_off, idle;
+
+	if (ktypes_size(&k->types, "task_struct", &size, NULL) || size > (1u << 20) ||
+	    ktypes_member(&k->types, "rq", "idle", &idle_off, NULL, NULL))
+		return;
+	for (unsigned int i = 0; i < a->cpus.nr; i++) {
+		if (a->cpus.cpu[i].have_task)
+			mem_track(a->dump, a->cpus.cpu[i].task.addr, (size_t)size);
+		if (!kernel_read_u64(k, k->per_cpu_start + k->runqueues_off + k->cpu_offset[i] +
+					       idle_off, &idle, NULL) && idle)
+			mem_track(a->dump, idle, (size_t)size);
+	}
+}
+
+/*
+ * The kernel's per-CPU crash_notes buffers, which crash reads before the
+ * dump's notes: the variable is found in crash_save_cpu()'s code
+ * (per_cpu_ptr(crash_notes, cpu)) and confirmed by a CPU that stopped
+ * having an NT_PRSTATUS ("CORE", type 1) in its buffer.
+ */
+#define NOTE_BUF_BYTES 1024u
+
+static void add_crash_notes(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	uint64_t fn, cand[64];
+	uint32_t insns[64];
+	size_t n;
+
+	if (symbols_address(&k->syms, "crash_save_cpu", &fn) ||
+	    mem_read(a->dump, fn, insns, sizeof(insns), NULL))
+		return;
+	n = arm64_adrp_add_targets(insns, 64, fn, cand, 64);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t cookie;
+		bool confirmed = false;
+
+		if (kernel_read_u64(k, cand[i], &cookie, NULL) || !cookie)
+			continue;
+		for (unsigned int c = 0; c < a->cpus.nr && !confirmed; c++) {
+			uint8_t h[16];
+
+			if (a->cpus.cpu[c].note_index < 0 ||
+			    mem_read(a->dump, cookie + k->cpu_offset[c], h, sizeof(h), NULL))
+				continue;
+			/* namesz 5, descsz > 0, type NT_PRSTATUS, "CORE" */
+			confirmed = h[0] == 5 && !h[1] && !h[2] && !h[3] && h[8] == 1 && !h[9] &&
+				    !memcmp(h + 12, "CORE", 4);
+		}
+		if (!confirmed)
+			continue;
+		for (unsigned int c = 0; c < a->cpus.nr; c++)
+			mem_track(a->dump, cookie + k->cpu_offset[c], NOTE_BUF_BYTES);
+		return;
+	}
+}
+
+/* SPARSEMEM_EXTREME's section tables: LENGTH(mem_section) roots of a page. */
+static void add_mem_sections(struct kdc_analysis *a)
+{
+	const struct kdc_kernel *k = &a->kernel;
+	const struct kdc_vmcoreinfo *vi = a->dump->vmcoreinfo;
+	uint64_t root_table, roots;
+
+	if (!vi || vmcoreinfo_get_symbol(vi, "mem_section", &root_table, NULL) ||
+	    vmcoreinfo_get_u64(vi, "LENGTH(mem_section)", 10, &roots, NULL) ||
+	    roots > SECTION_ROOTS_MAX)
+		return;
+	for (uint64_t i = 0; i < roots; i++) {
+		uint64_t root;
+
+		if (kernel_read_u64(k, root_table + 8 * i, &root, NULL))
+			break;
+		if (root)
+			mem_track(a->dump, root, (size_t)k->page_size);
+	}
+}
+
 struct run {
 	uint64_t pfn, count;
 };
@@ -53,6 +333,15 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 	if (!ps)
 		return kdc_fail(err, KC_INVAL, "page tracking was off");
 	add_stacks(a);
+	add_image(a);
+	add_tasks(a);
+	add_mem_sections(a);
+	add_node_data(a);
+	add_percpu_areas(a);
+	add_modules(a);
+	add_pid_idr(a);
+	add_cpu_tasks(a);
+	add_crash_notes(a);
 	page_set_sort(set);
 	if ((st = repair_notes(a, &notes, &notes_len, &recovered, err)))
 		return kdc_err_prefix(err, st, "small dump notes");

@@ -2,11 +2,11 @@
 /*
  * The bundle's small dump: an ELF core file holding the notes in CPU
  * order (the recovered ones included), VMCOREINFO, the physical pages the
- * analysis read, and every page of every CPU's task, IRQ and overflow
- * stacks - the evidence the report rests on, readable offline with the
- * same tools (kdump-collect analyze, crash with the vmlinux for memory
- * reads and backtraces of these stacks). It is not a full dump: other
- * memory reads as absent.
+ * analysis read with their page tables, every CPU's stacks, and what crash
+ * reads before it can show a backtrace (checked with crash 8.0.2): the
+ * kernel image's data, per-CPU areas, current and idle tasks, the task
+ * list, the pid IDR, the memory-model tables, NUMA nodes, modules and the
+ * crash_notes buffers. It is not a full dump: other memory reads as absent.
  */
 #ifndef KDC_MINI_DUMP_H
 #define KDC_MINI_DUMP_H

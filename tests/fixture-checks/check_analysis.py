@@ -56,7 +56,25 @@ def run_json(collector, path):
         return r.returncode, None, r.stderr
 
 
+def check_small_dump_record(fx, fixture, exp, check):
+    """crash 8.0.2 on the bundle's small dump (recorded by
+    tests/oracle/check_repair.py) showed every CPU as on the full dump."""
+    rec = os.path.join(fixture, "crash-bt-small-dump.txt")
+    if not os.path.exists(rec):
+        return
+    small, _ = parse_crash_bt(open(rec, errors="replace").read())
+    full, _ = parse_crash_bt(open(os.path.join(fixture, "crash-bt.txt"), errors="replace").read())
+    diff = {c: (small.get(c, {}).get("functions"), v["functions"]) for c, v in full.items()
+            if v["functions"] and small.get(c, {}).get("functions") != v["functions"]}
+    stuck = {s["cpu"]: small.get(s["cpu"], {}).get("functions", [None])[:1]
+             for s in exp["stuck_cpus"]}
+    check(fx + "/crash-on-small-dump", not diff and len(small) == exp["cpus"]
+          and all(stuck[s["cpu"]] == [s["function"]] for s in exp["stuck_cpus"]),
+          "differs from the full dump: %s; stuck CPUs %s" % (diff, stuck))
+
+
 def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
+    check_small_dump_record(fx, fixture, exp, check)
     serial = open(os.path.join(fixture, "serial.log"), errors="replace").read()
     ks = subprocess.run(["zstd", "-dc", os.path.join(fixture, "kallsyms.zst")],
                         capture_output=True, text=True).stdout

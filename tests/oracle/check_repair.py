@@ -18,6 +18,48 @@ def check(name, ok, why=""):
     results.append(("repair/" + name, ok, why))
 
 
+def small_dump(collector, o, fx, exp):
+    """crash opens the bundle's vmcore.mini and bt -a shows every CPU as it
+    does on the full dump (crash-bt.txt), the stuck ones included."""
+    name = os.path.basename(os.path.normpath(fx))
+    out = os.path.join(o.scratch, name + "-bundle")
+    subprocess.run(["rm", "-rf", out])
+    os.makedirs(out)
+    r = subprocess.run([collector, "collect", "--vmcore", os.path.join(fx, "dump.kdump"),
+                        "--output-dir", out], capture_output=True, text=True)
+    bundle = r.stdout.strip()
+    if not os.path.isfile(bundle):
+        check(name + "-small-dump-collect", False, r.stderr[-200:])
+        return
+    subprocess.run("zstd -dc '%s' | tar x -C '%s'" % (bundle, out), shell=True, check=True)
+    mini = subprocess.run("ls %s/*/vmcore.mini" % out, shell=True, capture_output=True,
+                          text=True).stdout.strip()
+    cmds = os.path.join(o.scratch, "crash-cmds-mini")
+    with open(cmds, "w") as f:
+        f.write("bt -a\nq\n")
+    run = subprocess.run(["timeout", "900", "qemu-aarch64-static", "-L", o.root,
+                          os.path.join(o.root, "usr/bin/crash"), "-s", o.vmlinux, mini, "-i", cmds],
+                         capture_output=True, text=True, errors="replace")
+    text = run.stdout + run.stderr
+    with open(os.path.join(fx, "crash-bt-small-dump.txt"), "w") as f:
+        f.write("# crash 8.0.2 -s vmlinux (-dbg) on the bundle's vmcore.mini "
+                "(kdump-collect collect of dump.kdump); commands: bt -a\n")
+        f.write(text)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from compare_bt import parse_crash_bt
+    small, _ = parse_crash_bt(text)
+    full, _ = parse_crash_bt(open(os.path.join(fx, "crash-bt.txt")).read())
+    same = all(small.get(c, {}).get("functions") == full[c]["functions"] for c in full
+               if full[c]["functions"])
+    stuck_ok = all(small.get(s["cpu"], {}).get("functions", [None])[:1] == [s["function"]]
+                   for s in exp["stuck_cpus"])
+    check(name + "-small-dump-crash-bt", run.returncode == 0 and same and stuck_ok
+          and "cannot find NT_PRSTATUS" not in text,
+          "exit %d; crash on the small dump: %s" % (run.returncode,
+                                                   {c: v["functions"][:3] for c, v in small.items()}))
+    subprocess.run(["rm", "-rf", out])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", required=True, help="unpacked arm64 packages (setup.sh)")
@@ -28,6 +70,7 @@ def main():
     collector = os.environ["KDC_COLLECT"]
     for fx in o.fixtures:
         exp = json.load(open(os.path.join(fx, "expected.json")))
+        small_dump(collector, o, fx, exp)
         if not exp["cpus_without_note"]:
             continue
         name = os.path.basename(os.path.normpath(fx))
