@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Read crash's `bt -a` output (tests/fixtures/*/crash-bt.txt) into
 {cpu: {"pid", "task", "comm", "functions"}} and the CPUs crash found no
-NT_PRSTATUS note for. Run as a script: prints that as JSON."""
+NT_PRSTATUS note for, as parse_crash_bt(text) -> (cpus, cpus_without_note).
+Frame lines are " #N [sp] func at pc" with an optional " [module]" suffix
+(e.g. "[kdc_test]"); "--- <IRQ stack> ---" separators and the register
+lines of exception frames ("PC: ... LR: ...", "X29: ...") are skipped.
+Run as a script: prints that as JSON."""
 import json
 import re
 import sys
@@ -28,6 +32,12 @@ def parse_crash_bt(text):
         if m and cur is not None:
             cur["functions"].append(m.group(2))
     return cpus, sorted(set(no_note))
+
+
+def functions_by_cpu(text):
+    """{cpu: [function names, innermost first]} alone; a CPU crash printed
+    no frames for (no NT_PRSTATUS note) maps to []."""
+    return {cpu: t["functions"] for cpu, t in parse_crash_bt(text)[0].items()}
 
 
 if __name__ == "__main__":

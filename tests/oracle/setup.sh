@@ -13,12 +13,37 @@ SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 
+# Another apt or dpkg (a setup script, unattended upgrades) may hold the
+# locks: wait for it rather than fail, for up to 30 minutes.
+wait_apt() {
+	local n=0
+	while pgrep -x 'apt|apt-get|dpkg|unattended-upgr' >/dev/null; do
+		[ $((n % 12)) = 0 ] && echo "waiting for another apt/dpkg to finish..."
+		n=$((n + 1))
+		[ $n -lt 360 ] || { echo "apt/dpkg still busy after 30 minutes" >&2; exit 1; }
+		sleep 5
+	done
+}
+APT_LOCK="-o DPkg::Lock::Timeout=1800"
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	wait_apt
 	$SUDO dpkg --add-architecture arm64
-	$SUDO apt-get update -q
 fi
-command -v qemu-aarch64-static >/dev/null ||
-	$SUDO apt-get install -y -q --no-install-recommends qemu-user-static
+# the arm64 package lists: fetched once, or again when the pinned -dbg is unknown
+if ! apt-cache show "crash:arm64" >/dev/null 2>&1 ||
+	! apt-cache show "linux-image-$KREL-dbg:arm64=$KPKGVER" >/dev/null 2>&1; then
+	wait_apt
+	$SUDO apt-get update -q $APT_LOCK
+fi
+if ! apt-cache show "linux-image-$KREL-dbg:arm64=$KPKGVER" >/dev/null 2>&1; then
+	echo "linux-image-$KREL-dbg $KPKGVER (arm64) is not in the archive; it has:" >&2
+	apt-cache madison "linux-image-$KREL-dbg:arm64" >&2 || true
+	exit 1
+fi
+if ! command -v qemu-aarch64-static >/dev/null; then
+	wait_apt
+	$SUDO apt-get install -y -q $APT_LOCK --no-install-recommends qemu-user-static
+fi
 mkdir -p "$work/debs" "$root"
 cd "$work/debs"
 # crash and makedumpfile with the shared libraries they load
@@ -26,8 +51,10 @@ pkgs="crash makedumpfile libc6 libgcc-s1 libstdc++6 zlib1g liblzo2-2 libsnappy1v
  libncursesw6 libtinfo6 libdw1 libelf1 liblzma5 libbz2-1.0 libgmp10 libmpfr6 libreadline8"
 dbg=linux-image-$KREL-dbg
 for p in $pkgs $dbg; do
+	want=$p:arm64
+	[ "$p" = "$dbg" ] && want=$p:arm64=$KPKGVER
 	ls "${p}"_*_arm64.deb >/dev/null 2>&1 || ls "${p}"_*_all.deb >/dev/null 2>&1 ||
-		apt-get download -q "$p:arm64"
+		apt-get download -q "$want"
 done
 for d in *.deb; do
 	stamp=$root/.unpacked-$d
@@ -42,4 +69,17 @@ for d in *.deb; do
 done
 test -x "$root/usr/bin/crash"
 test -s "$root/usr/lib/debug/boot/vmlinux-$KREL"
+# every shared library the two programs load, transitively, is unpacked
+missing=$(cd "$root" && for f in usr/bin/crash usr/bin/makedumpfile lib/aarch64-linux-gnu/*.so* \
+	usr/lib/aarch64-linux-gnu/*.so*; do
+	[ -f "$f" ] || continue
+	for n in $(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		[ -e "lib/aarch64-linux-gnu/$n" ] || [ -e "usr/lib/aarch64-linux-gnu/$n" ] ||
+			echo "$f needs $n"
+	done
+done | sort -u)
+[ -z "$missing" ] || { echo "missing arm64 libraries:" >&2; echo "$missing" >&2; exit 1; }
+for p in crash makedumpfile $dbg; do
+	echo "  $p $(dpkg-deb -f "$(ls "${p}"_*_arm64.deb | head -1)" Version)"
+done
 echo "oracle tools in $root"
