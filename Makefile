@@ -35,7 +35,7 @@ BIN := $(O)/kdump-collect
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all check unit asan demo fixtures check-oracle check-e2e install clean
+.PHONY: all check unit asan demo fixtures check-oracle check-e2e fuzz fuzz-bins bench install clean
 
 all: $(BIN)
 
@@ -107,6 +107,39 @@ demo: $(BIN)
 fixtures:
 	bash tests/qemu/make-fixtures.sh
 
+# Speed and memory, side by side with makedumpfile and crash, on 1, 2 and
+# 4 GiB guest dumps (bench/run.sh; makes the dumps on first use).
+bench:
+	bash bench/run.sh
+
+# libFuzzer targets, one per decoder family (tests/fuzz). `make fuzz` builds
+# them with clang and ASan/UBSan in build-fuzz/ and runs each for
+# FUZZ_SECONDS on its kept corpus (tests/fuzz/corpus/<target>, seeded from
+# tests/fuzz/seeds/<target>); crashes land in build-fuzz/crashes/ and the run
+# fails. Inputs that found bugs are kept as regression seeds.
+FUZZ_TARGETS := fuzz_elf_notes fuzz_vmcoreinfo fuzz_kallsyms fuzz_printk fuzz_btf fuzz_bundle \
+	fuzz_text_formats
+FUZZ_SECONDS ?= 60
+LIB_OBJS = $(filter-out $(O)/collector/main.o,$(COLLECTOR_OBJS)) $(PARSER_OBJS)
+$(O)/fuzz/%: tests/fuzz/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Iparsers -Icollector -Itests/fuzz $(CFLAGS_PKGS) \
+		$< $(LIB_OBJS) -o $@ $(LDLIBS_PKGS)
+fuzz-bins: $(FUZZ_TARGETS:%=$(O)/fuzz/%)
+fuzz:
+	$(MAKE) O=build-fuzz CC=clang \
+		SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-bins
+	@mkdir -p build-fuzz/crashes; status=0; \
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p tests/fuzz/corpus/$$t tests/fuzz/seeds/$$t; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		build-fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+			-artifact_prefix=build-fuzz/crashes/$$t- -print_final_stats=1 \
+			tests/fuzz/corpus/$$t tests/fuzz/seeds/$$t 2>build-fuzz/$$t.log; rc=$$?; \
+		grep -E 'stat::number_of_executed_units|stat::peak_rss' build-fuzz/$$t.log; \
+		[ $$rc -eq 0 ] || { echo "FAIL $$t: see build-fuzz/$$t.log"; status=1; }; \
+	done; exit $$status
+
 # End to end in QEMU: the cross-built collector runs in the capture kernel
 # of the csd-lockup and kvm scenarios through the kdump_pre hook; the bundle
 # on the dump disk is verified and checked against the boot's ground truth.
@@ -157,7 +190,7 @@ install: $(BIN)
 		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/99-kdump-collector.conf
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 	@if [ "$(O)" != build ] && [ "$(O)" != build-asan ]; then rm -rf "$(O)"; fi
 
 -include $(wildcard $(O)/*/*.d)
