@@ -22,6 +22,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 
 PT_LOAD, PT_NOTE = 1, 4
 TIMEOUT = 120
@@ -251,7 +252,57 @@ def main():
             lambda r: not r["cpus"][0]["backtrace_complete"]
             and "move up" in r["cpus"][0]["backtrace_end"], lambda r: r["cpus"][0])
 
-    # 6. truncations
+    # 6. random byte flips where the walks go: the top page table, CPU 0's
+    #    stack, the panicking task, every runqueue. Whatever the damage, the
+    #    run ends in bounded time with a report (exit 0 or 1), never a crash.
+    import random
+    svi = {k: v for k, v in re.findall(rb"(SYMBOL\(swapper_pg_dir\))=([0-9a-f]+)", vmci)}
+    targets = []
+    if svi:
+        targets.append(("page-table", int(list(svi.values())[0], 16), 4096))
+    cpu0 = next(c for c in intact["cpus"] if c["cpu"] == 0)
+    targets.append(("cpu0-stack", int(cpu0["registers"]["fp"], 16) - 2048, 4096))
+    panic_cpu = next(c for c in intact["cpus"] if c["cpu"] == intact["panic"]["cpu"])
+    targets.append(("panic-task", int(panic_cpu["task"]["address"], 16), 4096))
+    for c in intact["cpus"]:
+        targets.append(("runqueue-cpu%d" % c["cpu"], int(c["runqueue"], 16), 4096))
+
+    def flip(va, length, seed):
+        rng = random.Random(seed)
+        shutil.copyfile(a.elf, tmp)
+        with open(tmp, "r+b") as f:
+            for typ, _, off, vaddr, paddr, filesz, _, _ in phdrs(head):
+                lo = va - kvoff if va >= kvoff and va - kvoff >= paddr else None
+                for base, size, addr in ((vaddr, filesz, va), (paddr, filesz, lo)):
+                    if typ == PT_LOAD and addr is not None and base <= addr and \
+                            addr + length <= base + size:
+                        for _ in range(64):
+                            at = off + addr - base + rng.randrange(length)
+                            f.seek(at)
+                            b = f.read(1)
+                            f.seek(at)
+                            f.write(bytes([b[0] ^ (1 << rng.randrange(8))]))
+                        return True
+        return False
+
+    for label, va, length in targets:
+        worst = 0.0
+        bad = None
+        placed = 0
+        for seed in range(5):
+            if not flip(va, length, seed):
+                continue
+            placed += 1
+            t0 = time.monotonic()
+            rc, rep, err = run(collector, tmp, "--json")
+            worst = max(worst, time.monotonic() - t0)
+            if rc is None or rc not in (0, 1) or rep is None or "Sanitizer" in (err or ""):
+                bad = "seed %d: exit %s %s" % (seed, rc, (err or "")[-200:])
+                break
+        check("flips-" + label, placed > 0 and bad is None and worst < 60,
+              bad or ("placed %d, slowest %.1fs" % (placed, worst)))
+
+    # 7. truncations
     size = os.path.getsize(a.elf)
     for label, cut in (("elf-headers", 300), ("elf-kernel-image", 0x1000000),
                        ("elf-half", size // 2)):
