@@ -127,7 +127,8 @@ static enum kdc_status from_profile(struct kdc_dump *dump, const struct kdc_prof
 	if (!release || strcmp(release, p->release))
 		return kdc_fail(err, KC_INVAL, "the profile is for %s, the dump for %s", p->release,
 				release ? release : "an unknown release");
-	if (p->btf_len > KDC_BTF_SIZE_MAX || !(out->btf = btf__new(p->btf, (__u32)p->btf_len)))
+	if (p->btf_len > KDC_BTF_SIZE_MAX || !btf_layout_aligned(p->btf, p->btf_len) ||
+	    !(out->btf = btf__new(p->btf, (__u32)p->btf_len)))
 		return kdc_fail(err, KC_CORRUPT, "the profile's btf section: libbpf: %s",
 				strerror(errno));
 	out->source = "btf (profile)";
@@ -152,6 +153,15 @@ enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *sym
 	if (src && src->vmlinux && syms->source && !strcmp(syms->source, "vmlinux")) {
 		out->btf = btf__parse_elf(src->vmlinux, NULL);
 		if (out->btf) {
+			__u32 raw_size;
+			const void *raw = btf__raw_data(out->btf, &raw_size);
+
+			if (!raw || !btf_layout_aligned(raw, raw_size)) {
+				btf__free(out->btf);
+				out->btf = NULL;
+				return kdc_fail(err, KC_CORRUPT, "%s: .BTF with a misaligned "
+						"type section", src->vmlinux);
+			}
 			out->source = "btf (vmlinux)";
 			return KC_OK;
 		}

@@ -31,3 +31,19 @@ bool btf_header_parse(const uint8_t *p, size_t avail, struct kdc_btf_header *out
 	*out = h;
 	return true;
 }
+
+bool btf_layout_aligned(const uint8_t *p, size_t avail)
+{
+	struct kdc_cursor c;
+	uint16_t magic;
+	uint8_t version, flags;
+	uint32_t hdr_len, type_off;
+
+	kdc_cursor_init(&c, p, avail, false, "btf header");
+	if (kdc_cursor_u16(&c, &magic, NULL) || kdc_cursor_u8(&c, &version, NULL) ||
+	    kdc_cursor_u8(&c, &flags, NULL) || kdc_cursor_u32(&c, &hdr_len, NULL) ||
+	    kdc_cursor_u32(&c, &type_off, NULL))
+		return false;
+	return magic == KDC_BTF_MAGIC && hdr_len >= KDC_BTF_HEADER_LEN && hdr_len % 4 == 0 &&
+	       type_off % 4 == 0;
+}

@@ -36,4 +36,12 @@ struct kdc_btf_header {
  */
 bool btf_header_parse(const uint8_t *p, size_t avail, struct kdc_btf_header *out);
 
+/**
+ * btf_layout_aligned() - whether the type section of the BTF blob at @p
+ * starts 4-byte aligned (header length and type offset multiples of 4).
+ * libbpf 1.1 accepts blobs that are not, and then hands out misaligned
+ * struct btf_type pointers; every blob is checked with this before use.
+ */
+bool btf_layout_aligned(const uint8_t *p, size_t avail);
+
 #endif

@@ -17,7 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t v;
 
 	btf_header_parse(data, size, &h);
-	if (size > (64u << 20) || !(t.btf = btf__new(data, (uint32_t)size)))
+	/* as ktypes.c loads every blob: the layout checked, then libbpf */
+	if (size > (64u << 20) || !btf_layout_aligned(data, size) ||
+	    !(t.btf = btf__new(data, (uint32_t)size)))
 		return 0;
 	ktypes_member(&t, "task_struct", "thread.cpu_context.fp", &off, &sz, NULL);
 	ktypes_member(&t, "rq", "curr", &off, &sz, NULL);

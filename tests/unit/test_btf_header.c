@@ -74,11 +74,28 @@ static void rejects_hostile_headers(void **state)
 	}
 }
 
+/* found by fuzz_btf: libbpf took a type section at an odd offset */
+static void misaligned_type_sections_are_refused(void **state)
+{
+	uint8_t h[24];
+
+	(void)state;
+	make(h, 2890000, 1930571);
+	assert_true(btf_layout_aligned(h, sizeof(h)));
+	put32(h + 8, 1);		/* type_off 1 */
+	assert_false(btf_layout_aligned(h, sizeof(h)));
+	make(h, 2890000, 1930571);
+	put32(h + 4, 26);		/* hdr_len 26 */
+	assert_false(btf_layout_aligned(h, sizeof(h)));
+	assert_false(btf_layout_aligned(h, 10));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts_vmlinux_header),
 		cmocka_unit_test(rejects_hostile_headers),
+		cmocka_unit_test(misaligned_type_sections_are_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
