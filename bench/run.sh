@@ -27,6 +27,8 @@ bash "$top/tests/oracle/setup.sh" >/dev/null
 bash "$top/tests/qemu/build-collector.sh" >/dev/null 2>&1
 COLLECT=$WORK/build-arm64/kdump-collect
 QEMU="qemu-aarch64-static -L $ORACLE"
+# the collector's own arm64 libraries (build-collector.sh's sysroot)
+QEMU_COLLECT="qemu-aarch64-static -L $WORK/sysroot"
 
 # one measurement: label, then the command; prints "wall cpu rss_kb"
 measure() {
@@ -48,7 +50,7 @@ for mem in $SIZES; do
 	zstd -q -d -f --long=27 "$d/dump.elf.zst" -o "$elf"
 	size=$(stat -c %s "$elf")
 	rm -rf "$tmp/out" && mkdir "$tmp/out"
-	r=$(measure $QEMU "$COLLECT" collect --vmcore "$elf" --output-dir "$tmp/out")
+	r=$(measure $QEMU_COLLECT "$COLLECT" collect --vmcore "$elf" --output-dir "$tmp/out")
 	bsize=$(stat -c %s "$tmp"/out/*.tar.zst)
 	rows+=("$mem|kdump-collect collect (triage bundle)|$r|$bsize")
 	for c in c l p z; do

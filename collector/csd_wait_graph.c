@@ -150,7 +150,7 @@ static void walk_queue(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 				}
 			}
 		}
-		if (next == node || next == prev) {	/* a cycle in dump memory */
+		if (next && (next == node || next == prev)) {	/* a cycle in dump memory */
 			g->complete = false;
 			kdc_fail(&g->err, KC_CORRUPT, "call_single_queue of CPU %u loops", y);
 			return;

@@ -89,6 +89,10 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
             check(name + "-json", False, "exit %d, no JSON: %s" % (rc, err[:200]))
             continue
         cpus = {c["cpu"]: c for c in rep["cpus"]}
+        # an intact dump reads without a single problem (a false "loops" on
+        # one-entry call_single_queues once hid here)
+        check(name + "-no-problems", rc == 0 and rep["problems"] == [],
+              "exit %d, problems %s" % (rc, rep["problems"]))
         check_verdict(name, rep, fixture, exp, check)
         check_patterns(name, collector, path, rep, exp,
                        os.environ.get("KDC_SCRATCH", "/tmp"), check)
