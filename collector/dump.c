@@ -169,6 +169,9 @@ static void open_kdumpfile(struct kdc_dump *d)
 	}
 	/* Without an OS type libkdumpfile cannot set up arm64 translation for
 	 * kdump-compressed files ("Cannot determine VA_BITS"). */
+	/* read(2), not mmap(2): mapped dump pages would count in the collector's
+	 * resident set, which the capture kernel's small memory has to hold */
+	kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
 	if (kdump_open_fd(ctx, d->fd) != KDUMP_OK ||
 	    kdump_set_string_attr(ctx, "addrxlat.ostype", "linux") != KDUMP_OK) {
 		kdc_fail(&d->kdumpfile_err, KC_CORRUPT, "libkdumpfile: %s", kdump_get_err(ctx));
