@@ -97,8 +97,9 @@ follow the kernel, not the RAM), while makedumpfile's time and output grow with 
 kept, and crash needs half a minute under emulation before its first backtrace. In this
 Debian build `-p` (snappy) and `-z` (zstd) wrote their pages uncompressed (same size for
 both), so only `-c` and `-l` compress here. Peak RSS is the emulator process's; natively
-`collect` peaks at 41-52 MB RSS on these dumps, of which about 21 MB is heap (valgrind
-massif) and most of the rest file-backed pages of the mapped dump.
+(amd64 build) `collect` peaks at 19-23 MB RSS on these dumps whatever their size (the dump
+is read with read(2), so its pages are not counted; about 21 MB of heap at most, valgrind
+massif).
 NOTE
 	echo
 	echo "Commands: \`kdump-collect collect --vmcore VMCORE --output-dir DIR\`;"
