@@ -225,7 +225,7 @@ static void json_cpu(const struct kdc_analysis *a, unsigned int n, struct kdc_js
 	json_key(j, "note_index");
 	json_u64_or_null(j, c->note_index >= 0, (uint64_t)c->note_index);
 	json_key(j, "runqueue");
-	json_hex(j, a->kernel.per_cpu_start + a->kernel.runqueues_off + a->kernel.cpu_offset[n]);
+	json_hex(j, kernel_rq(&a->kernel, n));
 	json_task(c, j);
 	json_key(j, "stacks");
 	json_array_begin(j);
@@ -751,15 +751,13 @@ enum kdc_status analyze_read_words(struct kdc_dump *d, const struct kdc_sources 
 	kernel_load(d, src, &k);
 	for (unsigned long long off = 0; off < len; off += 8) {
 		uint64_t v;
-		struct kdc_symbol_hit hit;
+		char fn[160];
 
 		if ((st = kernel_read_u64(&k, addr + off, &v, err)))
 			break;
 		fprintf(out, "%016llx:  %016" PRIx64, addr + off, v);
-		if (!kernel_symbolize(&k, symbols_strip_pac(&k.syms, v), &hit) && hit.name)
-			fprintf(out, "  %s+0x%" PRIx64 "%s%s%s", hit.name, hit.offset,
-				hit.module ? " [" : "", hit.module ? hit.module : "",
-				hit.module ? "]" : "");
+		if (kernel_describe(&k, symbols_strip_pac(&k.syms, v), fn, sizeof(fn)))
+			fprintf(out, "  %s", fn);
 		fputc('\n', out);
 	}
 	kernel_fini(&k);

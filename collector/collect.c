@@ -124,18 +124,16 @@ static void write_cpus(const struct steps *s, const struct kdc_analysis *a)
 				kdc_regs_source_name(a->cpus.cpu[i].regs_source));
 			for (unsigned int x = 0; x < 31; x++) {
 				uint64_t v = x < r->nr ? r->r[x] : 0;
-				struct kdc_symbol_hit hit;
+				char fn[160];
 
 				if (x == 29)
 					v = r->fp;
 				if (x == 30)
 					v = r->lr;
 				fprintf(f, "    x%-2u %016llx", x, (unsigned long long)v);
-				if (!kernel_symbolize(&a->kernel, symbols_strip_pac(&a->kernel.syms, v),
-						      &hit) && hit.name)
-					fprintf(f, "  %s+0x%llx%s%s%s", hit.name,
-						(unsigned long long)hit.offset, hit.module ? " [" : "",
-						hit.module ? hit.module : "", hit.module ? "]" : "");
+				if (kernel_describe(&a->kernel, symbols_strip_pac(&a->kernel.syms, v),
+						    fn, sizeof(fn)))
+					fprintf(f, "  %s", fn);
 				fputc('\n', f);
 			}
 		}

@@ -67,7 +67,7 @@ static void add_stack(struct kdc_cpu *c, enum kdc_stack_kind kind, uint64_t lo, 
 
 static void load_cpu(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu *c)
 {
-	uint64_t rq = k->per_cpu_start + k->runqueues_off + k->cpu_offset[n];
+	uint64_t rq = kernel_rq(k, n);
 	uint64_t curr, addr, size, irq_stack;
 	uint32_t online;
 

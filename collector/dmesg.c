@@ -39,7 +39,6 @@ static enum kdc_status layout_from_vmcoreinfo(struct kdc_dump *d, struct printk_
 		{ "OFFSET(prb_data_ring.data)", &l->data_data },
 	};
 	uint64_t prb_ptr;
-	uint8_t b[8];
 	enum kdc_status st;
 
 	if (!vi)
@@ -52,11 +51,8 @@ static enum kdc_status layout_from_vmcoreinfo(struct kdc_dump *d, struct printk_
 			return kdc_err_prefix(err, st, "dmesg");
 	/* prb is a pointer to the ring (printk_rb_static, or the dynamic one
 	 * after log_buf_len=). */
-	if ((st = mem_read(d, prb_ptr, b, sizeof(b), err)))
+	if ((st = mem_read_u64(d, prb_ptr, &l->prb, err)))
 		return kdc_err_prefix(err, st, "dmesg: reading prb");
-	l->prb = 0;
-	for (int i = 7; i >= 0; i--)
-		l->prb = (l->prb << 8) | b[i];
 	return KC_OK;
 }
 
@@ -103,7 +99,7 @@ static enum kdc_status old_log_buf(struct kdc_dump *d, printk_record_fn fn, void
 	struct printk_log_layout l;
 	uint64_t sym_buf, sym_len, sym_first, sym_next, buf_addr = 0;
 	uint32_t buf_len = 0, first = 0, next = 0;
-	uint8_t b8[8], b4[3][4], *buf;
+	uint8_t *buf;
 	enum kdc_status st;
 
 	if ((st = vmcoreinfo_get_symbol(vi, "log_buf", &sym_buf, err)) ||
@@ -116,18 +112,11 @@ static enum kdc_status old_log_buf(struct kdc_dump *d, printk_record_fn fn, void
 	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.text_len)", 10, &l.text_len, err)))
 		return kdc_fail(err, KC_NOTSUP, "dmesg: neither SYMBOL(prb) (5.10+) nor the log_buf "
 				"entries (before 5.10) in VMCOREINFO");
-	if ((st = mem_read(d, sym_buf, b8, 8, err)) ||
-	    (st = mem_read(d, sym_len, b4[0], 4, err)) ||
-	    (st = mem_read(d, sym_first, b4[1], 4, err)) ||
-	    (st = mem_read(d, sym_next, b4[2], 4, err)))
+	if ((st = mem_read_u64(d, sym_buf, &buf_addr, err)) ||
+	    (st = mem_read_u32(d, sym_len, &buf_len, err)) ||
+	    (st = mem_read_u32(d, sym_first, &first, err)) ||
+	    (st = mem_read_u32(d, sym_next, &next, err)))
 		return kdc_err_prefix(err, st, "dmesg: log_buf variables");
-	for (int i = 7; i >= 0; i--)
-		buf_addr = buf_addr << 8 | b8[i];
-	for (int i = 3; i >= 0; i--) {	/* the dump is little-endian, the host need not be */
-		buf_len = buf_len << 8 | b4[0][i];
-		first = first << 8 | b4[1][i];
-		next = next << 8 | b4[2][i];
-	}
 	if (buf_len == 0 || buf_len > KDC_PRINTK_LOG_MAX)
 		return kdc_fail(err, KC_CORRUPT, "dmesg: log_buf_len %u", buf_len);
 	if (!(buf = malloc(buf_len)))

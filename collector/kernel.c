@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "kernel.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "mem.h"
@@ -10,27 +11,31 @@
 enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint64_t *v,
 				struct kdc_err *err)
 {
-	uint8_t b[8];
-	enum kdc_status st = mem_read(k->dump, addr, b, sizeof(b), err);
-
-	if (st)
-		return st;
-	*v = 0;
-	for (int i = 7; i >= 0; i--)
-		*v = *v << 8 | b[i];
-	return KC_OK;
+	return mem_read_u64(k->dump, addr, v, err);
 }
 
 enum kdc_status kernel_read_u32(const struct kdc_kernel *k, uint64_t addr, uint32_t *v,
 				struct kdc_err *err)
 {
-	uint8_t b[4];
-	enum kdc_status st = mem_read(k->dump, addr, b, sizeof(b), err);
+	return mem_read_u32(k->dump, addr, v, err);
+}
 
-	if (st)
-		return st;
-	*v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-	return KC_OK;
+uint64_t kernel_rq(const struct kdc_kernel *k, unsigned int cpu)
+{
+	return k->per_cpu_start + k->runqueues_off + k->cpu_offset[cpu];
+}
+
+bool kernel_describe(const struct kdc_kernel *k, uint64_t addr, char *buf, size_t len)
+{
+	struct kdc_symbol_hit hit;
+
+	if (!kernel_symbolize(k, addr, &hit) && hit.name) {
+		snprintf(buf, len, "%s+0x%llx%s%s%s", hit.name, (unsigned long long)hit.offset,
+			 hit.module ? " [" : "", hit.module ? hit.module : "", hit.module ? "]" : "");
+		return true;
+	}
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return false;
 }
 
 static enum kdc_status load_layouts(struct kdc_kernel *k, struct kdc_err *err)

@@ -84,6 +84,15 @@ enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name,
 enum kdc_status kernel_symbolize(const struct kdc_kernel *k, uint64_t addr,
 				 struct kdc_symbol_hit *out);
 
+/** kernel_rq() - the address of @cpu's struct rq (cpu < nr_cpus) */
+uint64_t kernel_rq(const struct kdc_kernel *k, unsigned int cpu);
+
+/**
+ * kernel_describe() - "func+0xoff [module]" for @addr, or its hex when unknown
+ * Return: true when @addr was in a known function.
+ */
+bool kernel_describe(const struct kdc_kernel *k, uint64_t addr, char *buf, size_t len);
+
 /** kernel_read_u64() / kernel_read_u32() - a bounded read of one value */
 enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint64_t *v,
 				struct kdc_err *err);

@@ -94,6 +94,36 @@ enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_
 			ks == KDUMP_OK ? "short read" : kdump_get_err(dump->kctx));
 }
 
+static enum kdc_status read_le(struct kdc_dump *dump, uint64_t vaddr, unsigned int n,
+			       uint64_t *v, struct kdc_err *err)
+{
+	uint8_t b[8];
+	enum kdc_status st = mem_read(dump, vaddr, b, n, err);
+
+	if (st)
+		return st;
+	*v = 0;
+	for (int i = (int)n - 1; i >= 0; i--)
+		*v = *v << 8 | b[i];
+	return KC_OK;
+}
+
+enum kdc_status mem_read_u64(struct kdc_dump *dump, uint64_t vaddr, uint64_t *v,
+			     struct kdc_err *err)
+{
+	return read_le(dump, vaddr, 8, v, err);
+}
+
+enum kdc_status mem_read_u32(struct kdc_dump *dump, uint64_t vaddr, uint32_t *v,
+			     struct kdc_err *err)
+{
+	uint64_t w = 0;
+	enum kdc_status st = read_le(dump, vaddr, 4, &w, err);
+
+	*v = (uint32_t)w;
+	return st;
+}
+
 static enum kdc_status read_cb(void *ctx, uint64_t vaddr, void *buf, size_t len,
 			       struct kdc_err *err)
 {

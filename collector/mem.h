@@ -28,6 +28,12 @@ enum kdc_status mem_reader(struct kdc_dump *dump, struct kdc_reader *out, struct
 enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_t len,
 			 struct kdc_err *err);
 
+/** mem_read_u64() / mem_read_u32() - one little-endian word (arm64 dumps), whatever the host */
+enum kdc_status mem_read_u64(struct kdc_dump *dump, uint64_t vaddr, uint64_t *v,
+			     struct kdc_err *err);
+enum kdc_status mem_read_u32(struct kdc_dump *dump, uint64_t vaddr, uint32_t *v,
+			     struct kdc_err *err);
+
 /** mem_to_phys() - the kernel physical address of @vaddr (page tables, KASLR) */
 enum kdc_status mem_to_phys(struct kdc_dump *dump, uint64_t vaddr, uint64_t *paddr,
 			    struct kdc_err *err);

@@ -77,7 +77,7 @@ static void add_tasks(struct kdc_analysis *a)
 	    ktypes_size(&k->types, "task_struct", &size, NULL) ||
 	    ktypes_member(&k->types, "rq", "idle", &idle_off, NULL, NULL))
 		return;
-	rq = k->per_cpu_start + k->runqueues_off + k->cpu_offset[0];
+	rq = kernel_rq(k, 0);
 	if (kernel_read_u64(k, rq + idle_off, &head, NULL))
 		return;
 	head += tasks_off;
@@ -243,8 +243,7 @@ static void add_cpu_tasks(struct kdc_analysis *a)
 	for (unsigned int i = 0; i < a->cpus.nr; i++) {
 		if (a->cpus.cpu[i].have_task)
 			mem_track(a->dump, a->cpus.cpu[i].task.addr, (size_t)size);
-		if (!kernel_read_u64(k, k->per_cpu_start + k->runqueues_off + k->cpu_offset[i] +
-					       idle_off, &idle, NULL) && idle)
+		if (!kernel_read_u64(k, kernel_rq(k, i) + idle_off, &idle, NULL) && idle)
 			mem_track(a->dump, idle, (size_t)size);
 	}
 }

@@ -128,17 +128,6 @@ static bool noreturn_continuation(const struct kdc_kernel *k, uint64_t ret, uint
 	return false;
 }
 
-static void name_of(const struct kdc_kernel *k, uint64_t addr, char *buf, size_t len)
-{
-	struct kdc_symbol_hit hit;
-
-	if (!kernel_symbolize(k, addr, &hit) && hit.name)
-		snprintf(buf, len, "%s+0x%llx%s%s%s", hit.name, (unsigned long long)hit.offset,
-			 hit.module ? " [" : "", hit.module ? hit.module : "", hit.module ? "]" : "");
-	else
-		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
-}
-
 /* pc at @pc, then the frame-record walk from @fp, with @caller_ret as frame 1 when set. */
 static void build_backtrace(const struct kdc_kernel *k, const struct kdc_cpu *cpu, uint64_t pc,
 			    uint64_t caller_ret, uint64_t fp, struct kdc_recovery *out)
@@ -222,8 +211,8 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 		/* the callee pushed no record of its own (or we would have found
 		 * it): its SP is about the caller's frame */
 		out->regs.sp = parent;
-		name_of(k, ret, a, sizeof(a));
-		name_of(k, callee, b, sizeof(b));
+		kernel_describe(k, ret, a, sizeof(a));
+		kernel_describe(k, callee, b, sizeof(b));
 		snprintf(out->evidence, sizeof(out->evidence),
 			 "%s's stack holds a frame-record chain from 0x%llx to the task's entry "
 			 "frame; the record at 0x%llx returns to %s, whose next instruction calls "
@@ -246,10 +235,10 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 		out->regs.fp = deepest;
 		out->regs.sp = deepest;
 		out->regs.lr = ret;
-		name_of(k, ret, a, sizeof(a));
+		kernel_describe(k, ret, a, sizeof(a));
 		if (arm64_decode_bl(insn, ret - 4, &callee)) {
 			out->regs.pc = callee;
-			name_of(k, callee, c, sizeof(c));
+			kernel_describe(k, callee, c, sizeof(c));
 		} else {
 			out->regs.pc = ret;	/* an indirect call: only the caller is known */
 			snprintf(c, sizeof(c), "an indirect callee");

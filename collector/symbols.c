@@ -175,18 +175,6 @@ void symbols_fini(struct kdc_symbols *syms)
 	syms->kallsyms = NULL;
 }
 
-bool symbols_format(const struct kdc_symbols *syms, uint64_t addr, char *buf, size_t len)
-{
-	struct kdc_symbol sym;
-	uint64_t off;
-
-	buf[0] = '\0';
-	if (!syms->kallsyms || kallsyms_lookup(syms->kallsyms, addr, &sym, &off))
-		return false;
-	snprintf(buf, len, "%s+0x%" PRIx64 "/0x%" PRIx64, sym.name, off, sym.size);
-	return true;
-}
-
 enum kdc_status symbols_address(const struct kdc_symbols *syms, const char *name, uint64_t *addr)
 {
 	struct kdc_symbol sym;

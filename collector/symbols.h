@@ -38,12 +38,6 @@ enum kdc_status symbols_load(struct kdc_dump *dump, const struct kdc_sources *sr
 void symbols_fini(struct kdc_symbols *syms);
 
 /**
- * symbols_format() - "func+0xoff/0xsize" for @addr into @buf, or "" when unknown
- * Return: true when @addr was symbolized.
- */
-bool symbols_format(const struct kdc_symbols *syms, uint64_t addr, char *buf, size_t len);
-
-/**
  * symbols_address() - the address of symbol @name
  * Return: KC_OK; KC_NODATA when there is no table or no such symbol.
  */

@@ -21,17 +21,6 @@ static void evidence(struct kdc_verdict *v, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void where(const struct kdc_analysis *a, uint64_t pc, char *buf, size_t len)
-{
-	struct kdc_symbol_hit hit;
-
-	if (!kernel_symbolize(&a->kernel, pc, &hit) && hit.name)
-		snprintf(buf, len, "%s+0x%llx%s%s%s", hit.name, (unsigned long long)hit.offset,
-			 hit.module ? " [" : "", hit.module ? hit.module : "", hit.module ? "]" : "");
-	else
-		snprintf(buf, len, "0x%llx", (unsigned long long)pc);
-}
-
 static bool is_stuck(const struct kdc_verdict *v, unsigned int cpu)
 {
 	for (unsigned int i = 0; i < v->nr_stuck; i++)
@@ -101,7 +90,7 @@ static void find_faulting(const struct kdc_analysis *a, struct kdc_verdict *v)
 		v->faulting.source = "recovered from the stuck CPU's stack";
 	}
 	if (v->have_faulting)
-		where(a, v->faulting.pc, v->faulting.function, sizeof(v->faulting.function));
+		kernel_describe(&a->kernel, v->faulting.pc, v->faulting.function, sizeof(v->faulting.function));
 }
 
 static size_t append(char *buf, size_t len, size_t n, const char *fmt, ...)
@@ -151,7 +140,7 @@ static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
 				snprintf(fn, sizeof(fn), "%s%s%s%s", hit.name, hit.module ? " [" : "",
 					 hit.module ? hit.module : "", hit.module ? "]" : "");
 			else
-				where(a, cpu->regs.pc, fn, sizeof(fn));
+				kernel_describe(&a->kernel, cpu->regs.pc, fn, sizeof(fn));
 			n = append(s, len, n, " in %s", fn);
 		}
 		for (unsigned int w = 0; w < v->nr_waits; w++)
@@ -214,7 +203,7 @@ static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v
 			 "this lists every CPU the stop IPI went to, not only the failed ones)",
 			 p->failed_to_stop);
 	for (unsigned int w = 0; w < v->nr_waits; w++) {
-		where(a, v->waits[w].func, fn, sizeof(fn));
+		kernel_describe(&a->kernel, v->waits[w].func, fn, sizeof(fn));
 		evidence(v, "CPU %u's call-function request 0x%llx (func %s) for CPU %u is %s; "
 			 "CPU %u's backtrace is inside %s", v->waits[w].cpu,
 			 (unsigned long long)v->waits[w].csd, fn, v->waits[w].waits_for,
