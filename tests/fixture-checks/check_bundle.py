@@ -14,14 +14,11 @@ import subprocess
 import sys
 import tarfile
 import time
+from checks import Checks
 
-results = []
+check = Checks('bundle/')
 MEMBERS = {"MANIFEST", "report.txt", "report.json", "dmesg.txt", "notes.bin", "vmcoreinfo.txt",
            "vmcore.mini"}
-
-
-def check(name, ok, why=""):
-    results.append(("bundle/" + name, ok, why))
 
 
 def run(args, env=None, timeout=300):
@@ -59,7 +56,7 @@ def main():
     vmci = open(os.path.join(fixture, "serial.log"), errors="replace").read()
     check("collect", rc == 0 and os.path.isfile(bundle), "exit %d: %s" % (rc, err[-300:]))
     if rc or not os.path.isfile(bundle):
-        return report()
+        return check.report()
     # named for the ticket: host, release, UTC crash time (CRASHTIME of VMCOREINFO)
     r = json.loads(run([collector, "analyze", "--json", dump])[1])
     when = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(r["kernel"]["crash_time"]))
@@ -159,15 +156,7 @@ def main():
     check("full-dump-failure", rc == 1 and os.path.isfile(stdout.strip())
           and "full dump failed" in err and run([collector, "show", stdout.strip()])[0] == 0,
           "exit %d: %s" % (rc, err[-200:]))
-    return report()
-
-
-def report():
-    bad = 0
-    for n, ok, why in results:
-        print("PASS %s" % n if ok else "FAIL %s: %s" % (n, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

@@ -23,17 +23,14 @@ import struct
 import subprocess
 import sys
 import time
+from checks import Checks
 
 PT_LOAD, PT_NOTE = 1, 4
 TIMEOUT = 120
 # libkdumpfile reads a page as zeros when a segment starts within a page
 # of it (elfdump.c find_closest_*), so a hole must be two pages to be missing
 HOLE = 0x2000
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(("corrupt/" + name, ok, why))
+check = Checks('corrupt/')
 
 
 def run(collector, path, *args):
@@ -137,7 +134,7 @@ def main():
     rc, intact, err = run(collector, a.elf, "--json")
     if rc != 0 or intact is None:
         check("intact", False, "the intact dump does not analyse: exit %s %s" % (rc, err[:200]))
-        return report()
+        return check.report()
     head = open(a.elf, "rb").read(1 << 16)
     vmci = next(head[d:d + s] for n, t, d, s in note_spans(head) if n == b"VMCOREINFO")
     kvoff = int(re.search(rb"NUMBER\(kimage_voffset\)=0x([0-9a-f]+)", vmci).group(1), 16)
@@ -331,15 +328,7 @@ def main():
     if sane("empty-file", rc, err):
         check("empty-file", rc == 2 and "kdump-collect analyze:" in err, "exit %s" % rc)
     os.unlink(tmp)
-    return report()
-
-
-def report():
-    bad = 0
-    for name, ok, why in results:
-        print("PASS %s" % name if ok else "FAIL %s: %s" % (name, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

@@ -7,12 +7,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_verdict import check_verdict  # noqa: E402
+from checks import Checks  # noqa: E402
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append((name, ok, why))
+check = Checks('')
 
 
 def main():
@@ -23,11 +20,7 @@ def main():
           and rep["panic"]["message"] == exp["panic"]["message"],
           "report %s, truth %s" % (rep["panic"], exp["panic"]))
     check_verdict("e2e/" + sc, rep, fixture, exp, check)
-    bad = 0
-    for n, ok, why in results:
-        print("PASS %s" % n if ok else "FAIL %s: %s" % (n, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

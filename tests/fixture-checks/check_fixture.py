@@ -21,16 +21,13 @@ import subprocess
 import sys
 
 from check_analysis import check_analysis
+from checks import Checks
 
 NT_PRSTATUS = 1
 PRSTATUS_PID_OFF = 32  # pr_info(12) pr_cursig(2) pad(2) sigpend(8) sighold(8)
 PRSTATUS_SIZE_ARM64 = 392
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append((name, ok, why))
+check = Checks('')
 
 
 def notes_from_blob(blob):
@@ -247,11 +244,7 @@ def main():
                        (("elf", a.elf), ("kdump", os.path.join(a.fixture, "dump.kdump"))),
                        a.fixture, exp, pids, check)
 
-    bad = 0
-    for name, ok, why in results:
-        print("PASS %s" % name if ok else "FAIL %s: %s" % (name, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

@@ -15,12 +15,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_fixture import elf_notes, kdump_notes  # noqa: E402
+from checks import Checks  # noqa: E402
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(("repaired/" + name, ok, why))
+check = Checks('repaired/')
 
 
 def main():
@@ -91,11 +88,7 @@ def main():
                   and [n["cpu"] for n in back["notes"]] == list(range(len(want))),
                   "exit %d: %s" % (r.returncode, r.stderr[:200]))
             os.unlink(out)
-    bad = 0
-    for n, ok, why in results:
-        print("PASS %s" % n if ok else "FAIL %s: %s" % (n, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

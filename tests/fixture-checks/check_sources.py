@@ -20,12 +20,9 @@ import re
 import struct
 import subprocess
 import sys
+from checks import Checks
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(("sources/" + name, ok, why))
+check = Checks('sources/')
 
 
 def analyze(collector, dump, *args):
@@ -84,7 +81,7 @@ def main():
     rc_a, rep_a, _ = analyze(collector, o.a_elf)
     if rc != 0 or base is None or rep_a is None:
         check("baseline", False, "exit %d: %s" % (rc, err[:200]))
-        return report()
+        return check.report()
     check("different-kaslr", rep_a["kernel"]["kernel_offset"] != base["kernel"]["kernel_offset"],
           "both boots have KASLR offset %s: the test proves nothing"
           % base["kernel"]["kernel_offset"])
@@ -144,15 +141,7 @@ def main():
     check("system-map-stub", rc == 1 and rep and rep["symbols"]["source"] is None
           and any("_stext" in p for p in rep["problems"]),
           "exit %d, problems %s" % (rc, rep and rep["problems"]))
-    return report()
-
-
-def report():
-    bad = 0
-    for name, ok, why in results:
-        print("PASS %s" % name if ok else "FAIL %s: %s" % (name, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

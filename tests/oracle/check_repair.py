@@ -10,12 +10,10 @@ import os
 import re
 import subprocess
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixture-checks"))
+from checks import Checks  # noqa: E402
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(("repair/" + name, ok, why))
+check = Checks('repair/')
 
 
 def small_dump(collector, o, fx, exp):
@@ -100,11 +98,7 @@ def main():
             check("%s-bt-c-%d" % (name, s["cpu"]), m is not None and m.group(1) == s["function"],
                   "crash frame 0: %s, QEMU: %s" % (m and m.group(1), s["function"]))
         os.unlink(out)
-    bad = 0
-    for n, ok, why in results:
-        print("PASS %s" % n if ok else "FAIL %s: %s" % (n, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":

@@ -18,12 +18,10 @@ import re
 import shutil
 import subprocess
 import sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixture-checks"))
+from checks import Checks  # noqa: E402
 
-results = []
-
-
-def check(name, ok, why=""):
-    results.append(("vmlinux/" + name, ok, why))
+check = Checks('vmlinux/')
 
 
 def analyze(collector, dump, *args):
@@ -113,11 +111,7 @@ def main():
           "exit %d, source %s, problems %s" % (rc, rep and rep["symbols"]["source"],
                                                rep and rep["problems"]))
     os.unlink(other)
-    bad = 0
-    for name, ok, why in results:
-        print("PASS %s" % name if ok else "FAIL %s: %s" % (name, why))
-        bad += not ok
-    return 1 if bad else 0
+    return check.report()
 
 
 if __name__ == "__main__":
