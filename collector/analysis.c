@@ -78,6 +78,9 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 				 * tools use them to tell kernel from user registers */
 				if (a->cpus.nr_notes)
 					a->recovery[i].regs.flags = a->cpus.notes[0].regs.flags & 0xf;
+				/* in the nVHE hypervisor: EL2h, DAIF masked (arm64) */
+				if (a->recovery[i].cand[0].at_el2)
+					a->recovery[i].regs.flags = 0x3c9;
 				c->regs = a->recovery[i].regs;
 				c->regs_source = KDC_REGS_RECOVERED;
 				a->bt[i] = a->recovery[i].bt;
@@ -87,14 +90,14 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 	csd_wait_graph_build(&a->kernel, &a->cpus, a->bt, &a->csd);
 	if (a->cpus.nr && !a->csd.complete)
 		analysis_problem(a, &a->csd.err);
-	kvm_scan(&a->kernel, &a->cpus, &a->kvm);
+	kvm_scan(&a->kernel, &a->cpus, a->bt, &a->kvm);
 	if (a->kvm.err.code)
 		analysis_problem(a, &a->kvm.err);
 	/* A note no CPU claimed still gets its first frame, symbolized. */
 	for (unsigned int i = 0; i < a->cpus.nr_notes; i++) {
 		const struct kdc_note_cpu *n = &a->cpus.notes[i];
 
-		if (n->cpu < 0) {
+		if (n->cpu < 0 && !n->synthetic) {
 			a->note_bt[i].frame[0].pc = n->regs.pc;
 			a->note_bt[i].nr = 1;
 			a->note_bt[i].stop = "note matches no CPU: stacks unknown";

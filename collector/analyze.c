@@ -211,6 +211,71 @@ static void json_task(const struct kdc_cpu *c, struct kdc_json *j)
 	json_object_end(j);
 }
 
+/* recovery.candidates[]: ranked; the first one is the CPU's registers and backtrace[0] */
+static void json_candidates(const struct kdc_analysis *a, const struct kdc_recovery *r,
+			    struct kdc_json *j)
+{
+	json_array_begin(j);
+	for (unsigned int i = 0; i < r->nr_candidates; i++) {
+		const struct kdc_candidate *c = &r->cand[i];
+		struct kdc_symbol_hit hit;
+		bool named = !kernel_symbolize(&a->kernel, c->function, &hit) && hit.name;
+
+		json_object_begin(j);
+		json_key(j, "function");
+		json_string(j, named ? hit.name : NULL);
+		json_key(j, "module");
+		json_string(j, named ? hit.module : NULL);
+		json_key(j, "address");
+		json_hex(j, c->function);
+		json_key(j, "pc");
+		if (c->pc)
+			json_hex(j, c->pc);
+		else
+			json_null(j);
+		json_key(j, "confidence");
+		json_string(j, kdc_confidence_name(c->confidence));
+		json_key(j, "method");
+		json_string(j, c->method);
+		json_key(j, "score");
+		json_i64(j, c->score);
+		json_key(j, "at_el2");
+		json_bool(j, c->at_el2);
+		json_key(j, "dispatched_by");
+		json_string(j, c->dispatch_kind);
+		json_key(j, "evidence");
+		json_string(j, c->evidence);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+/* recovery.traced_call: an ftrace trampoline's saved registers, or null */
+static void json_traced_call(const struct kdc_analysis *a, const struct kdc_traced_call *t,
+			     struct kdc_json *j)
+{
+	json_key(j, "traced_call");
+	if (!t->found) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_symbol(j, "function", &a->kernel, t->function);
+	json_symbol(j, "returns_to", &a->kernel, t->return_to);
+	json_key(j, "return_address");
+	json_hex(j, t->return_to);
+	json_key(j, "args");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < 8; i++)
+		json_hex(j, t->args[i]);
+	json_array_end(j);
+	json_key(j, "saved_at");
+	json_hex(j, t->saved_at);
+	json_key(j, "layout");
+	json_string(j, t->layout);
+	json_object_end(j);
+}
+
 static void json_cpu(const struct kdc_analysis *a, unsigned int n, struct kdc_json *j)
 {
 	const struct kdc_cpu *c = &a->cpus.cpu[n];
@@ -251,6 +316,13 @@ static void json_cpu(const struct kdc_analysis *a, unsigned int n, struct kdc_js
 		json_string(j, kdc_confidence_name(r->confidence));
 		json_key(j, "evidence");
 		json_string(j, r->evidence);
+		json_key(j, "context");
+		json_string(j, cpu_activity_context(&r->activity));
+		json_key(j, "preempt_count");
+		json_u64_or_null(j, r->activity.have_preempt_count, r->activity.preempt_count);
+		json_key(j, "candidates");
+		json_candidates(a, r, j);
+		json_traced_call(a, &r->traced, j);
 		json_object_end(j);
 	}
 	if (c->regs_source != KDC_REGS_NONE) {
@@ -286,6 +358,8 @@ static void json_notes(const struct kdc_analysis *a, struct kdc_json *j)
 		json_u64_or_null(j, n->cpu >= 0, (uint64_t)n->cpu);
 		json_key(j, "matched_by");
 		json_string(j, n->matched_by);
+		json_key(j, "written_by");
+		json_string(j, n->synthetic ? "kdump-collector" : "kernel");
 		json_registers(&n->regs, j);
 		json_symbol(j, "pc_symbol", &a->kernel, n->regs.pc);
 		json_symbol(j, "lr_symbol", &a->kernel,
@@ -321,6 +395,16 @@ static void json_kvm(const struct kdc_analysis *a, struct kdc_json *j)
 		json_key(j, "in_guest");
 		if (kv->have_in_guest)
 			json_bool(j, kv->in_guest);
+		else
+			json_null(j);
+		json_key(j, "in_world_switch");
+		if (kv->have_world_switch)
+			json_bool(j, kv->in_world_switch);
+		else
+			json_null(j);
+		json_key(j, "world_switch_evidence");
+		if (kv->have_world_switch)
+			json_string(j, kv->world_switch_why);
 		else
 			json_null(j);
 		json_key(j, "guest_pc");
@@ -397,6 +481,11 @@ static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json
 	for (unsigned int i = 0; i < a->cpus.nr; i++)
 		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
 			json_u64(j, i);
+	json_array_end(j);
+	json_key(j, "parked_cpus");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < v->nr_parked; i++)
+		json_u64(j, v->parked[i]);
 	json_array_end(j);
 	json_key(j, "stuck_cpus");
 	json_array_begin(j);
@@ -590,6 +679,31 @@ static void text_frames(const struct kdc_analysis *a, const struct kdc_backtrace
 		fprintf(out, "    (backtrace ends: %s)\n", bt->stop);
 }
 
+static void text_recovery(const struct kdc_analysis *a, const struct kdc_recovery *r, FILE *out)
+{
+	fprintf(out, "  registers: RECOVERED (no note; %s, confidence %s)\n    %s\n", r->method,
+		kdc_confidence_name(r->confidence), r->evidence);
+	for (unsigned int i = 0; i < r->nr_candidates; i++) {
+		char fn[160];
+
+		kernel_describe(&a->kernel, r->cand[i].function, fn, sizeof(fn));
+		fprintf(out, "    candidate %u: %s (%s, score %d): %s\n", i + 1, fn,
+			kdc_confidence_name(r->cand[i].confidence), r->cand[i].score,
+			r->cand[i].evidence);
+	}
+	if (r->traced.found) {
+		char fn[160], ret[160];
+
+		kernel_describe(&a->kernel, r->traced.function, fn, sizeof(fn));
+		kernel_describe(&a->kernel, r->traced.return_to, ret, sizeof(ret));
+		fprintf(out, "    traced call in progress (ftrace %s at 0x%" PRIx64 "): %s, returning "
+			"to %s\n     ", r->traced.layout, r->traced.saved_at, fn, ret);
+		for (unsigned int i = 0; i < 8; i++)
+			fprintf(out, " x%u=0x%" PRIx64, i, r->traced.args[i]);
+		fputc('\n', out);
+	}
+}
+
 void report_cpu_text(const struct kdc_analysis *a, unsigned int n, FILE *out)
 {
 	const struct kdc_cpu *c = &a->cpus.cpu[n];
@@ -601,9 +715,7 @@ void report_cpu_text(const struct kdc_analysis *a, unsigned int n, FILE *out)
 	if (c->regs_source == KDC_REGS_NOTE)
 		fprintf(out, "  registers: NT_PRSTATUS note #%d\n", c->note_index);
 	else if (c->regs_source == KDC_REGS_RECOVERED)
-		fprintf(out, "  registers: RECOVERED (no note; %s, confidence %s)\n    %s\n",
-			a->recovery[n].method, kdc_confidence_name(a->recovery[n].confidence),
-			a->recovery[n].evidence);
+		text_recovery(a, &a->recovery[n], out);
 	else
 		fprintf(out, "  registers: none (no NT_PRSTATUS note: the CPU did not stop)%s%s\n",
 			a->recovery && a->recovery[n].evidence[0] ? "; not recovered: " : "",
@@ -631,12 +743,15 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 	for (unsigned int i = 0; i < a->kvm.nr; i++) {
 		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
 
-		fprintf(out, "  - KVM: CPU %u vCPU %d of VM 0x%" PRIx64 " (%s, pid %d)%s: guest PC 0x%"
-			PRIx64 " PSTATE 0x%" PRIx64 ", last exit ESR_EL2 0x%" PRIx64 " FAR_EL2 0x%"
-			PRIx64 " HPFAR_EL2 0x%" PRIx64 "\n", kv->cpu, kv->vcpu_id, kv->vm, kv->comm,
-			kv->pid, kv->have_in_guest ? (kv->in_guest ? ", in the guest" : ", in the host")
-						   : "",
-			kv->guest_pc, kv->guest_pstate, kv->esr_el2, kv->far_el2, kv->hpfar_el2);
+		fprintf(out, "  - KVM: CPU %u vCPU %d of VM 0x%" PRIx64 " (%s, pid %d): guest PC 0x%"
+			PRIx64 " PSTATE 0x%" PRIx64 ", exit ESR_EL2 0x%" PRIx64 " FAR_EL2 0x%"
+			PRIx64 " HPFAR_EL2 0x%" PRIx64 " as saved at its %s exit (%s)\n", kv->cpu,
+			kv->vcpu_id, kv->vm, kv->comm, kv->pid, kv->guest_pc, kv->guest_pstate,
+			kv->esr_el2, kv->far_el2, kv->hpfar_el2,
+			kv->have_world_switch && kv->in_world_switch ? "previous" : "last",
+			!kv->have_world_switch ? "whether the CPU was inside the world switch is not "
+						 "known: the guest may have run since"
+			: kv->world_switch_why);
 	}
 	for (unsigned int i = 0; i < a->patterns.nr; i++) {
 		const struct kdc_pattern_match *m = &a->patterns.match[i];
@@ -681,7 +796,9 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 		const struct kdc_note_cpu *n = &a->cpus.notes[i];
 
 		fprintf(out, "  #%-3u pid %-6d pc 0x%016" PRIx64 "  ", i, n->pid, n->regs.pc);
-		if (n->cpu >= 0)
+		if (n->synthetic)
+			fprintf(out, "written by kdump-collector (its recovery; not used as evidence)\n");
+		else if (n->cpu >= 0)
 			fprintf(out, "CPU %d (matched by %s)\n", n->cpu, n->matched_by);
 		else
 			fprintf(out, "matches no CPU\n");

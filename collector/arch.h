@@ -55,8 +55,11 @@ struct kdc_arch_ops {
 			struct kdc_recovery *out);
 	/* the linear-map virtual address of physical @pa, 0 if unknown (ELF p_vaddr) */
 	uint64_t (*linear_vaddr)(const struct kdc_dump *dump, uint64_t pa);
+	/* the address of pfn 0's struct page (vmemmap), from VMCOREINFO; KC_NODATA if unknown */
+	enum kdc_status (*vmemmap_base)(const struct kdc_dump *dump, uint64_t *out);
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
+			 const struct kdc_backtrace *bts,
 			 struct kdc_kvm *out);
 };
 

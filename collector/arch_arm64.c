@@ -69,6 +69,30 @@ static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 	return pa - phys_offset + (0ull - (1ull << va_bits));
 }
 
+/*
+ * vmemmap = (struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT)
+ * (arch/arm64/include/asm/memory.h, 5.4-6.12). 6.12 exports the value
+ * itself as SYMBOL(vmemmap) (kernel/vmcore_info.c); 6.1 only the parts,
+ * NUMBER(VMEMMAP_START) and NUMBER(PHYS_OFFSET) (arch/arm64/kernel/crash_core.c).
+ */
+static enum kdc_status arm64_vmemmap_base(const struct kdc_dump *dump, uint64_t *out)
+{
+	const struct kdc_vmcoreinfo *vi = dump->vmcoreinfo;
+	uint64_t start, phys_offset, page_size, page_struct;
+
+	if (!vi)
+		return KC_NODATA;
+	if (!vmcoreinfo_get_symbol(vi, "vmemmap", out, NULL))
+		return KC_OK;
+	if (vmcoreinfo_get_u64(vi, "NUMBER(VMEMMAP_START)", 16, &start, NULL) ||
+	    vmcoreinfo_get_u64(vi, "NUMBER(PHYS_OFFSET)", 16, &phys_offset, NULL) ||
+	    vmcoreinfo_get_u64(vi, "PAGESIZE", 10, &page_size, NULL) ||
+	    vmcoreinfo_get_u64(vi, "SIZE(page)", 10, &page_struct, NULL) || !page_size)
+		return KC_NODATA;
+	*out = start - phys_offset / page_size * page_struct;
+	return KC_OK;
+}
+
 const struct kdc_arch_ops arch_arm64 = {
 	.name = "arm64",
 	.e_machine = EM_AARCH64_VALUE,
@@ -81,4 +105,5 @@ const struct kdc_arch_ops arch_arm64 = {
 	.recover = recover_arm64,
 	.kvm_scan = kvm_scan_arm64,
 	.linear_vaddr = arm64_linear_vaddr,
+	.vmemmap_base = arm64_vmemmap_base,
 };

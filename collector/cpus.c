@@ -13,6 +13,7 @@ const char *kdc_stack_kind_name(enum kdc_stack_kind kind)
 	case KDC_STACK_TASK: return "task";
 	case KDC_STACK_IRQ: return "irq";
 	case KDC_STACK_OVERFLOW: return "overflow";
+	case KDC_STACK_HYP: return "hyp";
 	}
 	return "?";
 }
@@ -104,6 +105,9 @@ static void map_notes(struct kdc_cpus *c)
 		int by_sp = -1, by_pid = -1;
 		unsigned int nr_by_sp = 0, nr_by_pid = 0;
 
+		if (n->synthetic)
+			continue;
+
 		for (unsigned int j = 0; j < c->nr; j++) {
 			const struct kdc_cpu *cpu = &c->cpu[j];
 
@@ -122,6 +126,45 @@ static void map_notes(struct kdc_cpus *c)
 		c->cpu[n->cpu].note_index = (int)i;
 		c->cpu[n->cpu].regs = n->regs;
 		c->cpu[n->cpu].regs_source = KDC_REGS_NOTE;
+	}
+}
+
+/*
+ * A dump kdump-collector repaired (or the bundle's small dump) holds one
+ * NT_PRSTATUS per online CPU, in CPU order, and a KDUMP-COLLECTOR note whose
+ * lines say, in the same order, which came from the kernel ("cpu N:
+ * original note K") and which it wrote ("cpu N: recovered ...", "cpu N: no
+ * registers ..."). The written ones are not the kernel's word: the CPU is
+ * analysed as the one without a note it was.
+ */
+static void mark_synthetic(const struct kdc_dump *d, struct kdc_cpus *c)
+{
+	struct kdc_cursor cur;
+	struct kdc_note n;
+	bool have;
+
+	kdc_cursor_init(&cur, d->notes, d->notes_len, false, "notes");
+	while (!elf_notes_next(&cur, &have, &n, NULL) && have) {
+		const char *p, *end;
+		unsigned int k = 0;
+
+		if (!elf_note_name_is(&n, KDC_NOTE_PROVENANCE_NAME) ||
+		    n.type != KDC_NOTE_PROVENANCE_TYPE)
+			continue;
+		p = (const char *)n.desc;
+		end = p + n.desc_len;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p)), *colon;
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+			if (len > 4 && !memcmp(p, "cpu ", 4) && (colon = memchr(p, ':', len))) {
+				if (k < c->nr_notes && (size_t)(p + len - colon) > 2 &&
+				    memcmp(colon + 2, "original", 8))
+					c->notes[k].synthetic = true, c->nr_synthetic++;
+				k++;
+			}
+			p += len + 1;
+		}
 	}
 }
 
@@ -158,6 +201,7 @@ enum kdc_status cpus_load(const struct kdc_kernel *k, struct kdc_cpus *out, stru
 	memset(out, 0, sizeof(*out));
 	if ((st = load_notes(k, out, err)))
 		return st;
+	mark_synthetic(k->dump, out);
 	if (!k->nr_cpus)
 		return KC_OK;
 	out->cpu = calloc(k->nr_cpus, sizeof(*out->cpu));

@@ -18,6 +18,7 @@ enum kdc_stack_kind {
 	KDC_STACK_TASK,
 	KDC_STACK_IRQ,
 	KDC_STACK_OVERFLOW,
+	KDC_STACK_HYP,			/* the nVHE hypervisor's (EL2), not walked by the unwinder */
 };
 
 struct kdc_stack_range {
@@ -60,6 +61,7 @@ struct kdc_note_cpu {
 	struct kdc_regs regs;
 	int cpu;			/* -1 when no CPU matched */
 	const char *matched_by;		/* "pid+sp", "pid"; static */
+	bool synthetic;			/* written by kdump-collector repair, not the kernel */
 };
 
 struct kdc_cpus {
@@ -67,6 +69,7 @@ struct kdc_cpus {
 	struct kdc_cpu *cpu;		/* owned, nr entries */
 	unsigned int nr_notes;
 	struct kdc_note_cpu *notes;	/* owned, NT_PRSTATUS notes in file order */
+	unsigned int nr_synthetic;	/* of them, recovered or placeholder notes of a repaired dump */
 };
 
 /**

@@ -2,9 +2,10 @@
 /*
  * The KVM state of each CPU that had a vCPU loaded when the machine died:
  * which VM and vCPU, the guest registers saved at its last exit, why it
- * exited (ESR/FAR/HPFAR), whether it was inside the guest at that moment,
- * and the host registers saved when it entered the guest. Read by
- * architecture code (kvm_<arch>.c) with layouts from BTF.
+ * exited (ESR/FAR/HPFAR), whether the CPU was inside the world switch (then
+ * the guest may have run since that exit, and the saved registers are the
+ * previous exit's), and the host registers saved when it entered the guest.
+ * Read by architecture code (kvm_<arch>.c) with layouts from BTF.
  */
 #ifndef KDC_KVM_H
 #define KDC_KVM_H
@@ -14,6 +15,7 @@
 
 #include "cpus.h"
 #include "kernel.h"
+#include "unwind.h"
 
 struct kdc_kvm_vcpu {
 	unsigned int cpu;
@@ -28,9 +30,13 @@ struct kdc_kvm_vcpu {
 	bool sysregs_on_cpu;		/* VHE: EL1 system registers in memory are stale */
 	/* why it last exited (vcpu->arch.fault) */
 	uint64_t esr_el2, far_el2, hpfar_el2;
-	/* inside the guest when the dump was taken (kvm_hyp_ctxt.__hyp_running_vcpu) */
+	/* in the guest at the dump (kvm_hyp_ctxt.__hyp_running_vcpu) */
 	bool in_guest;
 	bool have_in_guest;
+	/* inside the world switch (in the guest, or the hypervisor around it) */
+	bool have_world_switch;		/* known either way */
+	bool in_world_switch;
+	char world_switch_why[160];	/* the evidence, either way */
 	/* host registers __guest_enter saved (kvm_hyp_ctxt): fp/lr of its caller, sp_el0 */
 	uint64_t host_fp, host_lr, host_sp_el0;
 	bool have_host_ctxt;
@@ -44,7 +50,8 @@ struct kdc_kvm {
 	struct kdc_err err;		/* set when KVM state could not be read */
 };
 
-/** kvm_scan() - every CPU's loaded vCPU, if any */
-void kvm_scan(const struct kdc_kernel *k, const struct kdc_cpus *cpus, struct kdc_kvm *out);
+/** kvm_scan() - every CPU's loaded vCPU, if any; @bts: every CPU's backtrace (or NULL) */
+void kvm_scan(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
+	      const struct kdc_backtrace *bts, struct kdc_kvm *out);
 
 #endif

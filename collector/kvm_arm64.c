@@ -7,22 +7,37 @@
  *    pstate (SPSR_EL2), saved at every exit; sys_regs[SP_EL1] is stale
  *    while the vCPU is loaded under VHE (SYSREGS_ON_CPU);
  *  - vcpu->arch.fault: ESR_EL2 of every trap, FAR/HPFAR of aborts;
- *  - per-CPU kvm_hyp_ctxt (the VHE copy): __guest_enter saves the host's
- *    x18-x30 and sp_el0 there and points __hyp_running_vcpu at the vCPU;
- *    __guest_exit clears it. So a non-NULL pointer means "in the guest now".
+ *  - per-CPU kvm_hyp_ctxt: __guest_enter saves the host's (VHE) or the
+ *    hypervisor's (nVHE) x18-x30 and sp_el0 there and, right before the
+ *    ERET, points its __hyp_running_vcpu at the vCPU; __guest_exit clears
+ *    it after saving the guest's registers (set_loaded_vcpu in
+ *    arch/arm64/kvm/hyp/entry.S, 5.10-6.12). Non-NULL: in the guest now.
+ *    Under nVHE the copy that counts is the hypervisor's own
+ *    (__kvm_nvhe_kvm_hyp_ctxt, reachable with KALLSYMS_ALL);
+ *  - inside the world switch, where the guest may have run since the saved
+ *    exit (the guest PC reaches vcpu->arch.ctxt only after the entry/exit
+ *    loop): a CPU with a register note took an IPI, and interrupts are
+ *    masked from before the switch until the exit is saved
+ *    (kvm_arch_vcpu_ioctl_run()), so it was outside; under nVHE the
+ *    hypervisor's kvm_host_data.host_ctxt.__hyp_running_vcpu is set for
+ *    exactly __kvm_vcpu_run() (nvhe/switch.c); else a recovered backtrace
+ *    through the switch code. (Under VHE that host_ctxt copy only means
+ *    "loaded": set at the first run, 5.10-6.1, or at vcpu_load, 6.12.)
  * 4.18's kvm_arm_running_vcpu / kvm_host_cpu_state layout is not read yet.
  */
 #include "kvm_arm64.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "kvm_nvhe_arm64.h"
 #include "mem.h"
 
 struct kvm_layout {
 	uint64_t vcpu_id, kvm, pc, pstate, sp, sys_regs, esr, esr_size, far, hpfar;
-	uint64_t ctxt_regs, ctxt_sp, hyp_running, sflags;
+	uint64_t ctxt_regs, ctxt_sp, hyp_running, host_running, sflags;
 	int64_t sp_el1_index, sysregs_on_cpu_bit;
-	bool have_sp_el1, have_sflags, have_hyp;
+	bool have_sp_el1, have_sflags, have_hyp, have_hyp_running, have_running;
 };
 
 static enum kdc_status read_layout(const struct kdc_ktypes *t, struct kvm_layout *l,
@@ -47,9 +62,11 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct kvm_layout
 	l->have_sflags = !ktypes_member(t, "kvm_vcpu", "arch.sflags", &l->sflags, NULL, NULL);
 	l->sysregs_on_cpu_bit = 4;
 	l->have_hyp = !ktypes_member(t, "kvm_cpu_context", "regs.regs", &l->ctxt_regs, NULL, NULL) &&
-		      !ktypes_member(t, "kvm_cpu_context", "regs.sp", &l->ctxt_sp, NULL, NULL) &&
-		      !ktypes_member(t, "kvm_cpu_context", "__hyp_running_vcpu", &l->hyp_running,
-				     NULL, NULL);
+		      !ktypes_member(t, "kvm_cpu_context", "regs.sp", &l->ctxt_sp, NULL, NULL);
+	l->have_hyp_running = !ktypes_member(t, "kvm_cpu_context", "__hyp_running_vcpu",
+					     &l->hyp_running, NULL, NULL);
+	l->have_running = !ktypes_member(t, "kvm_host_data", "host_ctxt.__hyp_running_vcpu",
+					 &l->host_running, NULL, NULL);
 	return KC_OK;
 }
 
@@ -81,7 +98,108 @@ static void read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, ui
 		out->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
 }
 
-void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus, struct kdc_kvm *out)
+/* The world switch's own functions, VHE and nVHE (the hyp text's kernel-image names) */
+static bool in_switch_code(const char *fn)
+{
+	static const char *const names[] = {
+		"__kvm_vcpu_run_vhe", "__kvm_vcpu_run", "__guest_enter",
+		"__guest_exit", "__kvm_nvhe___kvm_vcpu_run", "__kvm_nvhe___guest_enter",
+		"__kvm_nvhe___guest_exit", "__kvm_nvhe_handle___kvm_vcpu_run",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(fn, names[i]))
+			return true;
+	return false;
+}
+
+/* nVHE (the hyp stack pages are allocated only then, init_hyp_mode()) */
+static bool nvhe_mode(const struct kdc_kernel *k, unsigned int cpu)
+{
+	uint64_t slot, page = 0;
+
+	return !kernel_percpu_addr(k, "kvm_arm_hyp_stack_page", cpu, &slot, NULL) &&
+	       !kernel_read_u64(k, slot, &page, NULL) && page;
+}
+
+/* kvm_hyp_ctxt.__hyp_running_vcpu, the copy the world switch of this mode uses */
+static void in_guest(const struct kdc_kernel *k, const struct kvm_layout *l, unsigned int cpu,
+		     bool nvhe, struct kdc_kvm_vcpu *kv)
+{
+	uint64_t at, running;
+
+	if (!l->have_hyp_running)
+		return;
+	if (nvhe ? !nvhe_percpu_addr(k, cpu, "__kvm_nvhe_kvm_hyp_ctxt", &at)
+		 : !!kernel_percpu_addr(k, "kvm_hyp_ctxt", cpu, &at, NULL))
+		return;
+	if (kernel_read_u64(k, at + l->hyp_running, &running, NULL) ||
+	    (running && running != kv->vcpu && !(nvhe && nvhe_hyp_va_of(k, running, kv->vcpu))))
+		return;
+	kv->have_in_guest = true;
+	kv->in_guest = running != 0;
+}
+
+/* Host code that runs only after the switch returned (kvm_arch_vcpu_ioctl_run()) */
+static bool in_exit_handling(const char *fn)
+{
+	static const char *const names[] = { "handle_exit", "handle_exit_early",
+					     "handle_trap_exceptions", "kvm_handle_guest_abort" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(fn, names[i]))
+			return true;
+	return false;
+}
+
+static void world_switch(const struct kdc_kernel *k, const struct kvm_layout *l,
+			 const struct kdc_cpu *c, const struct kdc_backtrace *bt, bool nvhe,
+			 struct kdc_kvm_vcpu *kv)
+{
+	uint64_t at, running;
+
+	if (kv->have_in_guest && kv->in_guest) {
+		kv->have_world_switch = kv->in_world_switch = true;
+		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "in the guest: "
+			 "kvm_hyp_ctxt.__hyp_running_vcpu names this vCPU");
+		return;
+	}
+
+	if (c->regs_source == KDC_REGS_NOTE) {
+		kv->have_world_switch = true;
+		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "it took the crash-stop "
+			 "IPI, and interrupts stay masked through the world switch");
+		return;
+	}
+	if (nvhe && l->have_running && nvhe_percpu_addr(k, c->cpu, "__kvm_nvhe_kvm_host_data", &at) &&
+	    !kernel_read_u64(k, at + l->host_running, &running, NULL) &&
+	    (!running || nvhe_hyp_va_of(k, running, kv->vcpu))) {
+		/* handle___kvm_vcpu_run() passes kern_hyp_va(vcpu) */
+		kv->have_world_switch = true;
+		kv->in_world_switch = running != 0;
+		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "the nVHE hypervisor's "
+			 "host context %s (__hyp_running_vcpu)", kv->in_world_switch ?
+			 "names this vCPU" : "names no vCPU running");
+		return;
+	}
+	for (unsigned int f = 0; bt && f < bt->nr; f++) {
+		struct kdc_symbol_hit hit;
+
+		if (frame_symbol(k, &bt->frame[f], &hit) || !hit.name)
+			continue;
+		if (in_switch_code(hit.name) || in_exit_handling(hit.name)) {
+			kv->have_world_switch = true;
+			kv->in_world_switch = in_switch_code(hit.name);
+			snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "its recovered "
+				 "backtrace runs through %s%s", hit.name, kv->in_world_switch ? ""
+				 : ", which handles an exit after the switch returned");
+			return;
+		}
+	}
+}
+
+void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
+		    const struct kdc_backtrace *bts, struct kdc_kvm *out)
 {
 	struct kvm_layout l;
 
@@ -97,7 +215,8 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus, str
 	for (unsigned int i = 0; i < cpus->nr && out->nr < KDC_KVM_MAX; i++) {
 		const struct kdc_cpu *c = &cpus->cpu[i];
 		struct kdc_kvm_vcpu *kv = &out->vcpu[out->nr];
-		uint64_t slot, vcpu = 0, hyp, running;
+		uint64_t slot, vcpu = 0, hyp;
+		bool nvhe;
 
 		if (kernel_percpu_addr(k, "kvm_running_vcpu", i, &slot, NULL) ||
 		    kernel_read_u64(k, slot, &vcpu, NULL) || !vcpu)
@@ -109,9 +228,11 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus, str
 			memcpy(kv->comm, c->task.comm, sizeof(kv->comm));
 		}
 		read_vcpu(k, &l, vcpu, kv);
-		if (l.have_hyp && !kernel_percpu_addr(k, "kvm_hyp_ctxt", i, &hyp, NULL)) {
-			kv->have_in_guest = !kernel_read_u64(k, hyp + l.hyp_running, &running, NULL);
-			kv->in_guest = kv->have_in_guest && running == vcpu;
+		nvhe = nvhe_mode(k, i);
+		in_guest(k, &l, i, nvhe, kv);
+		world_switch(k, &l, c, bts ? &bts[i] : NULL, nvhe, kv);
+		/* under nVHE the host's copy is unused */
+		if (!nvhe && l.have_hyp && !kernel_percpu_addr(k, "kvm_hyp_ctxt", i, &hyp, NULL)) {
 			kv->have_host_ctxt =
 				!kernel_read_u64(k, hyp + l.ctxt_regs + 29 * 8, &kv->host_fp, NULL) &&
 				!kernel_read_u64(k, hyp + l.ctxt_regs + 30 * 8, &kv->host_lr, NULL) &&

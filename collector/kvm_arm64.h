@@ -4,6 +4,7 @@
 
 #include "kvm.h"
 
-void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus, struct kdc_kvm *out);
+void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
+		    const struct kdc_backtrace *bts, struct kdc_kvm *out);
 
 #endif

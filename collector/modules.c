@@ -36,10 +36,28 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct module_lay
 		return st;
 	/* the type letters the kernel itself shows (4.20+ keep them apart from st_info) */
 	l->have_typetab = !ktypes_member(t, "mod_kallsyms", "typetab", &l->typetab, NULL, NULL);
-	if (ktypes_member(t, "module", "core_layout.base", &l->text, NULL, NULL) ||
-	    ktypes_member(t, "module", "core_layout.text_size", &l->text_size, &l->text_size_size,
-			  NULL))
-		return kdc_fail(err, KC_NOTSUP, "struct module without core_layout (6.4+)");
+	if (!ktypes_member(t, "module", "core_layout.base", &l->text, NULL, NULL) &&
+	    !ktypes_member(t, "module", "core_layout.text_size", &l->text_size,
+			   &l->text_size_size, NULL))
+		return KC_OK;
+	/* Linux kernel commit ac3b43283923 ("module: replace module_layout with
+	 * module_memory") (in v6.4): the text is mem[MOD_TEXT], MOD_TEXT being
+	 * the first of enum mod_mem_type */
+	{
+		uint64_t mem, base, size;
+		int64_t mod_text;
+
+		if (ktypes_member(t, "module", "mem", &mem, NULL, err) ||
+		    ktypes_member(t, "module_memory", "base", &base, NULL, err) ||
+		    ktypes_member(t, "module_memory", "size", &size, &l->text_size_size, err))
+			return kdc_err_prefix(err, err->code, "struct module has neither "
+					      "core_layout nor mem[]");
+		if (!ktypes_enum_value(t, "mod_mem_type", "MOD_TEXT", &mod_text, NULL) &&
+		    mod_text != 0)
+			return kdc_fail(err, KC_NOTSUP, "MOD_TEXT is %lld, not 0", (long long)mod_text);
+		l->text = mem + base;
+		l->text_size = mem + size;
+	}
 	return KC_OK;
 }
 

@@ -83,6 +83,15 @@ static void note_facts(struct kdc_panic_info *pi, const struct printk_record *re
 		pi->stall[pi->nr_stalls].ts_nsec = rec->ts_nsec;
 		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line), "%.159s", line);
 		pi->nr_stalls++;
+	} else if (!strncmp(line, "rcu: \t", 6) && line[6] >= '0' && line[6] <= '9' &&
+		   strchr(line + 6, '-') && pi->nr_stalls && pi->nr_stalls < 8) {
+		/* a stall report's per-CPU line, "\t%d-%c%c%c%c: (...)" after its
+		 * header (print_cpu_stall_info(), kernel/rcu/tree_stall.h, 5.10-6.12):
+		 * RCU's own word for which CPU holds up the grace period */
+		pi->stall[pi->nr_stalls].ts_nsec = rec->ts_nsec;
+		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line), "rcu: CPU %.150s",
+			 line + 6);
+		pi->nr_stalls++;
 	} else if (!strncmp(line, "SMP: failed to stop secondary CPUs ", 35)) {
 		snprintf(pi->failed_to_stop, sizeof(pi->failed_to_stop), "%.63s", line + 35);
 	}

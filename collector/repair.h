@@ -21,8 +21,6 @@
 
 #include "analysis.h"
 
-#define KDC_NOTE_PROVENANCE_NAME "KDUMP-COLLECTOR"
-#define KDC_NOTE_PROVENANCE_TYPE 0x4b44u	/* "KD" */
 
 /**
  * repair_write() - write the repaired copy of @a's dump to @out_path

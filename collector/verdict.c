@@ -41,6 +41,35 @@ static void add_stuck(struct kdc_verdict *v, unsigned int cpu)
 	v->nr_stuck++;
 }
 
+/*
+ * A CPU that panicked too but lost the race parks with IRQs masked and no
+ * note: panic() -> panic_smp_self_stop(), arm64's is local_cpu_stop()
+ * (arch/arm64/kernel/smp.c, 5.10-6.12; the generic one spins in
+ * cpu_relax()). Only a recovery that ranks such a function first, with
+ * panic on the path, says so.
+ */
+static bool parked_itself(const struct kdc_analysis *a, unsigned int cpu)
+{
+	static const char *const parking[] = { "local_cpu_stop", "panic_smp_self_stop" };
+	const struct kdc_recovery *r = a->recovery ? &a->recovery[cpu] : NULL;
+	struct kdc_symbol_hit hit;
+	bool in_panic = false;
+
+	if (!r || !r->ok || !r->nr_candidates ||
+	    kernel_symbolize(&a->kernel, r->cand[0].function, &hit) || !hit.name)
+		return false;
+	for (unsigned int i = 0; i < r->bt.nr && !in_panic; i++) {
+		struct kdc_symbol_hit f;
+
+		in_panic = !frame_symbol(&a->kernel, &r->bt.frame[i], &f) && f.name &&
+			   (!strcmp(f.name, "panic") || !strcmp(f.name, "vpanic"));
+	}
+	for (size_t i = 0; i < sizeof(parking) / sizeof(parking[0]); i++)
+		if (!strcmp(hit.name, parking[i]))
+			return in_panic;
+	return false;
+}
+
 static void find_waits(const struct kdc_analysis *a, struct kdc_verdict *v)
 {
 	for (unsigned int i = 0; i < a->csd.nr && v->nr_waits < KDC_VERDICT_CPUS_MAX; i++) {
@@ -83,7 +112,8 @@ static void find_faulting(const struct kdc_analysis *a, struct kdc_verdict *v)
 		v->faulting.far = p->far;
 		v->faulting.have_esr = p->have_esr;
 		v->faulting.esr = p->esr;
-	} else if (v->nr_stuck && a->cpus.cpu[v->stuck[0]].regs_source == KDC_REGS_RECOVERED) {
+	} else if (v->nr_stuck && a->cpus.cpu[v->stuck[0]].regs_source == KDC_REGS_RECOVERED &&
+		   a->recovery[v->stuck[0]].confidence != KDC_CONF_CHAIN) {
 		v->have_faulting = true;
 		v->faulting.cpu = (int)v->stuck[0];
 		v->faulting.pc = a->cpus.cpu[v->stuck[0]].regs.pc;
@@ -119,43 +149,114 @@ static int pid_of(const struct kdc_analysis *a, unsigned int cpu)
 	return cpu < a->cpus.nr && a->cpus.cpu[cpu].have_task ? a->cpus.cpu[cpu].task.pid : -1;
 }
 
+static void function_name(const struct kdc_analysis *a, uint64_t fn, char *buf, size_t len)
+{
+	struct kdc_symbol_hit hit;
+
+	if (!kernel_symbolize(&a->kernel, fn, &hit) && hit.name)
+		snprintf(buf, len, "%s%s%s%s", hit.name, hit.module ? " [" : "",
+			 hit.module ? hit.module : "", hit.module ? "]" : "");
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)fn);
+}
+
+/* Candidates this close to the first are named with it: the verdict must
+ * not state one of several fits as fact. */
+#define VERDICT_CLOSE_SCORE 8
+
+/*
+ * " in F" when the recovery is certain of the function, else
+ * ", most likely in F (or G, H)": the support engineer acts on this line.
+ */
+static size_t describe_stuck_place(const struct kdc_analysis *a, const struct kdc_recovery *r,
+				   char *s, size_t len, size_t n)
+{
+	const struct kdc_candidate *top = &r->cand[0];
+	char fn[160];
+	unsigned int alts = 0;
+
+	if (!r->nr_candidates)
+		return n;
+	function_name(a, top->function, fn, sizeof(fn));
+	if (top->confidence == KDC_CONF_CHAIN)
+		n = append(s, len, n, ", most likely in %s", fn);
+	else
+		n = append(s, len, n, " in %s", fn);
+	if (top->via) {
+		function_name(a, top->via, fn, sizeof(fn));
+		n = append(s, len, n, " (looping over %s)", fn);
+	}
+	for (unsigned int i = 1; i < r->nr_candidates && alts < 2; i++) {
+		if (r->cand[i].score < top->score - VERDICT_CLOSE_SCORE)
+			break;
+		function_name(a, r->cand[i].function, fn, sizeof(fn));
+		n = append(s, len, n, "%s%s", alts ? ", " : " (or ", fn);
+		alts++;
+	}
+	if (alts)
+		n = append(s, len, n, ")");
+	if (top->dispatch_kind && !strcmp(top->dispatch_kind, KDC_DISPATCH_FTRACE) &&
+	    r->traced.found) {
+		char caller[160];
+
+		function_name(a, r->traced.function, fn, sizeof(fn));
+		kernel_describe(&a->kernel, r->traced.return_to, caller, sizeof(caller));
+		n = append(s, len, n, " (an ftrace callback, on the call of %s returning to %s)",
+			   fn, caller);
+	}
+	if (top->at_el2)
+		n = append(s, len, n, " at EL2 in the nVHE hypervisor (its stack's frame records; "
+			   "the world switch runs with interrupts masked)");
+	else if (r->activity.have_preempt_count && (r->activity.hardirq || r->activity.softirq))
+		n = append(s, len, n, " in %s context", cpu_activity_context(&r->activity));
+	return n;
+}
+
 static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
 {
 	const struct kdc_panic_info *p = &a->panic;
-	char *s = v->summary, fn[160];
+	char *s = v->summary;
 	size_t len = sizeof(v->summary), n = 0;
 
 	for (unsigned int i = 0; i < v->nr_stuck; i++) {
 		unsigned int c = v->stuck[i];
 		const struct kdc_cpu *cpu = &a->cpus.cpu[c];
+		bool told = false;
 
 		n = append(s, len, n, "%sCPU %u (%s, pid %d) is stuck", n ? "; " : "", c,
 			   comm_of(a, c), pid_of(a, c));
-		if (cpu->regs_source == KDC_REGS_RECOVERED) {
-			struct kdc_symbol_hit hit;
-
-			/* "function" confidence: name the function, not an offset */
-			if (a->recovery[c].confidence == KDC_CONF_FUNCTION &&
-			    !kernel_symbolize(&a->kernel, cpu->regs.pc, &hit) && hit.name)
-				snprintf(fn, sizeof(fn), "%s%s%s%s", hit.name, hit.module ? " [" : "",
-					 hit.module ? hit.module : "", hit.module ? "]" : "");
-			else
-				kernel_describe(&a->kernel, cpu->regs.pc, fn, sizeof(fn));
-			n = append(s, len, n, " in %s", fn);
-		}
+		if (cpu->regs_source == KDC_REGS_RECOVERED)
+			n = describe_stuck_place(a, &a->recovery[c], s, len, n);
 		for (unsigned int w = 0; w < v->nr_waits; w++)
-			if (v->waits[w].waits_for == c && v->waits[w].queued)
+			if (v->waits[w].waits_for == c && v->waits[w].queued && !told) {
 				n = append(s, len, n, ": it never took the %s IPI from CPU %u",
 					   v->waits[w].via, v->waits[w].cpu);
+				told = true;
+			}
 		if (cpu->note_index < 0)
 			n = append(s, len, n, "%s the crash-stop IPI (no register note)",
-				   strstr(s, "never took") ? " nor" : ": it never took");
+				   told ? " nor" : ": it never took");
 	}
+	for (unsigned int i = 0; i < v->nr_parked; i++)
+		n = append(s, len, n, "%sCPU %u (%s, pid %d) panicked too, lost the race and parked "
+			   "itself without a note", n ? "; " : "", v->parked[i],
+			   comm_of(a, v->parked[i]), pid_of(a, v->parked[i]));
 	for (unsigned int w = 0; w < v->nr_waits; w++) {
 		const struct kdc_verdict_wait *wt = &v->waits[w];
+		bool first = true;
 
-		n = append(s, len, n, "; CPU %u (%s, pid %d) waits for CPU %u in %s", wt->cpu,
-			   comm_of(a, wt->cpu), pid_of(a, wt->cpu), wt->waits_for, wt->via);
+		/* one clause per waiter and call: "waits for CPUs 2, 3 in ..." */
+		for (unsigned int e = 0; e < w; e++)
+			first &= !(v->waits[e].cpu == wt->cpu && !strcmp(v->waits[e].via, wt->via));
+		if (!first)
+			continue;
+		n = append(s, len, n, "; CPU %u (%s, pid %d) waits for CPU", wt->cpu,
+			   comm_of(a, wt->cpu), pid_of(a, wt->cpu));
+		for (unsigned int e = w, k = 0; e < v->nr_waits; e++)
+			if (v->waits[e].cpu == wt->cpu && !strcmp(v->waits[e].via, wt->via))
+				n = append(s, len, n, "%s %u", k++ ? "," : (e + 1 < v->nr_waits &&
+					   v->waits[e + 1].cpu == wt->cpu ? "s" : ""), v->waits[e].waits_for);
+		n = append(s, len, n, " in %s", wt->via);
 		for (unsigned int l = 0; l < p->nr_soft_lockups; l++)
 			if (p->soft_lockup[l].cpu == (int)wt->cpu)
 				n = append(s, len, n, " (soft lockup: stuck for %us at %llu.%03llu s)",
@@ -164,11 +265,16 @@ static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
 					   (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 /
 								1000000));
 	}
-	if (v->have_faulting && v->faulting.have_far)
+	if (v->have_faulting && v->faulting.have_far) {
+		char esr[32] = "";
+
+		if (v->faulting.have_esr)
+			snprintf(esr, sizeof(esr), " (ESR 0x%llx)", (unsigned long long)v->faulting.esr);
 		n = append(s, len, n, "%s%s on CPU %d at %s: %s at 0x%llx%s", n ? "; " : "",
 			   p->kind, v->faulting.cpu, v->faulting.function,
 			   p->fault_what[0] ? p->fault_what : "fault",
-			   (unsigned long long)v->faulting.far, "");
+			   (unsigned long long)v->faulting.far, esr);
+	}
 	if (p->found && p->cpu >= 0)
 		n = append(s, len, n, "%s%s on CPU %d (%s, pid %d): %s", n ? "; " : "", p->kind,
 			   p->cpu, p->comm, p->pid, p->message);
@@ -179,11 +285,15 @@ static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
 	for (unsigned int i = 0; i < a->kvm.nr; i++) {
 		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
 
-		n = append(s, len, n, "; CPU %u runs vCPU %d (%s, pid %d)%s, guest PC 0x%llx, last "
-			   "exit ESR_EL2 0x%llx", kv->cpu, kv->vcpu_id, kv->comm, kv->pid,
-			   kv->have_in_guest ? (kv->in_guest ? " in the guest" : " outside the guest")
-					     : "",
-			   (unsigned long long)kv->guest_pc, (unsigned long long)kv->esr_el2);
+		n = append(s, len, n, "; CPU %u has vCPU %d (%s, pid %d) loaded%s, guest PC 0x%llx "
+			   "(ESR_EL2 0x%llx) as saved at %s", kv->cpu, kv->vcpu_id, kv->comm,
+			   kv->pid, !kv->have_world_switch ? ""
+			   : kv->have_in_guest && kv->in_guest ? " and is in the guest"
+			   : kv->in_world_switch ? " and is inside the world switch, not in the guest"
+						 : " outside the world switch",
+			   (unsigned long long)kv->guest_pc, (unsigned long long)kv->esr_el2,
+			   kv->have_world_switch && kv->in_world_switch
+			   ? "an earlier exit (the guest may have run since)" : "its last exit");
 	}
 	(void)n;
 }
@@ -193,11 +303,21 @@ static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v
 	const struct kdc_panic_info *p = &a->panic;
 	char fn[160];
 
-	for (unsigned int i = 0; i < a->cpus.nr; i++)
-		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
-			evidence(v, "CPU %u has no NT_PRSTATUS note: it did not answer the crash-stop "
-				 "IPI (Debian kernels have no pseudo-NMI, so a CPU with interrupts "
-				 "masked never writes one)", i);
+	for (unsigned int i = 0; i < a->cpus.nr; i++) {
+		if (!a->cpus.cpu[i].online || a->cpus.cpu[i].note_index >= 0)
+			continue;
+		if (parked_itself(a, i))
+			/* local_cpu_stop() clears the CPU from cpu_online_mask
+			 * first, so the crash-stop IPI is not even sent to it */
+			evidence(v, "CPU %u has no NT_PRSTATUS note: it panicked too, lost the "
+				 "race, took itself out of cpu_online_mask and parked with "
+				 "interrupts masked (local_cpu_stop()), so the crash-stop IPI "
+				 "skipped it", i);
+		else
+			evidence(v, "CPU %u has no NT_PRSTATUS note: it did not answer the "
+				 "crash-stop IPI (Debian kernels have no pseudo-NMI, so a CPU "
+				 "with interrupts masked never writes one)", i);
+	}
 	if (p->failed_to_stop[0])
 		evidence(v, "the log says \"SMP: failed to stop secondary CPUs %s\" (before 6.9 "
 			 "this lists every CPU the stop IPI went to, not only the failed ones)",
@@ -238,8 +358,14 @@ void verdict_build(struct kdc_analysis *a)
 	memset(v, 0, sizeof(*v));
 	v->panic_cpu = a->panic.found ? a->panic.cpu : -1;
 	for (unsigned int i = 0; i < a->cpus.nr; i++)
-		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0)
-			add_stuck(v, i);
+		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0) {
+			if (parked_itself(a, i)) {
+				if (v->nr_parked < KDC_VERDICT_CPUS_MAX)
+					v->parked[v->nr_parked++] = i;
+			} else {
+				add_stuck(v, i);
+			}
+		}
 	find_waits(a, v);
 	find_faulting(a, v);
 	summarize(a, v);

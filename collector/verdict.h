@@ -26,6 +26,10 @@ struct kdc_verdict {
 	int panic_cpu;			/* -1 when unknown */
 	unsigned int nr_stuck;
 	unsigned int stuck[KDC_VERDICT_CPUS_MAX];
+	/* CPUs without a note that parked themselves: they lost the race to
+	 * panic() (arm64 panic_smp_self_stop() -> local_cpu_stop()) */
+	unsigned int nr_parked;
+	unsigned int parked[KDC_VERDICT_CPUS_MAX];
 	unsigned int nr_waits;
 	struct kdc_verdict_wait waits[KDC_VERDICT_CPUS_MAX];
 	bool have_faulting;

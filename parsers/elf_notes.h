@@ -17,6 +17,9 @@
 #include "err.h"
 
 #define KDC_NT_PRSTATUS 1
+/* the note kdump-collector repair adds: which NT_PRSTATUS it wrote itself */
+#define KDC_NOTE_PROVENANCE_NAME "KDUMP-COLLECTOR"
+#define KDC_NOTE_PROVENANCE_TYPE 0x4b44u	/* "KD" */
 #define KDC_NT_PRFPREG 2
 #define KDC_NT_PRPSINFO 3
 #define KDC_NT_TASKSTRUCT 4

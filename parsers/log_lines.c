@@ -19,7 +19,13 @@ bool log_parse_cpu_line(const char *text, size_t len, int *cpu, int32_t *pid, ch
 	if (strncmp(line, "CPU: ", 5) || line[5] < '0' || line[5] > '9')
 		return false;
 	c = strtol(line + 5, &end, 10);
-	if (c > CPU_MAX || strncmp(end, " PID: ", 6))
+	if (c > CPU_MAX)
+		return false;
+	/* 6.10+ prints the task's UID between them: "CPU: 1 UID: 0 PID: 130" */
+	if (!strncmp(end, " UID: ", 6) && end[6] >= '0' && end[6] <= '9') {
+		strtol(end + 6, &end, 10);
+	}
+	if (strncmp(end, " PID: ", 6))
 		return false;
 	p = end + 6;
 	if (*p < '0' || *p > '9')

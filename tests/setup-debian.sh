@@ -16,7 +16,7 @@ if [ "${1:-}" = --harness ]; then
 	# installed, but apt must know the architecture to fetch them.
 	$SUDO dpkg --add-architecture arm64
 	pkgs="$pkgs qemu-system-arm qemu-user-static gcc-aarch64-linux-gnu
- libc6-dev-arm64-cross linux-kbuild-6.1 cpio file bc flex bison kmod xz-utils makedumpfile"
+ libc6-dev-arm64-cross linux-kbuild-6.1 cpio file bc flex bison kmod xz-utils makedumpfile dwarves"
 fi
 $SUDO apt-get update -q
 # shellcheck disable=SC2086

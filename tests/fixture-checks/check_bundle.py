@@ -85,7 +85,7 @@ def main():
           "exit %d: %s" % (rc, err[-200:]))
 
     # the small dump reads back: the same kernel, panic, CPUs, tasks and
-    # backtraces, the recovered CPU now with its note
+    # backtraces; the recovered CPU's note is ours, so it is recovered again
     mini = os.path.join(out, "vmcore.mini")
     open(mini, "wb").write(files["vmcore.mini"])
     rc, js, err = run([collector, "analyze", "--json", mini])
@@ -97,7 +97,9 @@ def main():
           and [c["task"] for c in m["cpus"]] == [c["task"] for c in r["cpus"]]
           and all(mini_bt[c] == full_bt[c] for c in noted)
           and mini_bt[stuck["cpu"]][0] == stuck["function"]
-          and m["verdict"]["cpus_without_note"] == [],
+          and m["verdict"]["cpus_without_note"] == r["verdict"]["cpus_without_note"]
+          and [n["index"] for n in m["notes"] if n["written_by"] == "kdump-collector"]
+          == r["verdict"]["cpus_without_note"],
           "exit %d, problems %s" % (rc, m.get("problems")))
     # the kernel image's data, the task and pid tables and the stacks crash
     # needs: a few percent of the 143 MB ELF dump

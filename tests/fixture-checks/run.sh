@@ -23,20 +23,45 @@ checker() {
 			echo "FAIL $(basename "$2"): exited $rc without a FAIL line (see above)"
 	fi
 }
+# A fixture's dump.elf.zst is a zstd patch against the fixture named in its
+# dump.elf.base (fixtures of one kernel share most of their bytes), or whole.
+unpack() { # name
+	local dir=$fixtures/$1 elf=$scratch/$1.elf base=
+	if [ -s "$dir/dump.elf.base" ]; then
+		base=$(cat "$dir/dump.elf.base")
+		unpack "$base" || return 1
+	fi
+	if [ ! -s "$elf" ] || [ "$dir/dump.elf.zst" -nt "$elf" ] ||
+		{ [ -n "$base" ] && [ "$scratch/$base.elf" -nt "$elf" ]; }; then
+		zstd -q -d -f --long=28 ${base:+--patch-from="$scratch/$base.elf"} \
+			"$dir/dump.elf.zst" -o "$elf" || return 1
+	fi
+}
 for dir in "$fixtures"/*/; do
 	[ -f "$dir/expected.json" ] || continue
 	found=1
 	name=$(basename "$dir")
-	elf=$scratch/$name.elf
-	if [ ! -s "$elf" ] || [ "$dir/dump.elf.zst" -nt "$elf" ]; then
-		if ! zstd -q -d -f --long=27 "$dir/dump.elf.zst" -o "$elf"; then
-			echo "FAIL $name/unpack: zstd could not decompress dump.elf.zst"
+	if ! unpack "$name"; then
+		echo "FAIL $name/unpack: zstd could not decompress dump.elf.zst"
+		status=1
+		continue
+	fi
+	checker python3 "$here/check_fixture.py" --fixture "$dir" --elf "$scratch/$name.elf"
+done
+# The stuck CPUs of every fixture: the ranked candidates against QEMU's truth
+# (docs/accuracy.md is this table; make accuracy rewrites it).
+if [ -n "${KDC_COLLECT:-}" ]; then
+	checker python3 "$here/accuracy.py" --collect "$KDC_COLLECT" --fixtures "$fixtures" \
+		--scratch "$scratch" --table "$scratch/accuracy.md" --quiet
+	if [ -f "$here/../../docs/accuracy.md" ] && [ -f "$scratch/accuracy.md" ]; then
+		if cmp -s "$scratch/accuracy.md" "$here/../../docs/accuracy.md"; then
+			echo "PASS accuracy/docs-table-current"
+		else
+			echo "FAIL accuracy/docs-table-current: docs/accuracy.md differs from this run's table (make accuracy)"
 			status=1
-			continue
 		fi
 	fi
-	checker python3 "$here/check_fixture.py" --fixture "$dir" --elf "$elf"
-done
+fi
 # Damaged copies of one real dump: partial reports, clean refusals, no crash.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
 	checker python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \

@@ -43,6 +43,36 @@ install_with_libs() { # stage binary destdir
 	return 0
 }
 
+# makedumpfile of another Debian release ($DUMP_SUITE): its binary and
+# libraries go to /opt/dumptools, started through that release's own
+# dynamic loader so they never mix with the bookworm libraries in /lib.
+install_dumptools() { # stage
+	local s=$1 opt=/opt/dumptools bin so path todo f
+	bin=$DUMPX/usr/bin/makedumpfile
+	[ -x "$bin" ] || bin=$DUMPX/usr/sbin/makedumpfile
+	mkdir -p "$s$opt/lib"
+	cp -L "$bin" "$s$opt/makedumpfile"
+	todo=("$bin")
+	while ((${#todo[@]})); do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for so in $(readelf -d "$f" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p'); do
+			[ -e "$s$opt/lib/$so" ] && continue
+			path=
+			for d in "$DUMPX/lib/aarch64-linux-gnu" "$DUMPX/usr/lib/aarch64-linux-gnu"; do
+				[ -e "$d/$so" ] && path=$d/$so && break
+			done
+			[ -n "$path" ] || { echo "build.sh: $so (needed by $f) not in DUMP_PKGS" >&2; exit 1; }
+			cp -L "$path" "$s$opt/lib/$so"
+			todo+=("$path")
+		done
+	done
+	cp -L "$DUMPX/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1" "$s$opt/lib/"
+	printf '#!/bin/sh\nexec %s/lib/ld-linux-aarch64.so.1 --library-path %s/lib %s/makedumpfile "$@"\n' \
+		"$opt" "$opt" "$opt" >"$s/usr/bin/makedumpfile"
+	chmod 755 "$s/usr/bin/makedumpfile"
+}
+
 base_stage() { # stage
 	local s=$1 m=$ROOTX/lib/modules/$KREL/kernel
 	mkdir -p "$s"/{bin,sbin,usr/bin,usr/sbin,lib/modules,proc,sys,dev,tmp,boot,etc}
@@ -50,8 +80,16 @@ base_stage() { # stage
 	ln -s busybox "$s/bin/sh"
 	cp "$HARNESS_DIR/initramfs/init" "$s/init"
 	chmod 755 "$s/init"
-	cp "$m/drivers/virtio/virtio_mmio.ko" "$m/drivers/block/virtio_blk.ko" "$s/lib/modules/"
-	install_with_libs "$s" "$ROOTX/usr/bin/makedumpfile" usr/bin
+	for ko in drivers/virtio/virtio_mmio.ko drivers/block/virtio_blk.ko; do
+		# 6.12 ships modules xz-compressed; busybox insmod wants them plain
+		if [ -e "$m/$ko" ]; then cp "$m/$ko" "$s/lib/modules/"
+		else xz -dc "$m/$ko.xz" >"$s/lib/modules/$(basename "$ko")"; fi
+	done
+	if [ "$DUMP_SUITE" = bookworm ]; then
+		install_with_libs "$s" "$ROOTX/usr/bin/makedumpfile" usr/bin
+	else
+		install_dumptools "$s"
+	fi
 }
 
 pack() { # stage out

@@ -1,26 +1,72 @@
 # shellcheck shell=bash
 # Pinned inputs of the QEMU crash-dump harness. Sourced by the other scripts.
 #
-# The kernel is pinned to a Debian 12 point-release ABI so fixtures can be
-# rebuilt byte-for-byte from the same packages; bump KABI and KPKGVER
-# together (and regenerate fixtures) when the archive drops this version.
-KABI=6.1.0-50
-KPKGVER=6.1.176-1
-KREL=${KABI}-arm64
+# KDC_KERNEL picks the guest kernel (default 6.1):
+#   6.1       Debian 12 linux-image-6.1.0-50-arm64       4 KiB pages, 48-bit VA
+#   6.12      Debian 12 linux-image-6.12.118+deb12-arm64 4 KiB pages, 52-bit VA (LPA2)
+#   6.12-16k  the same kernel built with 16 KiB pages
+# Each is pinned to one package version so fixtures can be remade from the
+# same packages; bump the version and regenerate fixtures when the archive
+# drops it. The capture kernel saves the dump with the makedumpfile of the
+# Debian release that ships the kernel's dump tools: bookworm's 1.7.2 cannot
+# read 6.12's layouts ("PAGE SIZE 0x1000 and VA Bits 52 not supported"), so
+# 6.12 guests run trixie's 1.7.6, as a Debian 13 machine would.
+KERNEL=${KDC_KERNEL:-6.1}
+case $KERNEL in
+6.1)
+	KREL=6.1.0-50-arm64
+	KPKGVER=6.1.176-1
+	KCOMMON=linux-headers-6.1.0-50-common
+	KBUILD=linux-kbuild-6.1
+	KSUITE=bookworm
+	DUMP_SUITE=bookworm
+	DUMP_FORM=elf
+	PAGE_SIZE=4096
+	BASE_FIXTURE=csd-lockup
+	;;
+6.12 | 6.12-16k)
+	KREL=6.12.118+deb12-arm64
+	[ "$KERNEL" = 6.12-16k ] && KREL=$KREL-16k
+	KPKGVER=6.12.118-1~deb12u1
+	KCOMMON=linux-headers-6.12.118+deb12-common
+	KBUILD=linux-kbuild-6.12.118+deb12
+	KSUITE=bookworm
+	DUMP_SUITE=trixie
+	# neither bookworm's makedumpfile 1.7.2 nor trixie's 1.7.6 reads it
+	# ("PAGE SIZE 0x1000 and VA Bits 52 not supported"): the capture kernel
+	# saves the raw /proc/vmcore and make-fixtures.sh filters it with
+	# kdump-collect save (-d 31)
+	DUMP_FORM=raw
+	PAGE_SIZE=4096
+	[ "$KERNEL" = 6.12-16k ] && PAGE_SIZE=16384
+	BASE_FIXTURE=leaf-nested-$KERNEL
+	;;
+*)
+	echo "config.sh: unknown KDC_KERNEL '$KERNEL' (6.1, 6.12, 6.12-16k)" >&2
+	exit 64
+	;;
+esac
+# kept for scripts written before there was a choice
+KABI=${KREL%-arm64*}
 
 HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-WORK=${KDC_QEMU_WORK:-$HARNESS_DIR/work}
+WORK_TOP=${KDC_QEMU_WORK:-$HARNESS_DIR/work}
+WORK=$WORK_TOP/$KERNEL
 DEBS=$WORK/debs
-ROOTX=$WORK/rootx          # every arm64 package extracted here
+ROOTX=$WORK/rootx          # every arm64 package of this kernel's guest, extracted
+DUMPX=$WORK/dumptools      # makedumpfile of $DUMP_SUITE with its own libraries
 KHDR=$ROOTX/usr/src/linux-headers-$KREL
 KIMAGE=$ROOTX/boot/vmlinuz-$KREL
 
 # Guest shape. virtualization=on starts the kernel at EL2 so it runs with VHE
 # and /dev/kvm exists; pauth-impdef=on keeps pointer authentication but uses
-# QEMU's cheap implementation-defined algorithm.
+# QEMU's cheap implementation-defined algorithm. The memory is the smallest
+# that boots both kernels and still leaves the capture kernel room: dumps
+# grow with it (page structs, slab), and every fixture is kept in git.
+QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
 QEMU_CPUS=${QEMU_CPUS:-4}
-QEMU_MEM=${QEMU_MEM:-2048}
-CRASHKERNEL=${CRASHKERNEL:-384M}
+QEMU_MEM=${QEMU_MEM:-1024}
+CRASHKERNEL=${CRASHKERNEL:-256M}
 
 # arm64 packages the initramfs is built from (besides the kernel). Their
 # shared libraries are resolved from these packages alone; build.sh
@@ -30,5 +76,9 @@ USER_PKGS="busybox-static kexec-tools makedumpfile libc6 zlib1g liblzo2-2 libdw1
  libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenstore4 libxentoollog1 libxentoolcore1
  libyajl2 libext2fs2 libfdt1 libuuid1 libcom-err2
  libkdumpfile10 libbpf1 libnettle8 libsnappy1v5 libstdc++6 libgcc-s1"
+# trixie's makedumpfile and what it links to (trixie renamed libdw/libelf in
+# its 64-bit time_t transition)
+DUMP_PKGS="makedumpfile libc6 zlib1g liblzo2-2 libdw1t64 libelf1t64 liblzma5 libbz2-1.0 libzstd1"
 
+# The original five scenarios; tests/qemu/scenarios.txt lists the corpus.
 SCENARIOS="csd-lockup csd-single oops sysrq kvm"

@@ -19,11 +19,15 @@ Exit status 0 only if the capture kernel reported "capture-kernel done".
 """
 import argparse
 import os
+import re
 import select
 import socket
 import subprocess
 import sys
 import time
+
+
+CHAIN_MAX = 48  # frame records read per vCPU at each snapshot
 
 
 class Monitor:
@@ -69,6 +73,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--cpus", type=int, default=4)
     ap.add_argument("--mem", type=int, default=2048)
+    ap.add_argument("--cpu-model", default="max,pauth-impdef=on")
     ap.add_argument("--timeout", type=int, default=900)
     a = ap.parse_args()
 
@@ -79,7 +84,7 @@ def main():
     cmd = [
         "qemu-system-aarch64",
         "-M", "virt,virtualization=on,gic-version=3",
-        "-cpu", "max,pauth-impdef=on",
+        "-cpu", a.cpu_model,
         "-smp", str(a.cpus), "-m", str(a.mem),
         "-display", "none", "-nic", "none", "-no-reboot",
         "-serial", "stdio",
@@ -101,10 +106,42 @@ def main():
     done = False
     pending = b""
 
+    def frame_chains(regs):
+        """Each vCPU's frame-record chain from its X29, read through that
+        vCPU's own MMU while the machine is stopped: the ground truth for
+        where a CPU without a note was, from outside the dump."""
+        out, cpu = [], None
+        for line in regs.split("\n"):
+            m = re.match(r"CPU#(\d+)", line.strip())
+            if m:
+                cpu = int(m.group(1))
+            m = re.search(r"X29=([0-9a-f]+)", line)
+            if m and cpu is not None:
+                fp = int(m.group(1), 16)
+                mon.cmd("cpu %d" % cpu)
+                out.append("CPU#%d" % cpu)
+                for _ in range(CHAIN_MAX):
+                    if not fp or fp & 7:
+                        break
+                    words = re.findall(r"0x([0-9a-f]+)", mon.cmd("x /2gx 0x%x" % fp).split(":", 1)[-1])
+                    if len(words) != 2:
+                        out.append("fp=%016x unreadable" % fp)
+                        break
+                    nfp, lr = int(words[0], 16), int(words[1], 16)
+                    out.append("fp=%016x next=%016x lr=%016x" % (fp, nfp, lr))
+                    if nfp <= fp:
+                        break
+                    fp = nfp
+        mon.cmd("cpu 0")
+        return "\n".join(out) + "\n"
+
     def snapshot(name):
         regs = mon.cmd("stop")
         regs = mon.cmd("info registers -a")
+        chains = frame_chains(regs)
         mon.cmd("cont")
+        with open(os.path.join(a.out, "chain-%s.txt" % name), "w") as f:
+            f.write(chains)
         # Keep the general registers; drop SVE/FP state (P, FFR, Z lines).
         regs = "\n".join(l for l in regs.split("\n")
                          if l.strip() and not l.lstrip().startswith(("P0", "P1", "FFR", "Z", "[")))

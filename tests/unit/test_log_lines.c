@@ -24,6 +24,22 @@ static void parses_dump_stack_header(void **state)
 	assert_string_equal(comm, "kdc_waiter");
 }
 
+static void parses_612_header_with_uid(void **state)
+{
+	/* from the leaf-nested-6.12 fixture's console (lib/dump_stack.c 6.10+) */
+	static const char line[] = "CPU: 0 UID: 0 PID: 0 Comm: swapper/0 Kdump: loaded Tainted: G"
+				   "           OE      6.12.118+deb12-arm64 #1  Debian 6.12.118-1~deb12u1";
+	int cpu = -1;
+	int32_t pid = -1;
+	char comm[17];
+
+	(void)state;
+	assert_true(log_parse_cpu_line(line, sizeof(line) - 1, &cpu, &pid, comm));
+	assert_int_equal(cpu, 0);
+	assert_int_equal(pid, 0);
+	assert_string_equal(comm, "swapper/0");
+}
+
 static void rejects_other_lines(void **state)
 {
 	static const char *const bad[] = {
@@ -31,6 +47,8 @@ static void rejects_other_lines(void **state)
 		"CPU: x PID: 1 Comm: a",
 		"CPU: 1 PID: -5 Comm: a",
 		"CPU: 1 PID: 5",
+		"CPU: 1 UID: x PID: 5 Comm: a",
+		"CPU: 1 UID: 0 Comm: a",
 		"CPU: 99999999999999999999 PID: 5 Comm: a",
 		"CPU: 1 PID: 99999999999 Comm: a",
 		"CPU: ",
@@ -89,6 +107,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_dump_stack_header),
+		cmocka_unit_test(parses_612_header_with_uid),
 		cmocka_unit_test(rejects_other_lines),
 		cmocka_unit_test(long_comm_is_cut_and_text_is_not_overread),
 		cmocka_unit_test(hyp_panic_registers),

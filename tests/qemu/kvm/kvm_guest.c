@@ -5,10 +5,14 @@
  *
  * The guest makes one MMIO write (a stage-2 data abort that exits to user
  * space, so ESR_EL2/FAR_EL2/HPFAR_EL2 of the vCPU's last trap are known), then
- * spins at GUEST_LOOP forever. Exits caused by host interrupts do not update
- * the saved ESR_EL2, so the MMIO abort stays the "last exit" the dump records.
+ * in mode "spin" loops at GUEST_LOOP forever. Exits caused by host interrupts
+ * do not update the saved ESR_EL2, so the MMIO abort stays the "last exit"
+ * the dump records. In mode "mmio-loop" every iteration of the loop makes
+ * two MMIO stores from two guest PCs (MMIO_A, MMIO_B), so the vCPU thread
+ * keeps passing through KVM's exit path (the harness hooks it there) and
+ * consecutive exits have different PCs.
  *
- * Usage: kvm_guest CPU       (static, aarch64; prints KDC-MARK lines)
+ * Usage: kvm_guest CPU [spin|mmio-loop]   (static, aarch64; prints KDC-MARK lines)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -43,6 +47,20 @@ static const uint32_t guest_code[] = {
 	0x17ffffff, /* b guest_loop */
 };
 #define GUEST_LOOP_OFF 16 /* byte offset of guest_loop in guest_code */
+
+static const uint32_t guest_code_mmio_loop[] = {
+	0xd2a80001, /* movz x1, #0x4000, lsl #16   x1 = GUEST_MMIO */
+	0xd28c8c62, /* movz x2, #0x6463 */
+	0xf2a00d62, /* movk x2, #0x6b, lsl #16     x2 = 0x6b6463 ("kdc") */
+	0xf9000022, /* str x2, [x1]: the first exit, as in mode spin */
+	0x91000463, /* guest_loop: add x3, x3, #1 */
+	0xf9000423, /* MMIO_A: str x3, [x1, #8] */
+	0x91000463, /* add x3, x3, #1 */
+	0xf9000823, /* MMIO_B: str x3, [x1, #16] */
+	0x17fffffc, /* b guest_loop */
+};
+#define MMIO_A_OFF 20
+#define MMIO_B_OFF 28
 
 static void die(const char *what)
 {
@@ -96,6 +114,7 @@ static void report_stuck_guest(int vcpu, const uint8_t *mem)
 int main(int argc, char **argv)
 {
 	int cpu = argc > 1 ? atoi(argv[1]) : 3;
+	int mmio_loop = argc > 2 && !strcmp(argv[2], "mmio-loop");
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
@@ -112,7 +131,10 @@ int main(int argc, char **argv)
 			    -1, 0);
 	if (mem == MAP_FAILED)
 		die("mmap guest memory");
-	memcpy(mem, guest_code, sizeof(guest_code));
+	if (mmio_loop)
+		memcpy(mem, guest_code_mmio_loop, sizeof(guest_code_mmio_loop));
+	else
+		memcpy(mem, guest_code, sizeof(guest_code));
 	/* Every vector parks the vCPU, so an unexpected guest exception stays
 	 * visible in ESR_EL1/ELR_EL1 instead of recursing through VBAR 0. */
 	for (size_t off = 0; off < 0x800; off += 4) {
@@ -170,11 +192,17 @@ int main(int argc, char **argv)
 	       (unsigned long long)run->mmio.phys_addr, run->mmio.len, run->mmio.is_write,
 	       (unsigned long long)data);
 	printf("KDC-MARK: armed kvm cpu=%d pid=%d comm=kvm_guest guest_base=0x%llx "
-	       "guest_loop_pc=0x%llx\n",
+	       "guest_loop_pc=0x%llx mode=%s",
 	       sched_getcpu(), (int)gettid(), GUEST_BASE,
-	       GUEST_BASE + GUEST_LOOP_OFF);
+	       GUEST_BASE + GUEST_LOOP_OFF, mmio_loop ? "mmio-loop" : "spin");
+	if (mmio_loop)
+		printf(" mmio_a_pc=0x%llx mmio_b_pc=0x%llx", GUEST_BASE + MMIO_A_OFF,
+		       GUEST_BASE + MMIO_B_OFF);
+	printf("\n");
 	fflush(stdout);
-	for (;;) /* the guest never exits again; re-enter if a signal interrupts us */
+	/* mode spin: the guest never exits to user space again; mode mmio-loop:
+	 * every exit is an MMIO store, completed by re-entering */
+	for (;;)
 		if (ioctl(vcpu, KVM_RUN, 0) < 0 && errno != EINTR)
-			die("KVM_RUN (spin)");
+			die("KVM_RUN (loop)");
 }

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "code_arm64.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "insn_arm64.h"
+#include "mem.h"
+
+void code_cache_init(struct code_cache *c, const struct kdc_kernel *k)
+{
+	memset(c, 0, sizeof(*c));
+	c->k = k;
+}
+
+void code_cache_fini(struct code_cache *c)
+{
+	for (unsigned int i = 0; i < CODE_CACHE_SLOTS; i++)
+		free(c->slot[i].insns);
+	memset(c, 0, sizeof(*c));
+}
+
+uint64_t code_entry(const struct code_cache *c, uint64_t addr)
+{
+	struct kdc_symbol_hit hit;
+
+	if (kernel_symbolize(c->k, addr, &hit) || !hit.name)
+		return 0;
+	return addr - hit.offset;
+}
+
+/* Reads up to @n words at @at; returns how many could be read (a symbol's
+ * size runs to the next symbol, sometimes over padding the dump left out). */
+static size_t read_insns_upto(const struct kdc_kernel *k, uint64_t at, uint32_t *w, size_t n)
+{
+	uint8_t buf[4 * 256];
+	size_t done = 0;
+
+	while (done < n) {
+		/* stay within one 1 KiB block: a missing page ends the read there */
+		size_t now = n - done < 256 ? n - done : 256;
+
+		if (mem_read(k->dump, at + 4 * done, buf, 4 * now, NULL))
+			return done;
+		for (size_t i = 0; i < now; i++)	/* AArch64 code is little-endian */
+			w[done + i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
+				      (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
+		done += now;
+	}
+	return done;
+}
+
+static bool read_insns(const struct kdc_kernel *k, uint64_t at, uint32_t *w, size_t n)
+{
+	return read_insns_upto(k, at, w, n) == n;
+}
+
+const struct arm64_func_facts *code_function(struct code_cache *c, uint64_t addr)
+{
+	struct kdc_symbol_hit hit;
+	uint64_t start, n;
+	struct code_fn *s;
+	uint32_t *insns;
+
+	if (kernel_symbolize(c->k, addr, &hit) || !hit.name || !hit.size)
+		return NULL;
+	start = addr - hit.offset;
+	for (unsigned int i = 0; i < CODE_CACHE_SLOTS; i++)
+		if (c->slot[i].start == start)
+			return c->slot[i].ok ? &c->slot[i].facts : NULL;
+	n = hit.size / 4 < CODE_FN_INSNS_MAX ? hit.size / 4 : CODE_FN_INSNS_MAX;
+	s = &c->slot[c->next];
+	c->next = (c->next + 1) % CODE_CACHE_SLOTS;
+	free(s->insns);
+	s->insns = NULL;
+	s->start = start;
+	s->ok = false;
+	if (!n || !(insns = malloc(n * 4)))
+		return NULL;
+	{
+		size_t got = read_insns_upto(c->k, start, insns, (size_t)n);
+
+		if (got) {
+			arm64_func_analyze(insns, got, start, &s->facts);
+			/* the part not read may return: never claim it cannot */
+			if (got < hit.size / 4)
+				s->facts.has_return = true;
+			s->ok = true;
+			s->insns = insns;
+			insns = NULL;
+		}
+	}
+	free(insns);
+	return s->ok ? &s->facts : NULL;
+}
+
+bool code_reaches(struct code_cache *c, uint64_t from, uint64_t to)
+{
+	const struct arm64_func_facts *f = code_function(c, from);
+
+	for (unsigned int i = 0; f && i < CODE_CACHE_SLOTS; i++)
+		if (c->slot[i].ok && &c->slot[i].facts == f)
+			return arm64_reaches(c->slot[i].insns, (size_t)(f->size / 4), f->start, from, to);
+	return true;
+}
+
+uint64_t code_resolve_target(struct code_cache *c, uint64_t target)
+{
+	struct kdc_symbol_hit hit;
+	uint32_t w[4];
+	uint64_t dest;
+
+	if (!kernel_symbolize(c->k, target, &hit) && hit.name && hit.offset == 0)
+		return target;
+	if (read_insns(c->k, target, w, 4) && arm64_decode_veneer(w, 4, target, &dest) &&
+	    !kernel_symbolize(c->k, dest, &hit) && hit.name && hit.offset == 0)
+		return dest;
+	return 0;
+}
+
+/* [_sinittext, _einittext): kallsyms keeps these markers with text-only symbols too */
+static bool in_init_text(const struct code_cache *c, uint64_t addr)
+{
+	uint64_t lo, hi;
+
+	return !symbols_address(&c->k->syms, "_sinittext", &lo) &&
+	       !symbols_address(&c->k->syms, "_einittext", &hi) && addr >= lo && addr < hi;
+}
+
+bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool *indirect)
+{
+	struct kdc_symbol_hit hit;
+	uint32_t insn;
+	uint64_t t;
+
+	if (lr < 4 || kernel_symbolize(c->k, lr - 4, &hit) || !hit.name)
+		return false;
+	if (in_init_text(c, lr - 4)) {
+		/* freed after boot and maybe reused (the boot CPU's idle chain
+		 * runs through start_kernel): taken on trust, it cannot be read */
+		*indirect = true;
+		*target = 0;
+		return true;
+	}
+	if (!read_insns(c->k, lr - 4, &insn, 1) || !arm64_is_call(insn))
+		return false;
+	*indirect = !arm64_decode_bl(insn, lr - 4, &t);
+	*target = *indirect ? 0 : code_resolve_target(c, t);
+	return true;
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kvm_nvhe_arm64.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+#define TAG_LSB_MIN 20		/* fls64() of the smallest RAM span a hyp layout would use */
+#define TAG_LSB_MAX 51
+
+struct hyp_stack {
+	uint64_t kva, hva, size;	/* the page: its linear address and hyp VA */
+	uint64_t phys_offset, kimage_voffset;
+	unsigned int tag_lsb;
+	uint64_t *w;			/* owned: its words */
+};
+
+static uint64_t text_kva(const struct hyp_stack *h, uint64_t hva, unsigned int tag_lsb)
+{
+	return h->phys_offset + (hva & ((1ull << tag_lsb) - 1)) + h->kimage_voffset;
+}
+
+static bool sym(const struct kdc_kernel *k, const char *name, uint64_t *v)
+{
+	return !symbols_address(&k->syms, name, v);
+}
+
+bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *hyp_sym,
+		      uint64_t *kva)
+{
+	uint64_t bases, start, at, base;
+
+	/* the host's array: kvm_arm_hyp_percpu_base before 6.12's move of it
+	 * into the hypervisor's image (__kvm_nvhe_ prefix); VHE leaves it 0 */
+	if ((!sym(k, "__kvm_nvhe_kvm_arm_hyp_percpu_base", &bases) &&
+	     !sym(k, "kvm_arm_hyp_percpu_base", &bases)) ||
+	    !sym(k, "__kvm_nvhe___per_cpu_start", &start) || !sym(k, hyp_sym, &at) || at < start ||
+	    kernel_read_u64(k, bases + 8ull * cpu, &base, NULL) || !base)
+		return false;
+	*kva = base + (at - start);
+	return true;
+}
+
+bool nvhe_hyp_va_of(const struct kdc_kernel *k, uint64_t hva, uint64_t kva)
+{
+	uint64_t at;
+	uint8_t lsb;
+
+	if (!sym(k, "tag_lsb", &at) || mem_read(k->dump, at, &lsb, 1, NULL) ||
+	    lsb < TAG_LSB_MIN || lsb > TAG_LSB_MAX)
+		return false;
+	return hva && !((hva ^ kva) & ((1ull << lsb) - 1));
+}
+
+/* The page's hyp VA from the hypervisor's own init params (6.12: data symbols). */
+static bool stack_hva_from_params(const struct kdc_kernel *k, unsigned int cpu, struct hyp_stack *h)
+{
+	uint64_t params, off, top;
+
+	if (!nvhe_percpu_addr(k, cpu, "__kvm_nvhe_kvm_init_params", &params) ||
+	    ktypes_member(&k->types, "kvm_nvhe_init_params", "stack_hyp_va", &off, NULL, NULL) ||
+	    kernel_read_u64(k, params + off, &top, NULL) || top < h->size)
+		return false;
+	h->hva = top - h->size;
+	return true;
+}
+
+/* Else the page most of the page's own 16-aligned upward pointers point into. */
+static bool stack_hva_from_records(struct hyp_stack *h)
+{
+	uint64_t best = 0;
+	unsigned int best_n = 0;
+	size_t n = h->size / 8;
+
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		uint64_t page = h->w[i] & ~(h->size - 1), votes = 0;
+
+		if (!h->w[i] || (h->w[i] & 15) || (h->w[i] & (h->size - 1)) <= 8 * i)
+			continue;
+		for (size_t j = 0; j + 1 < n; j += 2)
+			votes += (h->w[j] & ~(h->size - 1)) == page && !(h->w[j] & 15) &&
+				 (h->w[j] & (h->size - 1)) > 8 * j;
+		if (votes > best_n) {
+			best_n = (unsigned int)votes;
+			best = page;
+		}
+	}
+	h->hva = best;
+	return best_n >= 2;
+}
+
+static unsigned int count_returns(struct code_cache *code, const struct hyp_stack *h,
+				  unsigned int tag_lsb)
+{
+	unsigned int n = 0;
+	uint64_t t;
+	bool ind;
+
+	for (size_t i = 0; i + 1 < h->size / 8; i += 2)
+		if (h->w[i + 1] && (h->w[i] & ~(h->size - 1)) == h->hva &&
+		    code_call_before(code, text_kva(h, h->w[i + 1], tag_lsb), &t, &ind))
+			n++;
+	return n;
+}
+
+static bool find_tag_lsb(const struct kdc_kernel *k, struct code_cache *code, struct hyp_stack *h)
+{
+	uint64_t at;
+	uint8_t v;
+	unsigned int best = 0, best_n = 0;
+
+	if (sym(k, "tag_lsb", &at) && !mem_read(k->dump, at, &v, 1, NULL) && v >= TAG_LSB_MIN &&
+	    v <= TAG_LSB_MAX) {
+		h->tag_lsb = v;
+		return true;
+	}
+	for (unsigned int t = TAG_LSB_MIN; t <= TAG_LSB_MAX; t++) {
+		unsigned int n = count_returns(code, h, t);
+
+		if (n > best_n)
+			best_n = n, best = t;
+	}
+	h->tag_lsb = best;
+	return best_n > 0;
+}
+
+static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned int cpu,
+		 struct hyp_stack *h)
+{
+	const struct kdc_vmcoreinfo *vi = k->dump->vmcoreinfo;
+	uint64_t slot;
+	uint8_t *raw;
+
+	memset(h, 0, sizeof(*h));
+	h->size = k->page_size;
+	if (!vi || vmcoreinfo_get_u64(vi, "NUMBER(PHYS_OFFSET)", 16, &h->phys_offset, NULL) ||
+	    vmcoreinfo_get_u64(vi, "NUMBER(kimage_voffset)", 16, &h->kimage_voffset, NULL) ||
+	    kernel_percpu_addr(k, "kvm_arm_hyp_stack_page", cpu, &slot, NULL) ||
+	    kernel_read_u64(k, slot, &h->kva, NULL) || !h->kva || (h->kva & (h->size - 1)))
+		return false;
+	if (!(raw = malloc(h->size)) || !(h->w = malloc(h->size)) ||
+	    mem_read(k->dump, h->kva, raw, h->size, NULL)) {
+		free(raw);
+		return false;
+	}
+	for (size_t i = 0; i < h->size / 8; i++) {
+		uint64_t v = 0;
+
+		for (int b = 7; b >= 0; b--)
+			v = v << 8 | raw[8 * i + (size_t)b];
+		h->w[i] = v;
+	}
+	free(raw);
+	return (stack_hva_from_params(k, cpu, h) || stack_hva_from_records(h)) &&
+	       find_tag_lsb(k, code, h);
+}
+
+unsigned int nvhe_add_hyp_stack(const struct kdc_kernel *k, struct code_cache *code,
+				unsigned int cpu, int attach, struct frame_graph *g)
+{
+	struct hyp_stack h;
+	unsigned int first = g->nr, added = 0;
+	size_t top = SIZE_MAX;		/* the highest record that returns into hyp text */
+
+	if (!load(k, code, cpu, &h)) {
+		free(h.w);
+		return 0;
+	}
+	/* from the top down, so a record's parent is added before it */
+	for (size_t i = (h.size / 8 - 2) & ~(size_t)1; i < h.size / 8; i -= 2) {
+		uint64_t fp = h.w[i], lr = text_kva(&h, h.w[i + 1], h.tag_lsb), target;
+		bool indirect, in_stack = (fp & ~(h.size - 1)) == h.hva;
+		struct fg_node *n;
+		int parent = -2;
+
+		if (h.w[i + 1] && code_call_before(code, lr, &target, &indirect) &&
+		    g->nr < FG_NODES_MAX) {
+			if (top == SIZE_MAX)
+				top = i;
+			uint64_t fp_k = in_stack ? h.kva + (fp - h.hva) : 0;
+
+			if (in_stack && fp_k > h.kva + 8 * i) {
+				for (unsigned int j = first; j < g->nr; j++)
+					if (g->node[j].addr == fp_k)
+						parent = (int)j;
+			} else if (!in_stack && attach >= 0 && i == top) {
+				/* the chain's end, __host_exit's call of handle_trap
+				 * (arch/arm64/kvm/hyp/nvhe/host.S): its x29 is the
+				 * host context pointer, not a record; every HVC
+				 * pushes it in the same slot, so it is the newest */
+				parent = attach;
+			}
+			n = &g->node[g->nr++];
+			*n = (struct fg_node){ .addr = h.kva + 8 * i, .fp = fp_k, .lr = lr,
+					       .stack = KDC_STACK_HYP, .parent = parent,
+					       .owner = target, .indirect = indirect };
+			n->anchored = parent >= 0 && g->node[parent].anchored;
+			n->depth = parent >= 0 ? g->node[parent].depth + 1 : 1;
+			if (parent >= 0)
+				g->node[parent].nr_children++;
+			added++;
+		}
+		if (i < 2)
+			break;
+	}
+	free(h.w);
+	return added;
+}
