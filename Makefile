@@ -24,7 +24,7 @@ PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns \
-	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64
+	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
 	test_printk_log test_patterns_file test_func_arm64
@@ -35,7 +35,7 @@ BIN := $(O)/kdump-collect
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all check unit asan demo fixtures accuracy check-oracle check-e2e fuzz fuzz-bins bench install clean
+.PHONY: all check unit asan demo fixtures accuracy check-oracle check-e2e fuzz fuzz-bins bench install uninstall deb clean
 
 all: $(BIN)
 
@@ -46,8 +46,17 @@ $(O)/parsers/%.o: parsers/%.c
 
 $(O)/collector/%.o: collector/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) \
-		-DKDC_PATTERNS_INSTALLED='"$(PREFIX)/share/kdump-collector/patterns.conf"' -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) $(DEFS_$(*F)) -c $< -o $@
+
+# The installed patterns file's path is compiled into patterns.o (its last
+# fallback; the first is beside the binary): a changed PREFIX rebuilds it.
+DEFS_patterns = -DKDC_PATTERNS_INSTALLED='"$(PREFIX)/share/kdump-collector/patterns.conf"'
+$(O)/prefix.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(O)/collector/patterns.o: $(O)/prefix.stamp
+.PHONY: FORCE
+FORCE:
 
 $(BIN): $(COLLECTOR_OBJS) $(PARSER_OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_PKGS)
@@ -85,6 +94,14 @@ check: $(BIN) $(UNIT_TESTS:%=$(O)/tests/%)
 	echo "== packaging: a real initramfs with dracut"; \
 	KDC_SCRATCH=$(abspath $(O)) tests/packaging/check-dracut.sh >$(O)/dracut.log 2>&1 || status=1; \
 	cat $(O)/dracut.log; cat $(O)/dracut.log >>$(O)/check.log; \
+	echo "== packaging: the hooks on a reproduction of kdump's mount layout"; \
+	KDC_COLLECT=$(abspath $(BIN)) KDC_SCRATCH=$(abspath $(O)) \
+		KDC_HOOK_DUMP=$(abspath $(O))/fixtures/csd-lockup.elf \
+		tests/packaging/check-hooks.sh >$(O)/hooks.log 2>&1 || status=1; \
+	cat $(O)/hooks.log; cat $(O)/hooks.log >>$(O)/check.log; \
+	echo "== packaging: make deb, install and uninstall into a staging root"; \
+	KDC_SCRATCH=$(abspath $(O)) tests/packaging/check-install.sh >$(O)/install.log 2>&1 || status=1; \
+	cat $(O)/install.log; cat $(O)/install.log >>$(O)/check.log; \
 	passed=$$(awk '/^\[  PASSED  \]/ {n += $$4} /^PASS / {n++} END {print n+0}' $(O)/check.log); \
 	failed=$$(awk '/^\[  FAILED  \] [0-9]+ test/ {n += $$4} /^FAIL / {n++} END {print n+0}' $(O)/check.log); \
 	echo "$$passed passed, $$failed failed"; \
@@ -177,23 +194,89 @@ check-oracle: $(BIN)
 	echo "$$(grep -c '^PASS' $(O)/oracle.log) passed, $$(grep -c '^FAIL' $(O)/oracle.log) failed"; \
 	git diff --stat -- tests/fixtures; exit $$st
 
-# Hooks and the dracut module go to fixed system paths: kdump.conf, the
-# systemd drop-in and dracut refer to them there.
+# Hooks and the dracut module go to fixed system paths: kdump-utils,
+# kdump-tools, systemd and dracut look for them there, whatever PREFIX is.
 LIBEXECDIR ?= /usr/lib/kdump-collector
 DRACUTDIR ?= /usr/lib/dracut/modules.d
+KDUMP_DRACUT_CONFDIR ?= /usr/lib/kdump/dracut.conf.d
+SYSTEMDUNITDIR ?= /usr/lib/systemd/system
 SYSCONFDIR ?= /etc
-install: $(BIN)
+MANDIR ?= $(PREFIX)/share/man
+MAN := $(O)/kdump-collect.1
+# every installed file: `make uninstall` removes exactly these
+INSTALLED = $(PREFIX)/bin/kdump-collect $(PREFIX)/share/kdump-collector/patterns.conf \
+	$(MANDIR)/man1/kdump-collect.1 \
+	$(LIBEXECDIR)/lib.sh $(LIBEXECDIR)/kdump-pre.sh $(LIBEXECDIR)/kdump-tools-pre.sh \
+	$(LIBEXECDIR)/make-profile.sh \
+	$(SYSCONFDIR)/kdump/pre.d/kdump-collector \
+	$(SYSCONFDIR)/systemd/system/kdump-tools.service.d/kdump-collector.conf \
+	$(SYSCONFDIR)/systemd/system/kdump-tools-dump.service.d/kdump-collector.conf \
+	$(SYSCONFDIR)/kernel/postrm.d/kdump-collector \
+	$(SYSTEMDUNITDIR)/kdump-collector-profile.service \
+	$(DRACUTDIR)/99kdump-collector/module-setup.sh \
+	$(KDUMP_DRACUT_CONFDIR)/99-zz-kdump-collector.conf \
+	$(SYSCONFDIR)/dracut.conf.d/99-zz-kdump-collector.conf
+
+$(MAN): docs/kdump-collect.1.scd
+	@mkdir -p $(@D)
+	scdoc < $< > $@
+
+install: $(BIN) $(MAN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/kdump-collect
 	install -D -m 0644 collector/patterns.conf \
 		$(DESTDIR)$(PREFIX)/share/kdump-collector/patterns.conf
+	install -D -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man1/kdump-collect.1
+	install -D -m 0644 kdump-hooks/kdump-collector-lib.sh $(DESTDIR)$(LIBEXECDIR)/lib.sh
 	install -D -m 0755 kdump-hooks/kdump-pre.sh $(DESTDIR)$(LIBEXECDIR)/kdump-pre.sh
 	install -D -m 0755 kdump-hooks/kdump-tools-pre.sh $(DESTDIR)$(LIBEXECDIR)/kdump-tools-pre.sh
-	install -D -m 0644 kdump-hooks/kdump-tools-dump.service.d/kdump-collector.conf \
+	install -D -m 0755 kdump-hooks/make-profile.sh $(DESTDIR)$(LIBEXECDIR)/make-profile.sh
+	install -D -m 0755 kdump-hooks/kdump-pre.sh $(DESTDIR)$(SYSCONFDIR)/kdump/pre.d/kdump-collector
+	install -D -m 0644 kdump-hooks/kdump-tools.dropin.conf \
+		$(DESTDIR)$(SYSCONFDIR)/systemd/system/kdump-tools.service.d/kdump-collector.conf
+	install -D -m 0644 kdump-hooks/kdump-tools.dropin.conf \
 		$(DESTDIR)$(SYSCONFDIR)/systemd/system/kdump-tools-dump.service.d/kdump-collector.conf
+	install -D -m 0755 kdump-hooks/kernel-postrm.sh $(DESTDIR)$(SYSCONFDIR)/kernel/postrm.d/kdump-collector
+	install -D -m 0644 kdump-hooks/kdump-collector-profile.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/kdump-collector-profile.service
 	install -D -m 0755 dracut/99kdump-collector/module-setup.sh \
 		$(DESTDIR)$(DRACUTDIR)/99kdump-collector/module-setup.sh
-	install -D -m 0644 dracut/99-kdump-collector.conf \
-		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/99-kdump-collector.conf
+	install -D -m 0644 dracut/99-zz-kdump-collector.conf \
+		$(DESTDIR)$(KDUMP_DRACUT_CONFDIR)/99-zz-kdump-collector.conf
+	install -D -m 0644 dracut/99-zz-kdump-collector.conf \
+		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/99-zz-kdump-collector.conf
+	@# the settings file is the admin's once it exists
+	[ -e $(DESTDIR)$(SYSCONFDIR)/kdump-collector.conf ] || \
+		install -D -m 0644 kdump-hooks/kdump-collector.conf $(DESTDIR)$(SYSCONFDIR)/kdump-collector.conf
+
+# Removes what install placed; the settings file only if unchanged, and the
+# profiles and bundles never (they are data).
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DRACUTDIR)/99kdump-collector $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(PREFIX)/share/kdump-collector \
+		$(DESTDIR)$(SYSCONFDIR)/systemd/system/kdump-tools.service.d \
+		$(DESTDIR)$(SYSCONFDIR)/systemd/system/kdump-tools-dump.service.d 2>/dev/null
+	if cmp -s kdump-hooks/kdump-collector.conf $(DESTDIR)$(SYSCONFDIR)/kdump-collector.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/kdump-collector.conf; fi
+
+# A Debian package from a staged install (PREFIX=/usr), with dpkg-deb.
+# Maintainer scripts and control template: kdump-hooks/debian/.
+DEB_VERSION ?= $(shell sed -n 's/^\#define KDC_VERSION "\(.*\)"/\1/p' collector/version.h)
+DEB_ARCH ?= $(shell dpkg --print-architecture)
+DEB_STAGE = $(O)/deb/kdump-collector_$(DEB_VERSION)_$(DEB_ARCH)
+deb:
+	rm -rf $(DEB_STAGE)
+	$(MAKE) install PREFIX=/usr SYSCONFDIR=/etc DESTDIR=$(abspath $(DEB_STAGE))
+	mkdir -p $(DEB_STAGE)/DEBIAN
+	sed -e 's/@VERSION@/$(DEB_VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+		-e "s/@SIZE@/$$(du -sk $(DEB_STAGE) | cut -f1)/" \
+		-e "s/@DEPENDS@/$$(bash kdump-hooks/debian/depends.sh $(BIN))/" \
+		kdump-hooks/debian/control.in > $(DEB_STAGE)/DEBIAN/control
+	install -m 0755 kdump-hooks/debian/postinst kdump-hooks/debian/prerm \
+		kdump-hooks/debian/postrm $(DEB_STAGE)/DEBIAN/
+	cd $(DEB_STAGE) && find etc -type f | sed 's|^|/|' > DEBIAN/conffiles
+	dpkg-deb --root-owner-group --build $(DEB_STAGE) $(O)/deb/ >/dev/null
+	@echo $(O)/deb/kdump-collector_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -624,6 +624,8 @@ void report_json(const struct kdc_analysis *a, FILE *out)
 	json_object_begin(&j);
 	json_key(&j, "file");
 	json_string(&j, a->patterns.path[0] ? a->patterns.path : NULL);
+	json_key(&j, "warning");
+	json_string(&j, a->patterns.missing ? PATTERNS_MISSING : NULL);
 	json_key(&j, "matched");
 	json_array_begin(&j);
 	for (unsigned int i = 0; i < a->patterns.nr; i++) {
@@ -753,6 +755,8 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 						 "known: the guest may have run since"
 			: kv->world_switch_why);
 	}
+	if (a->patterns.missing)
+		fprintf(out, "  - warning: %s\n", PATTERNS_MISSING);
 	for (unsigned int i = 0; i < a->patterns.nr; i++) {
 		const struct kdc_pattern_match *m = &a->patterns.match[i];
 

@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "name_safe.h"
+#include "out_file.h"
 #include "tar_header.h"
 
 #define CHUNK (64u << 10)
@@ -114,7 +116,7 @@ static enum kdc_status zout_put(struct zout *z, const void *data, size_t len,
 static enum kdc_status add_entry(struct zout *z, const char *name, uint64_t size,
 				 struct kdc_err *err)
 {
-	struct kdc_tar_entry e = { .size = size, .mtime = (uint64_t)time(NULL), .mode = 0644,
+	struct kdc_tar_entry e = { .size = size, .mtime = (uint64_t)time(NULL), .mode = 0600,
 				   .type = '0' };
 	uint8_t block[KDC_TAR_BLOCK];
 	enum kdc_status st;
@@ -212,12 +214,12 @@ out:
 	return st;
 }
 
-enum kdc_status bundle_write(const char *path, const char *top, const char *dir,
+enum kdc_status bundle_write(char *path, size_t path_len, const char *top, const char *dir,
 			     const char *manifest_head, int threads, struct kdc_err *err)
 {
 	struct member *m = calloc(KDC_BUNDLE_MEMBERS_MAX, sizeof(*m));
 	struct zout *z = calloc(1, sizeof(*z));
-	char tmp[NAME_MAX_LEN * 2];
+	struct out_file of;
 	unsigned int nr = 0;
 	enum kdc_status st;
 
@@ -234,20 +236,15 @@ enum kdc_status bundle_write(const char *path, const char *top, const char *dir,
 	/* worker threads pay only for large members; the libzstd build may lack them */
 	if (threads > 0)
 		ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_nbWorkers, threads);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!(z->f = fopen(tmp, "wb"))) {
-		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
+	if ((st = out_file_create(&of, path, err)))
+		goto out;
+	z->f = of.f;
+	if ((st = write_archive(z, top, dir, m, nr, manifest_head, err))) {
+		out_file_abort(&of);
 		goto out;
 	}
-	st = write_archive(z, top, dir, m, nr, manifest_head, err);
-	if ((fflush(z->f) || fsync(fileno(z->f))) && !st)
-		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
-	if (fclose(z->f) && !st)
-		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
-	if (!st && rename(tmp, path))
-		st = kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
-	if (st)
-		unlink(tmp);
+	if (!(st = out_file_commit(&of, ".tar.zst", err)))
+		snprintf(path, path_len, "%s", of.final);
 out:
 	if (z)
 		ZSTD_freeCCtx(z->cctx);
@@ -407,11 +404,15 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 		goto out;
 	}
 	verify(manifest, m, nr, chk);
+	/* the bundle's text holds the dump's strings: shown escaped */
 	if (print_manifest)
-		fwrite(manifest, 1, mlen, out);
+		fwrite_terminal(manifest, mlen, out);
 	if (report)
-		fwrite(report, 1, rlen, out);
-	if (chk->bad)
+		fwrite_terminal(report, rlen, out);
+	if (!report)
+		st = kdc_fail(err, KC_CORRUPT, "%s has no report.txt: the analysis did not run (its "
+			      "MANIFEST says why: show --manifest)", path);
+	else if (chk->bad)
 		st = kdc_fail(err, KC_CORRUPT, "%s is damaged: %u of %u members fail their checksum "
 			      "(first: %s)", path, chk->bad, nr, chk->first_bad);
 out:

@@ -20,11 +20,13 @@
 /**
  * bundle_write() - archive the regular files under @dir (one level of
  * subdirectories) as @top/<relative path>, then @top/MANIFEST made of
- * @manifest_head and the checksums, into @path (written to @path.tmp and
- * renamed, so a bundle that exists is complete)
+ * @manifest_head and the checksums, into @path: written under a temporary
+ * name (out_file.h: 0600, exclusive, fsync) and linked into place, so a
+ * bundle that exists is complete and no existing file is replaced; when
+ * @path exists, a counter is added and @path (@path_len bytes) updated
  * @threads: zstd worker threads (0: single-threaded)
  */
-enum kdc_status bundle_write(const char *path, const char *top, const char *dir,
+enum kdc_status bundle_write(char *path, size_t path_len, const char *top, const char *dir,
 			     const char *manifest_head, int threads, struct kdc_err *err);
 
 struct bundle_check {

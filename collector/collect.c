@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,11 +21,10 @@
 #include "elf_notes.h"
 #include "mem.h"
 #include "mini_dump.h"
+#include "name_safe.h"
 #include "repair.h"
 
-#ifndef KDC_VERSION
-#define KDC_VERSION "0.1.0"
-#endif
+#include "version.h"
 #define PATH_LEN 4096
 #define POLL_NS (50 * 1000 * 1000)
 
@@ -235,7 +235,10 @@ static void write_mini_dump(const struct steps *s, struct kdc_analysis *a)
 static void write_name(const struct steps *s, const struct kdc_analysis *a)
 {
 	const struct kdc_vmcoreinfo *vi = a->dump->vmcoreinfo;
-	char host[65] = "unknown-host", tmp[PATH_LEN], final[PATH_LEN], when[32] = "unknown-time";
+	char host[65] = "", tmp[PATH_LEN], final[PATH_LEN], when[48];
+	char safe_host[KDC_NAME_COMPONENT_MAX + 1], safe_release[KDC_NAME_COMPONENT_MAX + 1];
+	time_t now_t = time(NULL);
+	struct tm now_tm;
 	const char *release = vi ? vmcoreinfo_get(vi, "OSRELEASE") : NULL;
 	uint64_t uts, crash_time, nodename_off = 65;	/* new_utsname: sysname[65], nodename[65] */
 	FILE *f;
@@ -248,10 +251,9 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 			snprintf(host, sizeof(host), "unknown-host");
 		host[64] = '\0';
 	}
-	for (char *p = host; *p; p++)	/* a file name, whatever the dump says */
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
-			*p = '_';
+	/* without CRASHTIME: the time of this run, marked as such */
+	gmtime_r(&now_t, &now_tm);
+	strftime(when, sizeof(when), "unknown-time-collected-%Y%m%dT%H%M%SZ", &now_tm);
 	if (vi && !vmcoreinfo_get_u64(vi, "CRASHTIME", 10, &crash_time, NULL)) {
 		time_t t = (time_t)crash_time;
 		struct tm tm;
@@ -259,9 +261,11 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 		if (gmtime_r(&t, &tm))
 			strftime(when, sizeof(when), "%Y%m%dT%H%M%SZ", &tm);
 	}
+	/* file-name components, whatever the dump says */
+	name_component(host, "unknown-host", safe_host, sizeof(safe_host));
+	name_component(release, "unknown-release", safe_release, sizeof(safe_release));
 	if ((f = begin(s, ".name", tmp, final))) {
-		fprintf(f, "kdump-%s-%s-%s", host[0] ? host : "unknown-host",
-			release ? release : "unknown-release", when);
+		fprintf(f, "kdump-%s-%s-%s", safe_host, safe_release, when);
 		finish(f, tmp, final);
 	}
 }
@@ -396,6 +400,36 @@ static void full_dump(const struct collect_opts *o, const char *outdir, const ch
 	fprintf(log, "kdump-collect: full dump %s (%.1fs)\n", out, now() - t0);
 }
 
+/*
+ * Refused before anything is written: a path that is not there or not
+ * readable, and anything but a regular file or block device (a FIFO would
+ * block open(2) forever; O_NONBLOCK keeps this check from blocking too).
+ */
+static enum kdc_status check_dump_file(const char *path, struct kdc_err *err)
+{
+	struct stat sb;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &sb) || !(S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode))) {
+		close(fd);
+		return kdc_fail(err, KC_INVAL, "%s: not a regular file or block device", path);
+	}
+	close(fd);
+	return KC_OK;
+}
+
+/* "failed: why" of the child's open step, if it failed */
+static const char *open_failure(const char *steps)
+{
+	const char *p = strstr(steps, "step open ");
+
+	if (!p || !(p = strchr(p + 10, ' ')) || strncmp(p + 1, "failed: ", 8))
+		return NULL;
+	return p + 9;
+}
+
 enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct collect_result *res,
 			    struct kdc_err *err)
 {
@@ -414,6 +448,8 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	enum kdc_status st;
 
 	memset(res, 0, sizeof(*res));
+	if ((st = check_dump_file(o->vmcore, err)))
+		return st;
 	snprintf(work, sizeof(work), "%s/.kdump-collector-XXXXXX", outdir);
 	if (!mkdtemp(work))
 		return kdc_fail(err, KC_IO, "%s: %s", outdir, strerror(errno));
@@ -432,6 +468,13 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 		read_small(path, steps, sizeof(steps));
 	if (join(path, work, ".name"))
 		read_small(path, name, sizeof(name));
+	/* not a dump at all: no bundle, the cause to the caller */
+	if (open_failure(steps)) {
+		const char *why = open_failure(steps);
+
+		remove_tree(work);
+		return kdc_fail(err, KC_CORRUPT, "%.*s", (int)strcspn(why, "\n"), why);
+	}
 	if (!name[0]) {
 		gmtime_r(&t, &tm);
 		strftime(name, sizeof(name), "kdump-unknown-host-unknown-release-%Y%m%dT%H%M%SZ", &tm);
@@ -464,7 +507,7 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 				       "timeout %.1fs: the analysis was stopped\n", o->timeout);
 	snprintf(res->bundle, sizeof(res->bundle), "%s/%s.tar.zst", outdir, name);
 	t0 = now();
-	st = bundle_write(res->bundle, name, work, head, 0, err);
+	st = bundle_write(res->bundle, sizeof(res->bundle), name, work, head, 0, err);
 	remove_tree(work);
 	if (st)
 		return st;

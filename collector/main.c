@@ -19,9 +19,7 @@
 #include "repair.h"
 #include "vmcore_save.h"
 
-#ifndef KDC_VERSION
-#define KDC_VERSION "0.1.0"
-#endif
+#include "version.h"
 
 enum exit_code {
 	EXIT_DONE = 0,		/* every section complete */
@@ -267,9 +265,12 @@ static int run_show(const struct subcommand *cmd, int argc, char **argv)
 		fprintf(stderr, "kdump-collect show: %s\n", err.msg);
 		return chk.members ? EXIT_PARTIAL : EXIT_NO_REPORT;
 	}
+	/* the report first, then the verdict on it: never interleaved */
+	if (fflush(stdout))
+		return EXIT_NO_REPORT;
 	fprintf(stderr, "kdump-collect show: %s: %u members, every checksum verified\n", argv[i],
 		chk.verified);
-	return fflush(stdout) ? EXIT_NO_REPORT : EXIT_DONE;
+	return EXIT_DONE;
 }
 static bool take_repair(int opt, const char *arg, void *ctx)
 {

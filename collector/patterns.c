@@ -32,17 +32,24 @@ static bool find_file(const char *given, char *path, size_t len)
 	snprintf(path, len, "/etc/kdump-collector/patterns.conf");
 	if (!access(path, R_OK))
 		return true;
-	snprintf(path, len, "%s", KDC_PATTERNS_INSTALLED);
-	if (!access(path, R_OK))
-		return true;
-	/* an in-tree build: build/kdump-collect next to collector/ */
+	/* beside the binary as installed (PREFIX/bin -> PREFIX/share), whatever
+	 * PREFIX it was built with; then an in-tree build (build/ next to
+	 * collector/); then the compiled-in PREFIX */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(path, len, "%s/../share/kdump-collector/patterns.conf", dirname(exe));
+		if (!access(path, R_OK))
+			return true;
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 		exe[n] = '\0';
 		snprintf(path, len, "%s/../collector/patterns.conf", dirname(exe));
 		if (!access(path, R_OK))
 			return true;
 	}
+	snprintf(path, len, "%s", KDC_PATTERNS_INSTALLED);
+	if (!access(path, R_OK))
+		return true;
 	path[0] = '\0';
 	return false;
 }
@@ -93,8 +100,10 @@ void patterns_match(struct kdc_analysis *a, const char *given, struct kdc_patter
 	size_t len, skipped;
 
 	memset(out, 0, sizeof(*out));
-	if (!find_file(given, out->path, sizeof(out->path)))
+	if (!find_file(given, out->path, sizeof(out->path))) {
+		out->missing = true;
 		return;
+	}
 	if (!(out->file = malloc(sizeof(*out->file)))) {
 		kdc_fail(&out->err, KC_NOMEM, "patterns");
 		return;

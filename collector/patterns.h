@@ -7,6 +7,7 @@
 #ifndef KDC_PATTERNS_H
 #define KDC_PATTERNS_H
 
+#include <stdbool.h>
 #include "patterns_file.h"
 
 struct kdc_analysis;
@@ -22,7 +23,13 @@ struct kdc_pattern_matches {
 	unsigned int nr;
 	struct kdc_pattern_match match[KDC_PATTERNS_MAX];
 	struct kdc_err err;		/* the file could not be read or parsed */
+	bool missing;			/* no patterns file was found at all */
 };
+
+/* what the reports say when no patterns file was found */
+#define PATTERNS_MISSING "no known-patterns file found (--patterns, $KDC_PATTERNS, " \
+	"/etc/kdump-collector/patterns.conf, BINDIR/../share/kdump-collector/patterns.conf): " \
+	"known crash patterns were not checked"
 
 /**
  * patterns_match() - load the patterns (@path, else $KDC_PATTERNS, else

@@ -1,17 +1,22 @@
 #!/bin/bash
 # dracut module: kdump-collector in the kdump initramfs.
 #
+# Joins only the kdump image: 99-zz-kdump-collector.conf asks for it when
+# mkdumprd runs dracut (see there); `dracut_args --add kdump-collector` in
+# /etc/kdump.conf does it too. An ordinary dracut run never includes it
+# (check() returns 255: only when asked for).
+#
 # Installs kdump-collect (dracut resolves its shared libraries), the known
-# crash patterns, the RHEL/Fedora kdump_pre hook, and - for kernels whose
-# dumps carry no kallsyms in VMCOREINFO (before 6.0) or no BTF - a symbol
-# profile of the running kernel made now, while /proc/kallsyms and
-# /sys/kernel/btf/vmlinux are at hand. mkdumprd empties dracutmodules, so
-# the module joins through dracut.conf.d/99-kdump-collector.conf.
+# crash patterns, the hooks' library and /etc/kdump-collector.conf; the hook
+# itself comes from /etc/kdump/pre.d, which kdumpbase copies. For kernels
+# whose dumps carry no kallsyms in VMCOREINFO (before 6.0), the symbol
+# profile of this kernel release: the one the boot-time unit made in
+# /var/lib/kdump-collector, else one made now when this kernel runs.
+# A missing binary skips the module with a warning; it never fails the image.
+#
+# KDC_BIN, KDC_SHARE, KDC_LIBEXEC: where the installed files are (tests)
 
-# only when asked for (add_dracutmodules), never by hostonly autodetection
-# KDC_BIN: the binary to install, when it is not in dracut's PATH (tests)
 check() {
-	require_binaries "${KDC_BIN:-kdump-collect}" || return 1
 	return 255
 }
 
@@ -19,36 +24,50 @@ depends() {
 	return 0
 }
 
-# The release of the kernel this initramfs is for, made KASLR-independent
-# by `kdump-collect profile`; skipped (with a message) when not running it.
-install_profile() {
-	local major minor
-	IFS=. read -r major minor _ <<< "$kernel"
-	# 6.0+ puts kallsyms in VMCOREINFO and Debian/RHEL kernels carry BTF:
-	# the dump itself is enough
-	if [ "${major:-0}" -gt 6 ] || { [ "${major:-0}" -eq 6 ] && [ "${minor:-0}" -ge 0 ]; }; then
-		[ -z "$KDC_PROFILE_ALWAYS" ] && return 0
-	fi
-	if [ "$kernel" != "$(uname -r)" ]; then
-		dwarning "kdump-collector: no profile: building for $kernel while running $(uname -r)"
+kdc_profile() {
+	local major minor have=/var/lib/kdump-collector/profile-$kernel
+	local dest=/var/lib/kdump-collector/profile-$kernel
+
+	if [[ -f $have ]]; then
+		inst_simple "$have" "$dest"
 		return 0
 	fi
-	mkdir -p "$initdir/usr/share/kdump-collector"
-	if ! "${KDC_BIN:-kdump-collect}" profile -o "$initdir/usr/share/kdump-collector/profile" 2>/dev/null; then
+	IFS=. read -r major minor _ <<< "$kernel"
+	# 6.0+ puts kallsyms in VMCOREINFO and Debian/RHEL kernels carry BTF
+	if [[ ${major:-0} -ge 6 ]] && [[ -z $KDC_PROFILE_ALWAYS ]]; then
+		return 0
+	fi
+	if [[ $kernel != "$(uname -r)" ]]; then
+		dwarning "kdump-collector: no profile for $kernel (running $(uname -r)); boot it once and rebuild the kdump initramfs"
+		return 0
+	fi
+	mkdir -p "$initdir/var/lib/kdump-collector"
+	if ! "$1" profile -o "$initdir$dest" 2> /dev/null; then
 		dwarning "kdump-collector: kdump-collect profile failed; bundles of this kernel may lack symbols"
 	fi
 }
 
 install() {
-	local share
+	local bin share libexec=${KDC_LIBEXEC:-/usr/lib/kdump-collector}
 
-	inst_binary "${KDC_BIN:-$(command -v kdump-collect)}" /usr/bin/kdump-collect
-	# the installed patterns: PREFIX=/usr or /usr/local (KDC_SHARE overrides)
-	for share in "$KDC_SHARE" /usr/share/kdump-collector /usr/local/share/kdump-collector; do
-		[ -n "$share" ] && [ -f "$share/patterns.conf" ] && break
+	bin=${KDC_BIN:-$(command -v kdump-collect)}
+	if [[ -z $bin ]] || [[ ! -x $bin ]]; then
+		dwarning "kdump-collector: kdump-collect is not installed; module skipped"
+		return 0
+	fi
+	inst_binary "$bin" /usr/bin/kdump-collect
+	# the installed patterns: beside the binary, or PREFIX=/usr, /usr/local
+	for share in "$KDC_SHARE" "${bin%/bin/*}/share/kdump-collector" /usr/share/kdump-collector \
+		/usr/local/share/kdump-collector; do
+		[[ -n $share ]] && [[ -f $share/patterns.conf ]] && break
 	done
-	inst_simple "$share/patterns.conf" /usr/share/kdump-collector/patterns.conf
-	inst_script "${KDC_LIBEXEC:-/usr/lib/kdump-collector}/kdump-pre.sh" \
-		/usr/lib/kdump-collector/kdump-pre.sh
-	install_profile
+	if [[ -f $share/patterns.conf ]]; then
+		inst_simple "$share/patterns.conf" /usr/share/kdump-collector/patterns.conf
+	else
+		dwarning "kdump-collector: no patterns.conf found; known patterns will not be checked"
+	fi
+	inst_simple "$libexec/lib.sh" /usr/lib/kdump-collector/lib.sh
+	inst_script "$libexec/kdump-pre.sh" /usr/lib/kdump-collector/kdump-pre.sh
+	[[ -f /etc/kdump-collector.conf ]] && inst_simple /etc/kdump-collector.conf
+	kdc_profile "$bin"
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds a real initramfs with Debian's dracut from `make install` into a
-# staging root, with the kdump-collector module added through its own
-# dracut.conf.d drop-in (as on a kdump system), and checks that the image
+# Builds real initramfs images with Debian's dracut from `make install` into
+# a staging root: an ordinary build must not take the module; a build run by
+# mkdumprd (as kdump does) takes it through its dracut.conf.d drop-in and
 # holds the collector, every shared library it needs, the patterns and the
-# kdump_pre hook - then runs the collector from inside the unpacked image.
+# hook - then the collector runs from inside the unpacked image; the same
+# build without the binary skips the module and still succeeds.
 # Prints PASS/FAIL lines. Needs: dracut-core (lsinitrd), root for chroot.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,17 +26,40 @@ make -C "$top" -s install DESTDIR="$stage" PREFIX=/usr >"$scratch/install.log" 2
 cp -a /usr/lib/dracut "$scratch/dracut"
 cp -a "$stage/usr/lib/dracut/modules.d/99kdump-collector" "$scratch/dracut/modules.d/"
 img=$scratch/initramfs.img
-if ! KDC_BIN="$stage/usr/bin/kdump-collect" KDC_SHARE="$stage/usr/share/kdump-collector" \
-	KDC_LIBEXEC="$stage/usr/lib/kdump-collector" dracutbasedir="$scratch/dracut" \
-	dracut --no-kernel --no-hostonly --force --conf /dev/null \
-		--confdir "$stage/etc/dracut.conf.d" -m base "$img" >"$scratch/dracut.log" 2>&1; then
-	say no build "dracut failed: $(tail -3 "$scratch/dracut.log")"
+# mkdumprd runs dracut as its child: the drop-in tests for that parent
+printf '#!/bin/bash\ndracut "$@"\n' > "$scratch/mkdumprd"
+chmod +x "$scratch/mkdumprd"
+# build IMAGE [through-mkdumprd] [binary]: dracut as mkdumprd or as anyone else would run it
+build() {
+	local run=dracut bin=${3:-$stage/usr/bin/kdump-collect}
+	[ "$2" = mkdumprd ] && run=$scratch/mkdumprd
+	KDC_BIN="$bin" KDC_SHARE="$stage/usr/share/kdump-collector" \
+		KDC_LIBEXEC="$stage/usr/lib/kdump-collector" dracutbasedir="$scratch/dracut" \
+		"$run" --no-kernel --no-hostonly --force --conf /dev/null \
+		--confdir "$stage/etc/dracut.conf.d" -m base "$1" >"$1.log" 2>&1
+}
+# an ordinary initramfs build never takes the module
+if build "$scratch/plain.img" plain && ! lsinitrd "$scratch/plain.img" | grep -q 'usr/bin/kdump-collect$'; then
+	say ok ordinary-build-untouched ""
+else
+	say no ordinary-build-untouched "dracut failed or took the module: $(tail -3 "$scratch/plain.img.log")"
+fi
+# the kdump build without the binary: the module is skipped, the image is made
+if build "$scratch/nobin.img" mkdumprd /nonexistent/kdump-collect &&
+	grep -q 'kdump-collect is not installed; module skipped' "$scratch/nobin.img.log" &&
+	! lsinitrd "$scratch/nobin.img" | grep -q 'usr/bin/kdump-collect$'; then
+	say ok missing-binary-skips ""
+else
+	say no missing-binary-skips "$(tail -3 "$scratch/nobin.img.log")"
+fi
+if ! build "$img" mkdumprd; then
+	say no build "dracut failed: $(tail -3 "$img.log")"
 	exit 1
 fi
 say ok build ""
 list=$(lsinitrd "$img")
 for f in usr/bin/kdump-collect usr/share/kdump-collector/patterns.conf \
-	usr/lib/kdump-collector/kdump-pre.sh; do
+	usr/lib/kdump-collector/kdump-pre.sh usr/lib/kdump-collector/lib.sh; do
 	if grep -q " $f\$" <<<"$list"; then say ok "holds-$f" ""; else say no "holds-$f" "not in the image"; fi
 done
 # every library ldd names for the binary, by file name

@@ -106,6 +106,8 @@ if [ -x "$WORK/build-arm64/kdump-collect" ]; then
 		"$OUT/capture/usr/share/kdump-collector/patterns.conf"
 	install -D -m 0755 "$top/kdump-hooks/kdump-pre.sh" \
 		"$OUT/capture/usr/lib/kdump-collector/kdump-pre.sh"
+	install -D -m 0644 "$top/kdump-hooks/kdump-collector-lib.sh" \
+		"$OUT/capture/usr/lib/kdump-collector/lib.sh"
 fi
 pack "$OUT/capture" "$OUT/capture.cpio.gz"
 
