@@ -27,7 +27,7 @@ COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
-	test_printk_log test_patterns_file test_func_arm64
+	test_printk_log test_patterns_file test_func_arm64 test_name_safe
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
@@ -35,7 +35,7 @@ BIN := $(O)/kdump-collect
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all check unit asan demo fixtures accuracy check-oracle check-e2e fuzz fuzz-bins bench install uninstall deb clean
+.PHONY: all check unit asan demo fixtures accuracy check-oracle check-e2e fuzz fuzz-bins bench install uninstall deb robustness clean
 
 all: $(BIN)
 
@@ -67,6 +67,8 @@ $(O)/tests/%.o: tests/unit/%.c
 	$(CC) $(ALL_CFLAGS) -Wno-shadow -Iparsers -Icollector -c $< -o $@
 
 $(O)/tests/test_json: $(O)/tests/test_json.o $(O)/collector/json.o $(O)/parsers/err.o
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
+$(O)/tests/test_name_safe: $(O)/tests/test_name_safe.o $(O)/collector/name_safe.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
 $(O)/tests/test_cli: $(O)/tests/test_cli.o | $(BIN)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
@@ -125,6 +127,12 @@ fixtures:
 	bash tests/qemu/make-fixtures.sh
 
 # docs/accuracy.md: the stuck CPUs' true functions against the ranked candidates
+robustness: $(BIN)
+	@mkdir -p $(O)/fixtures
+	KDC_COLLECT=$(abspath $(BIN)) python3 tests/fixture-checks/check_corrupt.py \
+		--elf $(abspath $(O))/fixtures/csd-lockup.elf --kdump tests/fixtures/csd-lockup/dump.kdump \
+		--scratch $(abspath $(O))/fixtures --table docs/robustness.md | tail -1
+
 accuracy: $(BIN)
 	@mkdir -p $(O)/fixtures
 	python3 tests/fixture-checks/accuracy.py --collect $(abspath $(BIN)) \
@@ -141,7 +149,7 @@ bench:
 # tests/fuzz/seeds/<target>); crashes land in build-fuzz/crashes/ and the run
 # fails. Inputs that found bugs are kept as regression seeds.
 FUZZ_TARGETS := fuzz_elf_notes fuzz_vmcoreinfo fuzz_kallsyms fuzz_printk fuzz_btf fuzz_bundle \
-	fuzz_text_formats
+	fuzz_text_formats fuzz_output_names
 FUZZ_SECONDS ?= 60
 LIB_OBJS = $(filter-out $(O)/collector/main.o,$(COLLECTOR_OBJS)) $(PARSER_OBJS)
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB_OBJS)

@@ -22,6 +22,8 @@ static void note_problems(struct kdc_analysis *a)
 		analysis_problem(a, &a->dump->kdumpfile_err);
 	if (k->profile_err.code)
 		analysis_problem(a, &k->profile_err);
+	if (k->page_size_err.code)
+		analysis_problem(a, &k->page_size_err);
 	if (k->syms.vmlinux_err.code)
 		analysis_problem(a, &k->syms.vmlinux_err);
 	if (!k->have_symbols)
@@ -85,6 +87,24 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 				c->regs_source = KDC_REGS_RECOVERED;
 				a->bt[i] = a->recovery[i].bt;
 			}
+		}
+	}
+	/* not complete, whatever else was read: no register note at all, or a
+	 * noted CPU's walk cut by damage rather than by its own end */
+	if (a->cpus.nr && !(a->cpus.nr_notes - a->cpus.nr_synthetic)) {
+		kdc_fail(&err, KC_NODATA, "the dump holds no NT_PRSTATUS note: the kernel saved no "
+			 "CPU's registers (a dump not made by crash_kexec?)");
+		analysis_problem(a, &err);
+	}
+	for (unsigned int i = 0; i < a->cpus.nr; i++) {
+		const struct kdc_backtrace *bt = &a->bt[i];
+
+		if (a->cpus.cpu[i].regs_source == KDC_REGS_NOTE && bt->stop && !bt->complete &&
+		    (strstr(bt->stop, "loop") || strstr(bt->stop, "already left") ||
+		     strstr(bt->stop, "depth limit"))) {
+			kdc_fail(&err, KC_CORRUPT, "CPU %u: backtrace cut after %u frames: %s", i,
+				 bt->nr, bt->stop);
+			analysis_problem(a, &err);
 		}
 	}
 	csd_wait_graph_build(&a->kernel, &a->cpus, a->bt, &a->csd);

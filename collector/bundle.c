@@ -229,7 +229,8 @@ enum kdc_status bundle_write(char *path, size_t path_len, const char *top, const
 	}
 	if ((st = list_files(dir, NULL, m, &nr, err)))
 		goto out;
-	qsort(m, nr, sizeof(*m), by_name);
+	if (nr)
+		qsort(m, nr, sizeof(*m), by_name);
 	ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_compressionLevel, ZSTD_LEVEL);
 	/* a flipped byte in the file then fails decompression, not just a member */
 	ZSTD_CCtx_setParameter(z->cctx, ZSTD_c_checksumFlag, 1);
@@ -326,6 +327,23 @@ static enum kdc_status read_member(struct zin *z, const struct kdc_tar_entry *e,
 	return KC_OK;
 }
 
+/* relative, no "." or ".." component, no empty one */
+static bool safe_member_name(const char *rel)
+{
+	const char *p = rel;
+
+	if (!*rel || *rel == '/')
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (!n || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n + (p[n] == '/');
+	}
+	return true;
+}
+
 static void verify(const char *manifest, const struct member *m, unsigned int nr,
 		   struct bundle_check *chk)
 {
@@ -335,7 +353,13 @@ static void verify(const char *manifest, const struct member *m, unsigned int nr
 		char line[NAME_MAX_LEN + 100];
 
 		snprintf(line, sizeof(line), "sha256 %s  %s\n", m[i].hex, m[i].rel);
-		if (strstr(manifest, line))
+		/* a name that would leave the bundle's directory when unpacked
+		 * is never "verified", listed or not */
+		if (!safe_member_name(m[i].rel)) {
+			if (!chk->bad++)
+				snprintf(chk->first_bad, sizeof(chk->first_bad), "unsafe name %.200s",
+					 m[i].rel);
+		} else if (strstr(manifest, line))
 			chk->verified++;
 		else if (!chk->bad++)
 			snprintf(chk->first_bad, sizeof(chk->first_bad), "%s", m[i].rel);
@@ -382,7 +406,8 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 			st = kdc_fail(err, KC_LIMIT, "more than %d members", KDC_BUNDLE_MEMBERS_MAX);
 			goto out;
 		}
-		rel = relative(e.name);
+		/* the whole name is judged: "../x" has a harmless-looking rest */
+		rel = safe_member_name(e.name) ? relative(e.name) : e.name;
 		is_manifest = !strcmp(rel, "MANIFEST");
 		snprintf(m[nr].rel, sizeof(m[0].rel), "%s", rel);
 		st = read_member(z, &e, buf, m[nr].hex,

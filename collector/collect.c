@@ -51,12 +51,20 @@ struct steps {
 	FILE *log;		/* work/.steps: "step NAME SECONDS ok|failed: why" */
 };
 
-/* Opens @dir/@name.tmp; finish() renames it into place. */
+/*
+ * Opens @dir/@name.tmp; finish() renames it into place. Text files (.txt)
+ * carry the dump's strings and are read on terminals: they are written
+ * through the escaping stream (name_safe.h).
+ */
 static FILE *begin(const struct steps *s, const char *name, char *tmp, char *final)
 {
+	size_t n = strlen(name);
+	FILE *f;
+
 	snprintf(final, PATH_LEN, "%s/%s", s->dir, name);
 	snprintf(tmp, PATH_LEN, "%s/.%s.tmp", s->dir, strchr(name, '/') ? strchr(name, '/') + 1 : name);
-	return fopen(tmp, "w");
+	f = fopen(tmp, "w");
+	return n > 4 && !strcmp(name + n - 4, ".txt") ? terminal_safe_file(f) : f;
 }
 
 static bool finish(FILE *f, const char *tmp, const char *final)
@@ -282,7 +290,11 @@ static void child(const struct collect_opts *o, const char *dir)
 	if (!join(path, dir, ".steps") || !(s.log = fopen(path, "a")))
 		_exit(2);
 	if (o->memory_limit_mib) {
-		struct rlimit rl = { o->memory_limit_mib << 20, o->memory_limit_mib << 20 };
+		/* a backstop for allocations too fast for the parent's RSS poll:
+		 * address space is many times the resident memory (libraries,
+		 * libkdumpfile's caches), so it is capped well above the limit */
+		rlim_t as = ((rlim_t)o->memory_limit_mib << 20) * 8 + (512ull << 20);
+		struct rlimit rl = { as, as };
 
 		setrlimit(RLIMIT_AS, &rl);
 	}
@@ -345,13 +357,39 @@ static char *read_small(const char *path, char *buf, size_t len)
 }
 
 /* Waits for @pid until @deadline (0: none); kills it then. */
-static int wait_child(pid_t pid, double deadline, bool *timed_out)
+/* the child's resident memory, KiB (VmRSS of /proc/PID/status); 0 unknown */
+static unsigned long resident_kib(pid_t pid)
 {
+	char path[64], line[128];
+	unsigned long kib = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %lu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Waits for the analysis child; stops it at @deadline (0: none) or when its
+ * resident memory passes @rss_limit_kib (0: none), polled every POLL_NS:
+ * the capture kernel's memory is what a run must not exhaust.
+ */
+static int wait_child(pid_t pid, double deadline, unsigned long rss_limit_kib, bool *timed_out,
+		      unsigned long *rss_killed_kib)
+{
+	bool poll = deadline > 0 || rss_limit_kib;
 	int status = 0;
 
 	*timed_out = false;
+	*rss_killed_kib = 0;
 	for (;;) {
-		pid_t r = waitpid(pid, &status, deadline > 0 ? WNOHANG : 0);
+		pid_t r = waitpid(pid, &status, poll ? WNOHANG : 0);
+		unsigned long rss;
 
 		if (r == pid)
 			return status;
@@ -363,7 +401,13 @@ static int wait_child(pid_t pid, double deadline, bool *timed_out)
 			*timed_out = true;
 			return status;
 		}
-		if (deadline > 0)
+		if (rss_limit_kib && (rss = resident_kib(pid)) > rss_limit_kib) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			*rss_killed_kib = rss;
+			return status;
+		}
+		if (poll)
 			nanosleep(&(struct timespec){ 0, POLL_NS }, NULL);
 	}
 }
@@ -394,7 +438,7 @@ static void full_dump(const struct collect_opts *o, const char *outdir, const ch
 			pid < 0 ? "could not start" : "exited with an error");
 		res->complete = false;
 		snprintf(res->skipped + strlen(res->skipped), sizeof(res->skipped) -
-			 strlen(res->skipped), "%sfull-dump", res->skipped[0] ? ", " : "");
+			 strlen(res->skipped), "%sfull-dump (failed)", res->skipped[0] ? ", " : "");
 		return;
 	}
 	fprintf(log, "kdump-collect: full dump %s (%.1fs)\n", out, now() - t0);
@@ -442,6 +486,7 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	time_t t = time(NULL);
 	double t0 = now();
 	bool timed_out;
+	unsigned long rss_killed;
 	int status;
 	size_t hn;
 	pid_t pid;
@@ -461,7 +506,8 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	}
 	if (pid == 0)
 		child(o, work);
-	status = wait_child(pid, o->timeout > 0 ? t0 + o->timeout : 0, &timed_out);
+	status = wait_child(pid, o->timeout > 0 ? t0 + o->timeout : 0, o->memory_limit_mib << 10,
+			    &timed_out, &rss_killed);
 
 	steps[0] = name[0] = '\0';
 	if (join(path, work, ".steps"))
@@ -489,22 +535,43 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
 		char key[64];
 
+		const char *line;
+
 		snprintf(key, sizeof(key), "step %s ", expected[i]);
-		if (strstr(steps, key))
+		if ((line = strstr(steps, key))) {
+			/* ran, but failed or partly: named, so "partial" never
+			 * comes with an empty list */
+			char one[256];
+			const char *how;
+
+			snprintf(one, sizeof(one), "%.*s", (int)strcspn(line, "\n"), line);
+			how = strstr(one, " failed") ? "failed" : strstr(one, " partial") ? "partial"
+											    : NULL;
+
+			if (how)
+				snprintf(res->skipped + strlen(res->skipped),
+					 sizeof(res->skipped) - strlen(res->skipped), "%s%s (%s)",
+					 res->skipped[0] ? ", " : "", expected[i], how);
 			continue;
+		}
 		res->complete = false;
 		hn += (size_t)snprintf(head + hn, hn < sizeof(head) ? sizeof(head) - hn : 0,
 				       "skipped %s (%s)\n", expected[i],
 				       timed_out ? "time budget ran out" :
+				       rss_killed ? "memory limit reached" :
 				       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
 				       "the analysis stopped before it");
 		snprintf(res->skipped + strlen(res->skipped),
-			 sizeof(res->skipped) - strlen(res->skipped), "%s%s",
+			 sizeof(res->skipped) - strlen(res->skipped), "%s%s (skipped)",
 			 res->skipped[0] ? ", " : "", expected[i]);
 	}
 	if (timed_out)
 		hn += (size_t)snprintf(head + hn, hn < sizeof(head) ? sizeof(head) - hn : 0,
 				       "timeout %.1fs: the analysis was stopped\n", o->timeout);
+	if (rss_killed)
+		hn += (size_t)snprintf(head + hn, hn < sizeof(head) ? sizeof(head) - hn : 0,
+				       "memory-limit %lu MiB: the analysis was stopped at %lu MiB "
+				       "resident\n", o->memory_limit_mib, rss_killed >> 10);
 	snprintf(res->bundle, sizeof(res->bundle), "%s/%s.tar.zst", outdir, name);
 	t0 = now();
 	st = bundle_write(res->bundle, sizeof(res->bundle), name, work, head, 0, err);
@@ -512,7 +579,7 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	if (st)
 		return st;
 	fprintf(log, "kdump-collect: %s%s%s%s (bundled in %.2fs)\n", res->bundle,
-		res->complete ? "" : " (partial: skipped ", res->skipped,
+		res->complete ? "" : " (partial: ", res->skipped,
 		res->complete ? "" : ")", now() - t0);
 	if (o->full_dump)
 		full_dump(o, outdir, name, log, res);

@@ -16,11 +16,14 @@
 #include "err.h"
 #include "sources.h"
 
+/* the least --memory-limit (MiB): the analysis' resident peak is ~25 MiB */
+#define KDC_MEMORY_LIMIT_FLOOR_MIB 40
+
 struct collect_opts {
 	const char *vmcore;		/* default /proc/vmcore */
 	const char *output_dir;		/* default . */
 	double timeout;			/* seconds for the analysis; 0: none */
-	unsigned long memory_limit_mib;	/* address-space ceiling of the analysis; 0: none */
+	unsigned long memory_limit_mib;	/* resident-memory ceiling of the analysis; 0: none */
 	bool full_dump;			/* also makedumpfile -d 31 (zstd) beside the bundle */
 	struct kdc_sources src;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "dump.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -59,6 +60,40 @@ static enum kdc_status append_notes(struct kdc_dump *d, uint64_t off, uint64_t l
 	return KC_OK;
 }
 
+/*
+ * What libkdumpfile trusts without checking (a zero e_phentsize made it
+ * fault in kdump_open_fdset()): every header field it reads is checked here
+ * first, against the file, so it is only ever handed a sane table.
+ */
+static enum kdc_status check_elf_header(const struct kdc_dump *d, const Elf64_Ehdr *e,
+					size_t phnum, struct kdc_err *err)
+{
+	uint64_t table;
+
+	if (e->e_ident[EI_CLASS] != ELFCLASS64)
+		return kdc_fail(err, KC_NOTSUP, "ELF class %u: only 64-bit vmcores are read",
+				e->e_ident[EI_CLASS]);
+	if (e->e_ident[EI_DATA] != ELFDATA2LSB)
+		return kdc_fail(err, KC_NOTSUP, "ELF data encoding %u: only little-endian vmcores "
+				"are read", e->e_ident[EI_DATA]);
+	if (e->e_ehsize != sizeof(Elf64_Ehdr))
+		return kdc_fail(err, KC_CORRUPT, "ELF e_ehsize %u, not %zu", e->e_ehsize,
+				sizeof(Elf64_Ehdr));
+	if (e->e_phentsize != sizeof(Elf64_Phdr))
+		return kdc_fail(err, KC_CORRUPT, "ELF e_phentsize %u, not %zu", e->e_phentsize,
+				sizeof(Elf64_Phdr));
+	if (!phnum)
+		return kdc_fail(err, KC_CORRUPT, "ELF e_phnum %u: no program headers (PN_XNUM "
+				"extended numbering is not used by vmcores)", e->e_phnum);
+	table = (uint64_t)phnum * sizeof(Elf64_Phdr);
+	if (e->e_phoff < sizeof(Elf64_Ehdr) || e->e_phoff > d->file_size ||
+	    table > d->file_size - e->e_phoff)
+		return kdc_fail(err, KC_CORRUPT, "ELF program headers at 0x%llx (%zu of them) are "
+				"not inside the %llu-byte file", (unsigned long long)e->e_phoff,
+				phnum, (unsigned long long)d->file_size);
+	return KC_OK;
+}
+
 static enum kdc_status read_elf(struct kdc_dump *d, struct kdc_err *err)
 {
 	enum kdc_status st = KC_OK;
@@ -66,6 +101,17 @@ static enum kdc_status read_elf(struct kdc_dump *d, struct kdc_err *err)
 	size_t phnum;
 	Elf *elf;
 
+	Elf64_Ehdr raw;
+
+	/* the raw header first: libelf's own refusals do not name the field */
+	if ((st = pread_exact(d->fd, &raw, sizeof(raw), 0, "ELF header", err)))
+		return st;
+	raw.e_phoff = le64toh(raw.e_phoff);
+	raw.e_ehsize = le16toh(raw.e_ehsize);
+	raw.e_phentsize = le16toh(raw.e_phentsize);
+	raw.e_phnum = le16toh(raw.e_phnum);
+	if ((st = check_elf_header(d, &raw, raw.e_phnum == PN_XNUM ? 0 : raw.e_phnum, err)))
+		return st;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return kdc_fail(err, KC_NOTSUP, "libelf: %s", elf_errmsg(-1));
 	elf = elf_begin(d->fd, ELF_C_READ, NULL);
@@ -196,9 +242,14 @@ enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_er
 		free(d);
 		return kdc_fail(err, KC_NOMEM, "%s: out of memory", path);
 	}
-	d->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block open(2) forever */
+	d->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (d->fd < 0 || fstat(d->fd, &stb)) {
 		st = kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(stb.st_mode) && !S_ISBLK(stb.st_mode)) {
+		st = kdc_fail(err, KC_INVAL, "%s: not a regular file or block device", path);
 		goto fail;
 	}
 	d->file_size = (uint64_t)stb.st_size;

@@ -148,6 +148,13 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 	if (!dump->vmcoreinfo ||
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "PAGESIZE", 10, &k->page_size, NULL))
 		k->page_size = 4096;
+	/* a page size is a power of two, 4 KiB to 64 KiB on every architecture
+	 * read here: anything else is damage, and would size every buffer */
+	if (k->page_size < 4096 || k->page_size > 65536 || (k->page_size & (k->page_size - 1))) {
+		kdc_fail(&k->page_size_err, KC_CORRUPT, "VMCOREINFO PAGESIZE=%llu is not a page "
+			 "size; 4096 assumed", (unsigned long long)k->page_size);
+		k->page_size = 4096;
+	}
 	k->thread_size = dump->arch->thread_size(k->page_size);
 	/* what is read from here on is evidence, and goes into the bundle's
 	 * small dump when asked (the BTF search excepted: see ktypes.c) */

@@ -55,6 +55,7 @@ struct kdc_kernel {
 
 	bool have_symbols, have_types, have_layouts, have_modules;
 	struct kdc_err symbols_err, types_err, percpu_err, layout_err, modules_err, profile_err;
+	struct kdc_err page_size_err;	/* VMCOREINFO's PAGESIZE was not one */
 };
 
 /**

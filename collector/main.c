@@ -15,6 +15,7 @@
 #include "collect.h"
 #include "dmesg.h"
 #include "dump.h"
+#include "name_safe.h"
 #include "profile_cmd.h"
 #include "repair.h"
 #include "vmcore_save.h"
@@ -100,6 +101,16 @@ static bool take_analyze(int opt, const char *arg, void *ctx)
 	return false;
 }
 
+/* closes the escaping stream (if any) and flushes stdout: nonzero on error */
+static int finish_out(FILE *out)
+{
+	int bad = 0;
+
+	if (out != stdout)
+		bad = fclose(out) != 0;
+	return bad | (fflush(stdout) != 0) | (ferror(stdout) != 0);
+}
+
 static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -120,6 +131,7 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 	struct analyze_result res;
 	struct kdc_err err = { 0 };
 	struct kdc_dump *dump;
+	FILE *out;
 	int i = parse_opts(cmd, argc, argv, longopts, "hj", take_analyze, &o);
 
 	if (i < 0)
@@ -133,43 +145,53 @@ static int run_analyze(const struct subcommand *cmd, int argc, char **argv)
 		fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
 		return EXIT_NO_REPORT;
 	}
+	/* text carries the dump's strings: through the escaping stream (JSON
+	 * escapes its own) */
+	out = o.json ? stdout : terminal_safe_stream(stdout);
+	if (!out)
+		out = stdout;
 	if (o.dmesg) {
 		struct dmesg_stats ds = { 0 };
-		enum kdc_status st = dmesg_write(dump, stdout, &ds, &err);
+		enum kdc_status st = dmesg_write(dump, out, &ds, &err);
 
 		dump_close(dump);
 		if (st) {
+			finish_out(out);
 			fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
 			return ds.records ? EXIT_PARTIAL : EXIT_NO_REPORT;
 		}
+		if (finish_out(out))
+			return EXIT_NO_REPORT;
 		if (ds.skipped)
 			fprintf(stderr, "kdump-collect analyze: %zu log records unreadable\n",
 				ds.skipped);
-		return fflush(stdout) ? EXIT_NO_REPORT : ds.skipped ? EXIT_PARTIAL : EXIT_DONE;
+		return ds.skipped ? EXIT_PARTIAL : EXIT_DONE;
 	}
 	if (o.read) {
-		enum kdc_status st = analyze_read_words(dump, &o.src, o.read, stdout, &err);
+		enum kdc_status st = analyze_read_words(dump, &o.src, o.read, out, &err);
 
 		dump_close(dump);
 		if (st) {
+			finish_out(out);
 			fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
 			return st == KC_INVAL ? EXIT_USAGE : EXIT_PARTIAL;
 		}
-		return fflush(stdout) ? EXIT_NO_REPORT : EXIT_DONE;
+		return finish_out(out) ? EXIT_NO_REPORT : EXIT_DONE;
 	}
 	if (o.list_symbols) {
-		enum kdc_status st = analyze_list_symbols(dump, &o.src, stdout, &err);
+		enum kdc_status st = analyze_list_symbols(dump, &o.src, out, &err);
 
 		dump_close(dump);
 		if (st) {
+			finish_out(out);
 			fprintf(stderr, "kdump-collect analyze: %s\n", err.msg);
 			return EXIT_NO_REPORT;
 		}
-		return fflush(stdout) ? EXIT_NO_REPORT : EXIT_DONE;
+		return finish_out(out) ? EXIT_NO_REPORT : EXIT_DONE;
 	}
-	analyze_report(dump, &o.src, o.json, stdout, &res);
+	analyze_report(dump, &o.src, o.json, out, &res);
 	dump_close(dump);
-	if (fflush(stdout) || ferror(stdout)) {
+	if (finish_out(out)) {
 		fprintf(stderr, "kdump-collect analyze: writing the report failed\n");
 		return EXIT_NO_REPORT;
 	}
@@ -189,7 +211,17 @@ static bool take_collect(int opt, const char *arg, void *ctx)
 		return end != arg && !*end && o->timeout >= 0;
 	case 'm':
 		o->memory_limit_mib = strtoul(arg, &end, 10);
-		return end != arg && !*end;
+		if (end == arg || *end)
+			return false;
+		/* the analysis needs about 25 MiB resident on any dump size
+		 * (make bench): below the floor it could never run */
+		if (o->memory_limit_mib < KDC_MEMORY_LIMIT_FLOOR_MIB) {
+			fprintf(stderr, "kdump-collect collect: --memory-limit %lu is below %u MiB, "
+				"the least a run needs\n", o->memory_limit_mib,
+				KDC_MEMORY_LIMIT_FLOOR_MIB);
+			return false;
+		}
+		return true;
 	case 'f': o->full_dump = true; return true;
 	case 'V': o->src.vmlinux = arg; return true;
 	case 'p': o->src.profile = arg; return true;
@@ -445,7 +477,9 @@ static const struct subcommand subcommands[] = {
 	  "included), vmcoreinfo.txt and a MANIFEST with every member's SHA-256 and each step's\n"
 	  "time. The analysis runs in a child process: with --timeout or --memory-limit it is\n"
 	  "stopped there and the bundle holds what was done and names what was skipped (exit 1).\n"
-	  "Prints the bundle's path.",
+	  "--memory-limit MIB is resident memory (at least 40; a run needs about 25). The bundle\n"
+	  "is created mode 0600 and never replaces a file (a second one gets -2). A file that is\n"
+	  "not a dump writes nothing (exit 2). Prints the bundle's path.",
 	  run_collect },
 	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] "
 		     "[--profile FILE] [--no-dump-symbols] [--no-dump-types] [--patterns FILE] DUMP",

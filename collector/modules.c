@@ -187,7 +187,8 @@ static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct mod
 			mem_read(k->dump, typetab + i, &m->syms[m->nr_syms].type, 1, NULL);
 		m->nr_syms++;
 	}
-	qsort(m->syms, m->nr_syms, sizeof(*m->syms), cmp_sym);
+	if (m->nr_syms)
+		qsort(m->syms, m->nr_syms, sizeof(*m->syms), cmp_sym);
 	return KC_OK;
 }
 

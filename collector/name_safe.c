@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE	/* fopencookie */
 #include "name_safe.h"
 
 #include <string.h>
+#include <sys/types.h>
 
 static int allowed(unsigned char c)
 {
@@ -44,4 +46,35 @@ void fwrite_terminal(const char *s, size_t len, FILE *f)
 		else
 			fputc(*p, f);
 	}
+}
+
+static ssize_t safe_write(void *cookie, const char *buf, size_t len)
+{
+	fwrite_terminal(buf, len, cookie);
+	return ferror((FILE *)cookie) ? -1 : (ssize_t)len;
+}
+
+static int safe_close(void *cookie)
+{
+	return fflush(cookie) ? -1 : 0;
+}
+
+static int safe_close_owned(void *cookie)
+{
+	return fclose(cookie) ? -1 : 0;
+}
+
+FILE *terminal_safe_stream(FILE *dst)
+{
+	cookie_io_functions_t io = { .write = safe_write, .close = safe_close };
+
+	return fopencookie(dst, "w", io);
+}
+
+FILE *terminal_safe_file(FILE *dst)
+{
+	cookie_io_functions_t io = { .write = safe_write, .close = safe_close_owned };
+	FILE *f = dst ? fopencookie(dst, "w", io) : NULL;
+
+	return f ? f : dst;
 }

@@ -27,6 +27,20 @@ void name_component(const char *in, const char *fallback, char *out, size_t len)
  */
 void fputs_terminal(const char *s, FILE *f);
 
+/**
+ * terminal_safe_stream() - a stream that writes to @dst through
+ * fwrite_terminal(): every text writer prints through one (reports, dmesg,
+ * symbol lists), so no writer can forget; fclose() it to flush (@dst stays
+ * open). NULL when it cannot be made: then write to @dst (callers fall back).
+ */
+FILE *terminal_safe_stream(FILE *dst);
+
+/**
+ * terminal_safe_file() - the same over a file it owns: fclose() of the
+ * result closes @dst; @dst itself when no wrapper can be made (or NULL)
+ */
+FILE *terminal_safe_file(FILE *dst);
+
 /** fwrite_terminal() - fputs_terminal() of @len bytes (a NUL is escaped too) */
 void fwrite_terminal(const char *s, size_t len, FILE *f);
 

@@ -16,6 +16,8 @@ enum kdc_status out_file_create(struct out_file *o, const char *final, struct kd
 	int fd = -1;
 
 	memset(o, 0, sizeof(*o));
+	if (!final || !*final)
+		return kdc_fail(err, KC_INVAL, "no output file name");
 	if ((size_t)snprintf(o->final, sizeof(o->final), "%s", final) >= sizeof(o->final))
 		return kdc_fail(err, KC_INVAL, "%.64s...: path too long", final);
 	/* mkstemp's name is unpredictable and opened O_EXCL; O_NOFOLLOW is
@@ -32,6 +34,19 @@ enum kdc_status out_file_create(struct out_file *o, const char *final, struct kd
 		return kdc_fail(err, KC_IO, "%s: %s", o->tmp, strerror(e));
 	}
 	return KC_OK;
+}
+
+enum kdc_status out_path_check(int in_fd, const char *path, struct kdc_err *err)
+{
+	struct stat in, out;
+
+	if (!path || !*path)
+		return kdc_fail(err, KC_INVAL, "no output file name");
+	if (stat(path, &out))
+		return errno == ENOENT ? KC_OK : kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
+	if (!fstat(in_fd, &in) && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+		return kdc_fail(err, KC_INVAL, "%s is the input dump: refusing to write over it", path);
+	return kdc_fail(err, KC_INVAL, "%s exists; not replaced", path);
 }
 
 void out_file_abort(struct out_file *o)
@@ -73,7 +88,7 @@ enum kdc_status out_file_commit(struct out_file *o, const char *ext, struct kdc_
 		out_file_abort(o);
 		return KC_IO;
 	}
-	if (elen > flen || strcmp(o->final + flen - elen, ext))
+	if (!ext || elen > flen || strcmp(o->final + flen - elen, ext))
 		elen = 0;
 	if (flen - elen >= sizeof(stem)) {
 		kdc_fail(err, KC_INVAL, "%.64s...: path too long", o->final);
@@ -92,12 +107,13 @@ enum kdc_status out_file_commit(struct out_file *o, const char *ext, struct kdc_
 			sync_dir(o->final);
 			return KC_OK;
 		}
-		if (errno != EEXIST)
+		if (errno != EEXIST || !ext)
 			break;
 	}
 	e = errno;
-	kdc_fail(err, KC_IO, "%s: %s", o->final, e == EEXIST ? "every numbered name is taken"
-							     : strerror(e));
+	kdc_fail(err, KC_IO, "%s: %s", o->final, e != EEXIST ? strerror(e)
+						 : ext ? "every numbered name is taken"
+						       : "exists; not replaced");
 	out_file_abort(o);
 	return KC_IO;
 }

@@ -28,10 +28,18 @@ enum kdc_status out_file_create(struct out_file *o, const char *final, struct kd
 /**
  * out_file_commit() - flush, fsync, close, link to @o->final or, when that
  * name exists, to "<stem>-N<ext>" (@ext: the suffix to keep, e.g.
- * ".tar.zst"), then remove the temporary name and fsync the directory.
- * @o->final holds the name used. On failure the temporary file is removed.
+ * ".tar.zst"; NULL: an existing name is an error instead), then remove the
+ * temporary name and fsync the directory. @o->final holds the name used.
+ * On failure the temporary file is removed.
  */
 enum kdc_status out_file_commit(struct out_file *o, const char *ext, struct kdc_err *err);
+
+/**
+ * out_path_check() - refuse @path as the output of a copy of the open file
+ * @in_fd before anything is written: when it is that file (same device and
+ * inode, whatever the name) or exists at all
+ */
+enum kdc_status out_path_check(int in_fd, const char *path, struct kdc_err *err);
 
 /** out_file_abort() - close and remove the temporary file */
 void out_file_abort(struct out_file *o);

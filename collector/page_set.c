@@ -40,6 +40,8 @@ void page_set_sort(struct kdc_page_set *s)
 {
 	size_t out = 0;
 
+	if (!s->nr)
+		return;
 	qsort(s->pfn, s->nr, sizeof(*s->pfn), cmp);
 	for (size_t i = 0; i < s->nr; i++)
 		if (!out || s->pfn[out - 1] != s->pfn[i])

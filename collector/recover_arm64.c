@@ -727,7 +727,8 @@ static void finish(struct rctx *r, struct kdc_recovery *out)
 {
 	unsigned int n = 0;
 
-	qsort(r->c, r->nr, sizeof(r->c[0]), cmp_cand);
+	if (r->nr)
+		qsort(r->c, r->nr, sizeof(r->c[0]), cmp_cand);
 	if (getenv("KDC_DEBUG_RECOVERY"))	/* every candidate, for tuning on the corpus */
 		for (unsigned int i = 0; i < r->nr; i++) {
 			char fn[128];

@@ -11,6 +11,7 @@
 
 #include "elf_notes.h"
 #include "kdump_header.h"
+#include "out_file.h"
 
 #define PT_NOTE_TYPE 4
 #define PT_NULL_TYPE 0
@@ -154,9 +155,16 @@ static enum kdc_status copy_file(int in, int out, uint64_t size, struct kdc_err 
 			char buf[1 << 16];
 			ssize_t r = pread(in, buf, sizeof(buf), (off_t)done);
 
-			if (r <= 0 || pwrite(out, buf, (size_t)r, (off_t)done) != r)
-				return kdc_fail(err, KC_IO, "copying the dump: %s",
-						r < 0 ? strerror(errno) : "short read");
+			if (r < 0)
+				return kdc_fail(err, KC_IO, "reading the dump: %s", strerror(errno));
+			if (r == 0)
+				return kdc_fail(err, KC_IO, "reading the dump: it ended at byte %llu "
+						"of %llu (changed while being copied?)",
+						(unsigned long long)done, (unsigned long long)size);
+			/* ENOSPC, EDQUOT, EIO: said as what they are */
+			if (pwrite(out, buf, (size_t)r, (off_t)done) != r)
+				return kdc_fail(err, KC_IO, "writing the copy: %s",
+						errno ? strerror(errno) : "short write");
 			n = r;
 		}
 		done += (uint64_t)n;
@@ -265,6 +273,7 @@ enum kdc_status repair_write(const struct kdc_analysis *a, const char *out_path,
 {
 	const struct kdc_dump *d = a->dump;
 	struct blob b = { 0 };
+	struct out_file of;
 	uint64_t notes_off;
 	enum kdc_status st;
 	int out;
@@ -276,11 +285,11 @@ enum kdc_status repair_write(const struct kdc_analysis *a, const char *out_path,
 		return kdc_fail(err, KC_NOTSUP, "no NT_PRSTATUS encoder for %s", d->arch->name);
 	if ((st = build_notes(a, &b, nr_recovered, err)))
 		goto out_blob;
-	out = open(out_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (out < 0) {
-		st = kdc_fail(err, KC_IO, "%s: %s", out_path, strerror(errno));
+	/* the only copy of the crash is never the output, nor replaced by it */
+	if ((st = out_path_check(d->fd, out_path, err)) ||
+	    (st = out_file_create(&of, out_path, err)))
 		goto out_blob;
-	}
+	out = fileno(of.f);
 	notes_off = (d->file_size + 7) & ~7ull;
 	if ((st = copy_file(d->fd, out, d->file_size, err)))
 		goto out_close;
@@ -290,13 +299,11 @@ enum kdc_status repair_write(const struct kdc_analysis *a, const char *out_path,
 	}
 	st = d->format == KDC_DUMP_ELF ? patch_elf(out, notes_off, b.len, err)
 				       : patch_kdump(out, notes_off, b.len, err);
-	if (!st && fsync(out))
-		st = kdc_fail(err, KC_IO, "%s: %s", out_path, strerror(errno));
 out_close:
-	if (close(out) && !st)
-		st = kdc_fail(err, KC_IO, "%s: %s", out_path, strerror(errno));
 	if (st)
-		unlink(out_path);
+		out_file_abort(&of);
+	else
+		st = out_file_commit(&of, NULL, err);
 out_blob:
 	free(b.p);
 	return st;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "out_file.h"
 #include "page_filter.h"
 
 #define CHUNK (1u << 20)	/* input read per call */
@@ -237,6 +238,8 @@ enum kdc_status vmcore_save(struct kdc_dump *d, const char *out_path, unsigned i
 		s = kdc_fail(err, KC_CORRUPT, "ELF header: %s", elf_errmsg(-1));
 		goto out;
 	}
+	if ((s = out_path_check(d->fd, out_path, err)))
+		goto out;
 	if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0600) || !(w.out = fdopen(fd, "w"))) {
 		s = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));
 		goto out;

@@ -5,6 +5,7 @@ byte of any member is flipped, or the archive when a compressed byte is;
 a run stopped by its time budget or memory ceiling still leaves a valid
 bundle that says what it skipped; the full dump's failure leaves the
 bundle standing."""
+import hashlib
 import io
 import json
 import os
@@ -143,6 +144,27 @@ def main():
         rel = m.name.split("/", 1)[1]
         check("flip-" + rel, rc == 1 and "damaged" in err and rel in err,
               "exit %d: %s" % (rc, err[-200:]))
+    # a member whose name leaves the bundle's directory, listed in the
+    # MANIFEST with its right checksum: never called verified
+    evil_members = list(members)
+    for top_name in ("../escaped.txt", "%s/../../escaped.txt"):
+        em, edata = next((m, d) for m, d in members if m.name.endswith("/dmesg.txt"))
+        top_dir = em.name.split("/", 1)[0]
+        name = top_name % top_dir if "%s" in top_name else top_name
+        ti = tarfile.TarInfo(name)
+        ti.mode = 0o600
+        rel = name.split("/", 1)[1] if name.startswith(top_dir + "/") else name
+        digest = hashlib.sha256(edata).hexdigest()
+        mi, (mm, mdata) = next((i, (m, d)) for i, (m, d) in enumerate(members)
+                               if m.name.endswith("/MANIFEST"))
+        evil = list(members)
+        evil[mi] = (mm, mdata + ("sha256 %s  %s\n" % (digest, rel)).encode())
+        evil.insert(0, (ti, edata))
+        write_bundle(damaged, evil)
+        rc, _, err = run([collector, "show", damaged])
+        check("unsafe-member-" + ("top" if top_name.startswith("..") else "nested"),
+              rc == 1 and "unsafe name" in err, "exit %d: %s" % (rc, err[-200:]))
+    del evil_members
     # a flipped byte in the compressed stream
     raw = bytearray(open(bundle, "rb").read())
     raw[len(raw) // 2] ^= 0x40
@@ -151,8 +173,24 @@ def main():
     check("flip-compressed", rc in (1, 2) and "damaged" in err, "exit %d: %s" % (rc, err[-200:]))
 
     # stopped by its budget: still a valid bundle that says what it skipped
-    for label, extra in (("timeout", ["--timeout", "0.001"]),
-                         ("memory-limit", ["--memory-limit", "8"])):
+    # --memory-limit is resident memory with an honest floor: below it the
+    # run is refused up front; at it, a whole run fits
+    sub = os.path.join(out, "floor")
+    os.makedirs(sub)
+    rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub,
+                           "--memory-limit", "8"])
+    check("memory-limit-floor", rc == 64 and "below" in err and not os.listdir(sub),
+          "exit %d: %s" % (rc, err[-150:]))
+    # (a sanitizer build's shadow memory is not what a capture kernel runs)
+    sanitized = b"libasan" in subprocess.run(["ldd", collector], capture_output=True).stdout
+    rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub,
+                           "--memory-limit", "40"])
+    if sanitized:
+        print("SKIP bundle/memory-limit-at-floor-completes: a sanitizer build")
+    else:
+        check("memory-limit-at-floor-completes", rc == 0 and os.path.isfile(stdout.strip()),
+              "exit %d: %s" % (rc, err[-150:]))
+    for label, extra in (("timeout", ["--timeout", "0.001"]),):
         sub = os.path.join(out, label)
         os.makedirs(sub)
         rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub] + extra)

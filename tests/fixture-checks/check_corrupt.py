@@ -113,8 +113,81 @@ def patch_notes(src, dst, fn):
         f.write(buf)
 
 
+# every damaged input run, for docs/robustness.md: (case, exit status, stderr)
+OUTCOMES = []
+
+
+def outcome(rc, err):
+    if rc is None:
+        return "hang"
+    if rc < 0 or rc >= 128 or "Sanitizer" in (err or ""):
+        return "crash"
+    return "clean error" if rc in (2, 64) else "report"
+
+
+# families of cases, by name prefix (first match)
+FAMILIES = [
+    ("header-", "ELF header fields"),
+    ("truncated-", "truncation"), ("empty-", "truncation"),
+    ("no-percpu-page", "pages missing"), ("no-btf-page", "pages missing"),
+    ("zeroed-vmcoreinfo", "notes and VMCOREINFO"), ("bad-pagesize", "notes and VMCOREINFO"),
+    ("no-prstatus", "notes and VMCOREINFO"), ("garbage-fp", "notes and VMCOREINFO"),
+    ("evil-release", "dump strings in names and text"),
+    ("fifo", "input and output files"), ("repair-onto", "input and output files"),
+    ("planted", "input and output files"),
+    ("flips-", "random bit flips in memory the analysis reads"),
+    ("", "hostile pointers (cycles, garbage)"),
+]
+
+
+def record(case, rc, err):
+    OUTCOMES.append((case, rc, err))
+
+
+def write_table(path):
+    rows = {}
+    for case, rc, err in OUTCOMES:
+        fam = next(f for p, f in FAMILIES if case.startswith(p))
+        r = rows.setdefault(fam, {"cases": set(), "runs": 0, "report": 0, "clean error": 0,
+                                  "crash": 0, "hang": 0})
+        r["cases"].add(case.split("#")[0])
+        r["runs"] += 1
+        r[outcome(rc, err)] += 1
+    with open(path, "w") as f:
+        f.write(ROBUSTNESS_PROSE)
+        f.write("| family | cases | runs | report | clean error | crash | hang |\n")
+        f.write("|---|---|---|---|---|---|---|\n")
+        for fam in dict.fromkeys(f for _, f in FAMILIES):
+            if fam not in rows:
+                continue
+            r = rows[fam]
+            f.write("| %s | %s | %d | %d | %d | %d | %d |\n" % (
+                fam, ", ".join(sorted(r["cases"])), r["runs"], r["report"], r["clean error"],
+                r["crash"], r["hang"]))
+        tot = {k: sum(r[k] for r in rows.values()) for k in ("runs", "crash", "hang")}
+        f.write("\n%d runs: %d crashes, %d hangs.\n" % (tot["runs"], tot["crash"], tot["hang"]))
+
+
+ROBUSTNESS_PROSE = """# Damaged and hostile dumps: what the collector does with them
+
+<!-- written by tests/fixture-checks/check_corrupt.py --table (make robustness); make check
+fails when it is out of date -->
+
+Every run below is `kdump-collect` (analyze, and where it matters collect and repair) on a
+copy of the csd-lockup fixture's real dump, damaged one way, under a timeout; `make asan`
+runs the same cases under AddressSanitizer and UndefinedBehaviorSanitizer. "report": it
+wrote a report (exit 0 or 1, problems named); "clean error": it refused with a message
+naming what was wrong (exit 2, or 64 for a refused option); "crash": a signal or a sanitizer
+report; "hang": no exit within the timeout. Each case also asserts what the output must
+say (tests/fixture-checks/check_corrupt.py); this table only counts how the runs ended.
+The fuzz targets (tests/fuzz/README.md) cover the decoders with generated inputs.
+
+"""
+
+
 def sane(name, rc, err):
     """The run ended by itself, without a signal or a sanitizer report."""
+    record(name, rc, err)
     ok = rc is not None and 0 <= rc < 128 and "Sanitizer" not in (err or "")
     if not ok:
         check(name + "-no-crash", False, "exit %s: %s" % (rc, (err or "")[-300:]))
@@ -126,6 +199,7 @@ def main():
     ap.add_argument("--elf", required=True)
     ap.add_argument("--kdump", required=True)
     ap.add_argument("--scratch", required=True)
+    ap.add_argument("--table", help="write the outcomes table (docs/robustness.md) here")
     a = ap.parse_args()
     collector = os.environ["KDC_COLLECT"]
     os.makedirs(a.scratch, exist_ok=True)
@@ -139,6 +213,29 @@ def main():
     vmci = next(head[d:d + s] for n, t, d, s in note_spans(head) if n == b"VMCOREINFO")
     kvoff = int(re.search(rb"NUMBER\(kimage_voffset\)=0x([0-9a-f]+)", vmci).group(1), 16)
     nr_notes = len(intact["notes"])
+
+    # 0. ELF header fields libkdumpfile trusts (a zero e_phentsize made it
+    #    fault): refused by name before it sees them, exit 2, every command
+    head1m = open(a.elf, "rb").read(1 << 20)
+    for label, off, fmt, val, word in (
+            ("phentsize-0", 54, "<H", 0, "e_phentsize"),
+            ("phentsize-32", 54, "<H", 32, "e_phentsize"),
+            ("phnum-0", 56, "<H", 0, "e_phnum"),
+            ("phoff-past-end", 32, "<Q", 1 << 40, "program headers"),
+            ("ehsize-0", 52, "<H", 0, "e_ehsize"),
+            ("class-32", 4, "B", 1, "class")):
+        b = bytearray(head1m)
+        struct.pack_into(fmt, b, off, val)
+        open(tmp, "wb").write(b)
+        outs = []
+        for cmd in (["analyze"], ["analyze", "--json"], ["repair", "-o", tmp + ".out"]):
+            r = subprocess.run([collector, cmd[0], tmp] + cmd[1:], capture_output=True,
+                               text=True, errors="replace", timeout=TIMEOUT)
+            outs.append((r.returncode, r.stderr))
+            record("header-" + label + "#" + cmd[0], r.returncode, r.stderr)
+        check("header-" + label, all(rc == 2 and word in e for rc, e in outs)
+              and not os.path.exists(tmp + ".out"),
+              "; ".join("exit %d: %s" % (rc, e.strip()[-120:]) for rc, e in outs))
 
     # 1. the page holding __per_cpu_offset is not in the dump
     pa = int(intact["percpu"]["per_cpu_offset"], 16) - kvoff
@@ -176,6 +273,126 @@ def main():
     rc, _, err = run(collector, tmp)
     if sane("zeroed-vmcoreinfo-text", rc, err):
         check("zeroed-vmcoreinfo-text", rc == 1, "exit %s" % rc)
+
+    # 3b. VMCOREINFO PAGESIZE that is not a page size (it sizes buffers):
+    #     named as a problem; libkdumpfile then refuses memory access, so the
+    #     report is what the notes and headers give
+    def bad_pagesize(buf, name, ntype, desc, size):
+        if name == b"VMCOREINFO":
+            i = buf.find(b"PAGESIZE=4096\n", desc, desc + size)
+            if i >= 0:
+                buf[i:i + 14] = b"PAGESIZE=9999\n"
+    patch_notes(a.elf, tmp, bad_pagesize)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("bad-pagesize", rc, err):
+        check("bad-pagesize", rc == 1 and rep is not None
+              and any("PAGESIZE=9999" in p for p in rep["problems"])
+              and len(rep["notes"]) == nr_notes,
+              "exit %s, problems %s" % (rc, rep and rep["problems"]))
+
+    # 3c. a release made to escape the output directory and drive the
+    #     terminal: the bundle stays in --output-dir under a clean name, and
+    #     no control byte reaches analyze's or show's text
+    rel = intact["kernel"]["release"].encode()
+    evil = (b"x/../\x1b]0;pwn\x07" + b"z" * 64)[:len(rel)]
+
+    def evil_release(buf, name, ntype, desc, size):
+        if name == b"VMCOREINFO":
+            i = buf.find(b"OSRELEASE=" + rel + b"\n", desc, desc + size)
+            if i >= 0:
+                buf[i + 10:i + 10 + len(rel)] = evil
+    patch_notes(a.elf, tmp, evil_release)
+    outdir = os.path.join(a.scratch, "evil-out")
+    shutil.rmtree(outdir, ignore_errors=True)
+    os.makedirs(outdir)
+    r = subprocess.run([collector, "collect", "--vmcore", tmp, "--output-dir", outdir],
+                       capture_output=True, timeout=TIMEOUT)
+    record("evil-release#collect", r.returncode, r.stderr.decode(errors="replace"))
+    made = os.listdir(outdir)
+    bundle = os.path.join(outdir, made[0]) if len(made) == 1 else ""
+    check("evil-release-bundle-name", r.returncode in (0, 1) and len(made) == 1
+          and re.fullmatch(r"kdump-[A-Za-z0-9._+-]+\.tar\.zst", made[0]) is not None
+          and not os.path.exists(os.path.join(a.scratch, "..", "e")),
+          "exit %d, made %s, stderr %s" % (r.returncode, made, r.stderr[-200:]))
+    texts = [subprocess.run([collector, "analyze", tmp], capture_output=True,
+                            timeout=TIMEOUT).stdout]
+    if bundle:
+        texts.append(subprocess.run([collector, "show", "--manifest", bundle],
+                                    capture_output=True, timeout=TIMEOUT).stdout)
+        texts.append(subprocess.run("zstd -dc '%s' | tar -xO --wildcards '*/report.txt'" % bundle,
+                                    shell=True, capture_output=True).stdout)
+    check("evil-release-no-control-bytes", len(texts) == 3 and all(
+          t and not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", t) and b"\\x1b" in t for t in texts),
+          "control bytes in %s" % [bool(re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", t)) for t in texts])
+
+    # 3d. no NT_PRSTATUS note at all: never "complete"
+    def no_prstatus(buf, name, ntype, desc, size):
+        if name == b"CORE" and ntype == 1:
+            buf[desc - 8] = ord("X")	# "CORE\0" padded to 8 bytes before desc
+    patch_notes(a.elf, tmp, no_prstatus)
+    rc, rep, err = run(collector, tmp, "--json")
+    if sane("no-prstatus", rc, err):
+        check("no-prstatus", rc == 1 and rep is not None and rep["notes"] == []
+              and any("no NT_PRSTATUS" in p for p in rep["problems"]),
+              "exit %s, problems %s" % (rc, rep and rep["problems"]))
+
+    # 3e. where the one copy of the crash could be lost or redirected
+    fifo = os.path.join(a.scratch, "fifo")
+    if os.path.exists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    outs = []
+    for cmd in (["analyze", fifo], ["collect", "--vmcore", fifo, "--output-dir", a.scratch],
+                ["repair", fifo, "-o", fifo + ".out"]):
+        try:
+            r = subprocess.run([collector] + cmd, capture_output=True, text=True, timeout=20)
+            outs.append((r.returncode, r.stderr))
+        except subprocess.TimeoutExpired:
+            outs.append((None, "hung"))
+        record("fifo#" + cmd[0], *outs[-1])
+    check("fifo-refused", all(rc == 2 and "not a regular file" in e for rc, e in outs),
+          "; ".join("exit %s: %s" % (rc, e.strip()[-100:]) for rc, e in outs))
+    os.unlink(fifo)
+    # repair onto its own input, by another name (hard link) or a symlink
+    victim = os.path.join(a.scratch, "victim.elf")
+    shutil.copyfile(a.elf, victim)
+    size = os.path.getsize(victim)
+    alias, link = victim + ".hard", victim + ".sym"
+    for p_ in (alias, link):
+        if os.path.lexists(p_):
+            os.unlink(p_)
+    os.link(victim, alias)
+    os.symlink(victim, link)
+    res = [subprocess.run([collector, "repair", victim, "-o", o], capture_output=True, text=True,
+                          timeout=TIMEOUT) for o in (victim, alias, link)]
+    for r, how in zip(res, ("same-name", "hard-link", "symlink")):
+        record("repair-onto-input#" + how, r.returncode, r.stderr)
+    check("repair-onto-input", all(r.returncode == 2 and "is the input dump" in r.stderr for r in res)
+          and os.path.getsize(victim) == size,
+          "; ".join("exit %d: %s" % (r.returncode, r.stderr.strip()[-100:]) for r in res))
+    # a symlink planted at the bundle's name is neither followed nor replaced
+    planted_dir = os.path.join(a.scratch, "planted")
+    shutil.rmtree(planted_dir, ignore_errors=True)
+    os.makedirs(planted_dir)
+    r = subprocess.run([collector, "collect", "--vmcore", a.elf, "--output-dir", planted_dir],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    first = r.stdout.strip()
+    target = os.path.join(a.scratch, "planted-target")
+    open(target, "w").write("keep me\n")
+    if os.path.isfile(first):
+        os.unlink(first)
+        os.symlink(target, first)
+    r = subprocess.run([collector, "collect", "--vmcore", a.elf, "--output-dir", planted_dir],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    second = r.stdout.strip()
+    record("planted-symlink", r.returncode, r.stderr)
+    check("planted-symlink", r.returncode == 0 and second == first[:-8] + "-2.tar.zst"
+          and open(target).read() == "keep me\n" and os.path.islink(first),
+          "exit %d: %s, %s" % (r.returncode, second, r.stderr[-150:]))
+    shutil.rmtree(planted_dir, ignore_errors=True)
+    for p_ in (victim, alias, link, target):
+        if os.path.lexists(p_):
+            os.unlink(p_)
 
     # 4. garbage frame pointer and PC in the panic CPU's note: a one-frame
     #    backtrace that says why it stopped
@@ -292,6 +509,7 @@ def main():
             placed += 1
             t0 = time.monotonic()
             rc, rep, err = run(collector, tmp, "--json")
+            record("flips-%s#%d" % (label, seed), rc, err)
             worst = max(worst, time.monotonic() - t0)
             if rc is None or rc not in (0, 1) or rep is None or "Sanitizer" in (err or ""):
                 bad = "seed %d: exit %s %s" % (seed, rc, (err or "")[-200:])
@@ -328,6 +546,8 @@ def main():
     if sane("empty-file", rc, err):
         check("empty-file", rc == 2 and "kdump-collect analyze:" in err, "exit %s" % rc)
     os.unlink(tmp)
+    if a.table:
+        write_table(a.table)
     return check.report()
 
 

@@ -65,7 +65,17 @@ fi
 # Damaged copies of one real dump: partial reports, clean refusals, no crash.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
 	checker python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \
-		--kdump "$fixtures/csd-lockup/dump.kdump" --scratch "$scratch"
+		--kdump "$fixtures/csd-lockup/dump.kdump" --scratch "$scratch" \
+		--table "$scratch/robustness.md"
+	# docs/robustness.md is that table (make robustness rewrites it)
+	if [ -f "$here/../../docs/robustness.md" ] && [ -f "$scratch/robustness.md" ]; then
+		if cmp -s "$scratch/robustness.md" "$here/../../docs/robustness.md"; then
+			echo "PASS robustness/docs-table-current"
+		else
+			echo "FAIL robustness/docs-table-current: docs/robustness.md differs from this run's table (make robustness)"
+			status=1
+		fi
+	fi
 fi
 # Profile, System.map: one boot's symbols and types analyse another boot's dump.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -d "$fixtures/oops" ]; then

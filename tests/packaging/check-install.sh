@@ -48,7 +48,9 @@ else
 	say no uninstall-leaves-only-settings "left: $left"
 fi
 # the package: the same files as a PREFIX=/usr install, /etc as conffiles
-if ! deb=$(make -C "$top" -s O="$o" deb 2>"$scratch/deb.log" | tail -1) || [ ! -f "$deb" ]; then
+make -C "$top" -s --no-print-directory O="$o" deb >"$scratch/deb.log" 2>&1
+deb=$(find "$o/deb" -maxdepth 1 -name 'kdump-collector_*.deb' 2>/dev/null | head -1)
+if [ ! -f "$deb" ]; then
 	say no deb "$(tail -3 "$scratch/deb.log")"
 	exit 1
 fi
