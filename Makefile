@@ -20,14 +20,14 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms printk btf_header insn_arm64 log_lines symbol_map profile printk_log patterns_file tar_header func_arm64
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms kallsyms_find printk btf_header insn_arm64 log_lines symbol_map profile printk_log patterns_file tar_header func_arm64
 COLLECTOR := main dump mem symbols dmesg analyze arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns \
 	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
-	test_printk_log test_patterns_file test_func_arm64 test_name_safe
+	test_printk_log test_patterns_file test_func_arm64 test_name_safe test_kallsyms_find
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)

@@ -57,6 +57,10 @@ struct kdc_arch_ops {
 	uint64_t (*linear_vaddr)(const struct kdc_dump *dump, uint64_t pa);
 	/* the address of pfn 0's struct page (vmemmap), from VMCOREINFO; KC_NODATA if unknown */
 	enum kdc_status (*vmemmap_base)(const struct kdc_dump *dump, uint64_t *out);
+	/* the data addresses the code at @pc (@len bytes, as in memory) forms, in code
+	 * order (arm64: ADRP + ADD/LDR); callers validate each: see kernel_code_data_refs() */
+	size_t (*code_data_refs)(const uint8_t *code, size_t len, uint64_t pc, uint64_t *out,
+				 size_t max);
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			 const struct kdc_backtrace *bts,

@@ -93,6 +93,18 @@ static enum kdc_status arm64_vmemmap_base(const struct kdc_dump *dump, uint64_t 
 	return KC_OK;
 }
 
+static size_t arm64_code_data_refs(const uint8_t *code, size_t len, uint64_t pc, uint64_t *out,
+				   size_t max)
+{
+	uint32_t insns[256];
+	size_t n = len / 4 < 256 ? len / 4 : 256;
+
+	for (size_t i = 0; i < n; i++)
+		insns[i] = (uint32_t)code[4 * i] | (uint32_t)code[4 * i + 1] << 8 |
+			   (uint32_t)code[4 * i + 2] << 16 | (uint32_t)code[4 * i + 3] << 24;
+	return arm64_adrp_add_targets(insns, n, pc, out, max);
+}
+
 const struct kdc_arch_ops arch_arm64 = {
 	.name = "arm64",
 	.e_machine = EM_AARCH64_VALUE,
@@ -106,4 +118,5 @@ const struct kdc_arch_ops arch_arm64 = {
 	.kvm_scan = kvm_scan_arm64,
 	.linear_vaddr = arm64_linear_vaddr,
 	.vmemmap_base = arm64_vmemmap_base,
+	.code_data_refs = arm64_code_data_refs,
 };

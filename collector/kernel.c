@@ -175,7 +175,8 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 		kdc_fail(&k->percpu_err, KC_NODATA, "no kernel types");
 		return 3;
 	}
-	k->have_modules = !modules_load(k, &k->modules, &k->modules_err);
+	k->have_modules = !modules_load(&(struct kdc_modules_src){ dump, &k->syms, &k->types },
+					&k->modules, &k->modules_err);
 	missing += !k->have_modules;
 	k->have_layouts = !load_layouts(k, &k->layout_err);
 	missing += !k->have_layouts;
@@ -216,4 +217,10 @@ enum kdc_status kernel_symbolize(const struct kdc_kernel *k, uint64_t addr,
 	if (!symbols_lookup(&k->syms, addr, out))
 		return KC_OK;
 	return modules_lookup(&k->modules, addr, out);
+}
+
+size_t kernel_code_data_refs(const struct kdc_kernel *k, uint64_t fn, size_t len, uint64_t *out,
+			     size_t max)
+{
+	return mem_code_data_refs(k->dump, fn, len, out, max);
 }

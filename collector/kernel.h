@@ -100,4 +100,13 @@ enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint6
 enum kdc_status kernel_read_u32(const struct kdc_kernel *k, uint64_t addr, uint32_t *v,
 				struct kdc_err *err);
 
+/**
+ * kernel_code_data_refs() - the data addresses the first @len bytes of code
+ * at @fn form (the architecture's code_data_refs hook), for finding data
+ * symbols kallsyms does not list; every candidate must be validated
+ * Return: how many were stored in @out (at most @max); 0 when unreadable
+ */
+size_t kernel_code_data_refs(const struct kdc_kernel *k, uint64_t fn, size_t len, uint64_t *out,
+			     size_t max);
+
 #endif

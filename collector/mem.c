@@ -139,3 +139,13 @@ enum kdc_status mem_reader(struct kdc_dump *dump, struct kdc_reader *out, struct
 	out->big_endian = false;
 	return KC_OK;
 }
+
+size_t mem_code_data_refs(struct kdc_dump *dump, uint64_t fn, size_t len, uint64_t *out,
+			  size_t max)
+{
+	uint8_t code[1024];
+
+	if (!dump->arch->code_data_refs || len > sizeof(code) || mem_read(dump, fn, code, len, NULL))
+		return 0;
+	return dump->arch->code_data_refs(code, len, fn, out, max);
+}

@@ -41,4 +41,12 @@ enum kdc_status mem_to_phys(struct kdc_dump *dump, uint64_t vaddr, uint64_t *pad
 /** mem_track() - remember the physical pages of [@vaddr, +@len) in dump->touched */
 void mem_track(struct kdc_dump *dump, uint64_t vaddr, size_t len);
 
+/**
+ * mem_code_data_refs() - the data addresses the first @len bytes (at most
+ * 1024) of code at @fn form, through the architecture's code_data_refs hook;
+ * 0 when unreadable. Callers validate every candidate.
+ */
+size_t mem_code_data_refs(struct kdc_dump *dump, uint64_t fn, size_t len, uint64_t *out,
+			  size_t max);
+
 #endif

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "insn_arm64.h"
 #include "kernel.h"
 #include "mem.h"
 #include "repair.h"
@@ -100,15 +99,14 @@ static void add_node_data(struct kdc_analysis *a)
 	const struct kdc_kernel *k = &a->kernel;
 	const struct kdc_vmcoreinfo *vi = a->dump->vmcoreinfo;
 	uint64_t fn, cand[64], size, node_id_off;
-	uint32_t insns[64];
 	size_t n;
 
 	if (!vi || symbols_address(&k->syms, "first_online_pgdat", &fn) ||
 	    vmcoreinfo_get_u64(vi, "SIZE(pglist_data)", 10, &size, NULL) ||
 	    vmcoreinfo_get_u64(vi, "OFFSET(pglist_data.node_id)", 10, &node_id_off, NULL) ||
-	    size > (1u << 20) || mem_read(a->dump, fn, insns, sizeof(insns), NULL))
+	    size > (1u << 20))
 		return;
-	n = arm64_adrp_add_targets(insns, 64, fn, cand, 64);
+	n = kernel_code_data_refs(k, fn, 256, cand, 64);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t pgdat;
 		uint32_t node;
@@ -260,13 +258,11 @@ static void add_crash_notes(struct kdc_analysis *a)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	uint64_t fn, cand[64];
-	uint32_t insns[64];
 	size_t n;
 
-	if (symbols_address(&k->syms, "crash_save_cpu", &fn) ||
-	    mem_read(a->dump, fn, insns, sizeof(insns), NULL))
+	if (symbols_address(&k->syms, "crash_save_cpu", &fn))
 		return;
-	n = arm64_adrp_add_targets(insns, 64, fn, cand, 64);
+	n = kernel_code_data_refs(k, fn, 256, cand, 64);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t cookie;
 		bool confirmed = false;

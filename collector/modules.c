@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "insn_arm64.h"
-#include "kernel.h"
+#include "ktypes.h"
 #include "mem.h"
+#include "symbols.h"
 
 #define CODE_WINDOW 64
 #define ELF64_SYM_SIZE 24
@@ -74,41 +74,38 @@ static bool printable_name(const char *s, size_t max)
 }
 
 /* Whether @head heads a circle of modules; counts them into *@nr. */
-static bool is_module_list(const struct kdc_kernel *k, const struct module_layout *l,
+static bool is_module_list(const struct kdc_modules_src *k, const struct module_layout *l,
 			   uint64_t head, size_t *nr)
 {
 	uint64_t pos;
 	size_t n = 0;
 
-	if (kernel_read_u64(k, head, &pos, NULL))
+	if (mem_read_u64(k->dump, head, &pos, NULL))
 		return false;
 	while (pos != head) {
 		char name[KDC_MODULE_NAME_LEN];
 
 		if (++n > KDC_MODULES_MAX || mem_read(k->dump, pos - l->list + l->name, name,
 						      sizeof(name), NULL) ||
-		    !printable_name(name, sizeof(name)) || kernel_read_u64(k, pos, &pos, NULL))
+		    !printable_name(name, sizeof(name)) || mem_read_u64(k->dump, pos, &pos, NULL))
 			return false;
 	}
 	*nr = n;
 	return true;
 }
 
-static enum kdc_status find_list_head(const struct kdc_kernel *k, const struct module_layout *l,
+static enum kdc_status find_list_head(const struct kdc_modules_src *k, const struct module_layout *l,
 				      uint64_t *head, size_t *nr, struct kdc_err *err)
 {
-	uint32_t insns[CODE_WINDOW];
 	uint64_t cand[CODE_WINDOW], at;
 	size_t nc;
-	enum kdc_status st;
 
-	if (!symbols_address(&k->syms, "modules", head) && is_module_list(k, l, *head, nr))
+	if (!symbols_address(k->syms, "modules", head) && is_module_list(k, l, *head, nr))
 		return KC_OK;
-	if (symbols_address(&k->syms, "print_modules", &at))
+	if (symbols_address(k->syms, "print_modules", &at))
 		return kdc_fail(err, KC_NODATA, "no print_modules symbol to find the module list by");
-	if ((st = mem_read(k->dump, at, insns, sizeof(insns), err)))
-		return kdc_err_prefix(err, st, "print_modules code");
-	nc = arm64_adrp_add_targets(insns, CODE_WINDOW, at, cand, CODE_WINDOW);
+	if (!(nc = mem_code_data_refs(k->dump, at, 4 * CODE_WINDOW, cand, CODE_WINDOW)))
+		return kdc_fail(err, KC_NODATA, "print_modules code: unreadable, or it forms no address");
 	for (size_t i = 0; i < nc; i++) {
 		if (is_module_list(k, l, cand[i], nr)) {
 			*head = cand[i];
@@ -140,18 +137,18 @@ static bool add_name(struct kdc_module *m, const char *name, uint32_t *off)
 	return true;
 }
 
-static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct module_layout *l,
+static enum kdc_status load_symbols(const struct kdc_modules_src *k, const struct module_layout *l,
 				    struct kdc_module *m, struct kdc_err *err)
 {
 	uint64_t ks, symtab, num, strtab, typetab = 0;
 	enum kdc_status st;
 
-	if ((st = kernel_read_u64(k, m->addr + l->kallsyms, &ks, err)) ||
-	    (st = kernel_read_u64(k, ks + l->symtab, &symtab, err)) ||
-	    (st = kernel_read_u64(k, ks + l->num_symtab, &num, err)) ||
-	    (st = kernel_read_u64(k, ks + l->strtab, &strtab, err)))
+	if ((st = mem_read_u64(k->dump, m->addr + l->kallsyms, &ks, err)) ||
+	    (st = mem_read_u64(k->dump, ks + l->symtab, &symtab, err)) ||
+	    (st = mem_read_u64(k->dump, ks + l->num_symtab, &num, err)) ||
+	    (st = mem_read_u64(k->dump, ks + l->strtab, &strtab, err)))
 		return st;
-	if (l->have_typetab && kernel_read_u64(k, ks + l->typetab, &typetab, NULL))
+	if (l->have_typetab && mem_read_u64(k->dump, ks + l->typetab, &typetab, NULL))
 		typetab = 0;
 	if (num > KDC_MODULE_SYMS_MAX)
 		return kdc_fail(err, KC_LIMIT, "%llu symbols", (unsigned long long)num);
@@ -192,7 +189,7 @@ static enum kdc_status load_symbols(const struct kdc_kernel *k, const struct mod
 	return KC_OK;
 }
 
-enum kdc_status modules_load(const struct kdc_kernel *k, struct kdc_modules *out,
+enum kdc_status modules_load(const struct kdc_modules_src *k, struct kdc_modules *out,
 			     struct kdc_err *err)
 {
 	struct module_layout l;
@@ -201,14 +198,14 @@ enum kdc_status modules_load(const struct kdc_kernel *k, struct kdc_modules *out
 	enum kdc_status st;
 
 	memset(out, 0, sizeof(*out));
-	if ((st = read_layout(&k->types, &l, err)) ||
+	if ((st = read_layout(k->types, &l, err)) ||
 	    (st = find_list_head(k, &l, &out->list_head, &nr, err)))
 		return kdc_err_prefix(err, st, "modules");
 	out->source = "print_modules code + btf";
 	out->mod = calloc(nr ? nr : 1, sizeof(*out->mod));
 	if (!out->mod)
 		return kdc_fail(err, KC_NOMEM, "modules");
-	if ((st = kernel_read_u64(k, out->list_head, &pos, err)))
+	if ((st = mem_read_u64(k->dump, out->list_head, &pos, err)))
 		return kdc_err_prefix(err, st, "modules");
 	/* is_module_list() walked this circle already; stay within its count */
 	for (size_t i = 0; i < nr && pos != out->list_head; i++) {
@@ -218,9 +215,9 @@ enum kdc_status modules_load(const struct kdc_kernel *k, struct kdc_modules *out
 
 		m->addr = pos - l.list;
 		if (mem_read(k->dump, m->addr + l.name, m->name, sizeof(m->name), &merr) ||
-		    kernel_read_u64(k, m->addr + l.text, &m->text, &merr) ||
-		    kernel_read_u32(k, m->addr + l.text_size, &ts32, &merr) ||
-		    kernel_read_u64(k, pos, &pos, &merr)) {
+		    mem_read_u64(k->dump, m->addr + l.text, &m->text, &merr) ||
+		    mem_read_u32(k->dump, m->addr + l.text_size, &ts32, &merr) ||
+		    mem_read_u64(k->dump, pos, &pos, &merr)) {
 			out->nr--;
 			*err = merr;
 			return kdc_err_prefix(err, merr.code, "module %zu", i);

@@ -50,7 +50,18 @@ struct kdc_modules {
 };
 
 /** modules_load() - @out always initialised; release with modules_fini() */
-enum kdc_status modules_load(const struct kdc_kernel *k, struct kdc_modules *out,
+/* what loading the module list reads: the dump's memory, symbols and types
+ * (borrowed), not the whole kernel object, which owns the modules */
+struct kdc_dump;
+struct kdc_symbols;
+struct kdc_ktypes;
+struct kdc_modules_src {
+	struct kdc_dump *dump;
+	const struct kdc_symbols *syms;
+	const struct kdc_ktypes *types;
+};
+
+enum kdc_status modules_load(const struct kdc_modules_src *k, struct kdc_modules *out,
 			     struct kdc_err *err);
 
 void modules_fini(struct kdc_modules *m);

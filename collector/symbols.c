@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kallsyms_find.h"
 #include "mem.h"
 #include "symbol_map.h"
 #include "vmlinux.h"
@@ -74,6 +75,43 @@ static enum kdc_status check_stext(const struct kdc_vmcoreinfo *vi, struct kdc_k
 				"the map puts _stext at 0x%llx, the dump's kernel at 0x%llx "
 				"(another kernel build?)",
 				(unsigned long long)sym.addr, (unsigned long long)stext);
+	return KC_OK;
+}
+
+/*
+ * The tables found in the kernel image between _stext and init_uts_ns (the
+ * read-only data lies between; .data comes after it on arm64 and x86_64),
+ * a search whose reads are not the analysis' evidence: they stay out of
+ * the small dump, the tables' own pages go in when they are decoded.
+ */
+#define IMAGE_SPAN_MAX (256ull << 20)
+static enum kdc_status from_image(struct kdc_dump *dump, struct kdc_kallsyms **out,
+				  struct kdc_err *err)
+{
+	const struct kdc_vmcoreinfo *vi = dump->vmcoreinfo;
+	uint64_t stext, uts, tracking = dump->track_page_size;
+	struct kallsyms_layout layout;
+	struct kdc_reader r;
+	enum kdc_status st;
+
+	if (vmcoreinfo_get_symbol(vi, "_stext", &stext, NULL) ||
+	    vmcoreinfo_get_symbol(vi, "init_uts_ns", &uts, NULL) || uts <= stext ||
+	    uts - stext > IMAGE_SPAN_MAX)
+		return kdc_fail(err, KC_NODATA, "no kernel image bounds (_stext, init_uts_ns) "
+				"in VMCOREINFO to search for kallsyms");
+	if ((st = mem_reader(dump, &r, err)))
+		return st;
+	dump->track_page_size = 0;
+	st = kallsyms_find_tables(&r, stext, uts, stext, &layout, err);
+	dump->track_page_size = tracking;
+	if (st || (st = kallsyms_load(&r, &layout, out, err)))
+		return st;
+	/* the search's answer must be the running kernel's own table */
+	if ((st = check_stext(vi, *out, err))) {
+		kallsyms_free(*out);
+		*out = NULL;
+		return kdc_err_prefix(err, st, "kallsyms found in the image");
+	}
 	return KC_OK;
 }
 
@@ -161,6 +199,18 @@ enum kdc_status symbols_load(struct kdc_dump *dump, const struct kdc_sources *sr
 	if (src && src->system_map && !from_system_map(vi, src->system_map, &s.kallsyms, &why)) {
 		s.source = "System.map";
 		goto found;
+	}
+	/* last: the tables themselves, searched in the kernel image (before
+	 * 6.0 VMCOREINFO does not say where they are) */
+	if (!(src && src->ignore_dump_symbols)) {
+		struct kdc_err search = { 0 };
+
+		if (!from_image(dump, &s.kallsyms, &search)) {
+			s.source = "kallsyms (dump, found in the kernel image)";
+			goto found;
+		}
+		kdc_err_prefix(&search, search.code, "%s; and", why.msg);
+		why = search;
 	}
 	*err = why;
 	return kdc_err_prefix(err, why.code ? why.code : KC_NODATA, "symbols");
