@@ -131,8 +131,10 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
 {
 	gather(dump, src, a);
-	verdict_build(a);
-	patterns_match(a, src ? src->patterns : NULL, &a->patterns);
+	verdict_build(&(struct kdc_verdict_in){ &a->kernel, &a->cpus, a->recovery, &a->csd,
+						&a->kvm, &a->panic }, &a->verdict);
+	patterns_match(&(struct kdc_patterns_in){ a->dump, &a->kernel, &a->cpus, a->bt },
+		       src ? src->patterns : NULL, &a->patterns);
 	if (a->patterns.err.code)
 		analysis_problem(a, &a->patterns.err);
 }

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
-#include "analyze.h"
+#include "report.h"
 #include "bundle.h"
 #include "dmesg.h"
 #include "elf_notes.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "analyze.h"
+#include "analyze_cmd.h"
 #include "bundle.h"
 #include "collect.h"
 #include "dmesg.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis.h"
+#include "vmcoreinfo.h"
 #include "dmesg.h"
 #include "sources.h"
 
@@ -76,13 +76,13 @@ static int on_record(const struct printk_record *rec, void *ctx)
 }
 
 /* The first function on any CPU's backtrace that matches @glob, or NULL. */
-static const char *bt_match(const struct kdc_analysis *a, const char *glob, unsigned int *cpu)
+static const char *bt_match(const struct kdc_patterns_in *a, const char *glob, unsigned int *cpu)
 {
-	for (unsigned int i = 0; i < a->cpus.nr; i++)
+	for (unsigned int i = 0; i < a->cpus->nr; i++)
 		for (unsigned int f = 0; f < a->bt[i].nr; f++) {
 			struct kdc_symbol_hit hit;
 
-			if (!frame_symbol(&a->kernel, &a->bt[i].frame[f], &hit) && hit.name &&
+			if (!frame_symbol(a->kernel, &a->bt[i].frame[f], &hit) && hit.name &&
 			    !fnmatch(glob, hit.name, 0)) {
 				*cpu = i;
 				return hit.name;
@@ -91,7 +91,7 @@ static const char *bt_match(const struct kdc_analysis *a, const char *glob, unsi
 	return NULL;
 }
 
-void patterns_match(struct kdc_analysis *a, const char *given, struct kdc_pattern_matches *out)
+void patterns_match(const struct kdc_patterns_in *a, const char *given, struct kdc_pattern_matches *out)
 {
 	struct log_scan scan = { 0 };
 	const char *release = a->dump->vmcoreinfo ? vmcoreinfo_get(a->dump->vmcoreinfo, "OSRELEASE")

@@ -8,9 +8,19 @@
 #define KDC_PATTERNS_H
 
 #include <stdbool.h>
+#include "cpus.h"
+#include "dump.h"
+#include "kernel.h"
 #include "patterns_file.h"
+#include "unwind.h"
 
-struct kdc_analysis;
+/* what matching reads: the log (through the dump) and the backtraces (borrowed) */
+struct kdc_patterns_in {
+	struct kdc_dump *dump;
+	const struct kdc_kernel *kernel;
+	const struct kdc_cpus *cpus;
+	const struct kdc_backtrace *bt;		/* per CPU */
+};
 
 struct kdc_pattern_match {
 	const struct kdc_pattern *pattern;	/* borrowed from the loaded file */
@@ -37,7 +47,8 @@ struct kdc_pattern_matches {
  * to an in-tree build) and match them against @a
  * @out: always initialised; release with patterns_fini()
  */
-void patterns_match(struct kdc_analysis *a, const char *path, struct kdc_pattern_matches *out);
+void patterns_match(const struct kdc_patterns_in *a, const char *path,
+		    struct kdc_pattern_matches *out);
 
 void patterns_fini(struct kdc_pattern_matches *m);
 

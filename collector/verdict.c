@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "analysis.h"
 
 static void evidence(struct kdc_verdict *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -48,7 +47,7 @@ static void add_stuck(struct kdc_verdict *v, unsigned int cpu)
  * cpu_relax()). Only a recovery that ranks such a function first, with
  * panic on the path, says so.
  */
-static bool parked_itself(const struct kdc_analysis *a, unsigned int cpu)
+static bool parked_itself(const struct kdc_verdict_in *a, unsigned int cpu)
 {
 	static const char *const parking[] = { "local_cpu_stop", "panic_smp_self_stop" };
 	const struct kdc_recovery *r = a->recovery ? &a->recovery[cpu] : NULL;
@@ -56,12 +55,12 @@ static bool parked_itself(const struct kdc_analysis *a, unsigned int cpu)
 	bool in_panic = false;
 
 	if (!r || !r->ok || !r->nr_candidates ||
-	    kernel_symbolize(&a->kernel, r->cand[0].function, &hit) || !hit.name)
+	    kernel_symbolize(a->kernel, r->cand[0].function, &hit) || !hit.name)
 		return false;
 	for (unsigned int i = 0; i < r->bt.nr && !in_panic; i++) {
 		struct kdc_symbol_hit f;
 
-		in_panic = !frame_symbol(&a->kernel, &r->bt.frame[i], &f) && f.name &&
+		in_panic = !frame_symbol(a->kernel, &r->bt.frame[i], &f) && f.name &&
 			   (!strcmp(f.name, "panic") || !strcmp(f.name, "vpanic"));
 	}
 	for (size_t i = 0; i < sizeof(parking) / sizeof(parking[0]); i++)
@@ -70,10 +69,10 @@ static bool parked_itself(const struct kdc_analysis *a, unsigned int cpu)
 	return false;
 }
 
-static void find_waits(const struct kdc_analysis *a, struct kdc_verdict *v)
+static void find_waits(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
-	for (unsigned int i = 0; i < a->csd.nr && v->nr_waits < KDC_VERDICT_CPUS_MAX; i++) {
-		const struct kdc_csd_wait *w = &a->csd.wait[i];
+	for (unsigned int i = 0; i < a->csd->nr && v->nr_waits < KDC_VERDICT_CPUS_MAX; i++) {
+		const struct kdc_csd_wait *w = &a->csd->wait[i];
 
 		/* an open request blocks its issuer only while it waits in the call */
 		if (!w->waiter_in_call)
@@ -85,9 +84,9 @@ static void find_waits(const struct kdc_analysis *a, struct kdc_verdict *v)
 	}
 }
 
-static void find_faulting(const struct kdc_analysis *a, struct kdc_verdict *v)
+static void find_faulting(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
-	const struct kdc_panic_info *p = &a->panic;
+	const struct kdc_panic_info *p = a->panic;
 
 	if (p->found && p->have_hyp) {
 		/* VHE: ELR_EL2 is a kernel address; the note holds only
@@ -101,26 +100,26 @@ static void find_faulting(const struct kdc_analysis *a, struct kdc_verdict *v)
 		v->faulting.have_far = p->hyp.have_far;
 		v->faulting.far = p->hyp.far;
 	} else if (p->found && !strcmp(p->kind, "oops") && p->cpu >= 0 &&
-	    (unsigned int)p->cpu < a->cpus.nr && a->cpus.cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
+	    (unsigned int)p->cpu < a->cpus->nr && a->cpus->cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
 		/* die() passes the exception's pt_regs to crash_kexec(): the note
 		 * holds the faulting context itself */
 		v->have_faulting = true;
 		v->faulting.cpu = p->cpu;
-		v->faulting.pc = a->cpus.cpu[p->cpu].regs.pc;
+		v->faulting.pc = a->cpus->cpu[p->cpu].regs.pc;
 		v->faulting.source = "the oopsing CPU's note (exception registers) and the log";
 		v->faulting.have_far = p->have_far;
 		v->faulting.far = p->far;
 		v->faulting.have_esr = p->have_esr;
 		v->faulting.esr = p->esr;
-	} else if (v->nr_stuck && a->cpus.cpu[v->stuck[0]].regs_source == KDC_REGS_RECOVERED &&
+	} else if (v->nr_stuck && a->cpus->cpu[v->stuck[0]].regs_source == KDC_REGS_RECOVERED &&
 		   a->recovery[v->stuck[0]].confidence != KDC_CONF_CHAIN) {
 		v->have_faulting = true;
 		v->faulting.cpu = (int)v->stuck[0];
-		v->faulting.pc = a->cpus.cpu[v->stuck[0]].regs.pc;
+		v->faulting.pc = a->cpus->cpu[v->stuck[0]].regs.pc;
 		v->faulting.source = "recovered from the stuck CPU's stack";
 	}
 	if (v->have_faulting)
-		kernel_describe(&a->kernel, v->faulting.pc, v->faulting.function, sizeof(v->faulting.function));
+		kernel_describe(a->kernel, v->faulting.pc, v->faulting.function, sizeof(v->faulting.function));
 }
 
 static size_t append(char *buf, size_t len, size_t n, const char *fmt, ...)
@@ -139,21 +138,21 @@ static size_t append(char *buf, size_t len, size_t n, const char *fmt, ...)
 	return w < 0 ? n : n + (size_t)w;
 }
 
-static const char *comm_of(const struct kdc_analysis *a, unsigned int cpu)
+static const char *comm_of(const struct kdc_verdict_in *a, unsigned int cpu)
 {
-	return cpu < a->cpus.nr && a->cpus.cpu[cpu].have_task ? a->cpus.cpu[cpu].task.comm : "?";
+	return cpu < a->cpus->nr && a->cpus->cpu[cpu].have_task ? a->cpus->cpu[cpu].task.comm : "?";
 }
 
-static int pid_of(const struct kdc_analysis *a, unsigned int cpu)
+static int pid_of(const struct kdc_verdict_in *a, unsigned int cpu)
 {
-	return cpu < a->cpus.nr && a->cpus.cpu[cpu].have_task ? a->cpus.cpu[cpu].task.pid : -1;
+	return cpu < a->cpus->nr && a->cpus->cpu[cpu].have_task ? a->cpus->cpu[cpu].task.pid : -1;
 }
 
-static void function_name(const struct kdc_analysis *a, uint64_t fn, char *buf, size_t len)
+static void function_name(const struct kdc_verdict_in *a, uint64_t fn, char *buf, size_t len)
 {
 	struct kdc_symbol_hit hit;
 
-	if (!kernel_symbolize(&a->kernel, fn, &hit) && hit.name)
+	if (!kernel_symbolize(a->kernel, fn, &hit) && hit.name)
 		snprintf(buf, len, "%s%s%s%s", hit.name, hit.module ? " [" : "",
 			 hit.module ? hit.module : "", hit.module ? "]" : "");
 	else
@@ -168,7 +167,7 @@ static void function_name(const struct kdc_analysis *a, uint64_t fn, char *buf, 
  * " in F" when the recovery is certain of the function, else
  * ", most likely in F (or G, H)": the support engineer acts on this line.
  */
-static size_t describe_stuck_place(const struct kdc_analysis *a, const struct kdc_recovery *r,
+static size_t describe_stuck_place(const struct kdc_verdict_in *a, const struct kdc_recovery *r,
 				   char *s, size_t len, size_t n)
 {
 	const struct kdc_candidate *top = &r->cand[0];
@@ -200,7 +199,7 @@ static size_t describe_stuck_place(const struct kdc_analysis *a, const struct kd
 		char caller[160];
 
 		function_name(a, r->traced.function, fn, sizeof(fn));
-		kernel_describe(&a->kernel, r->traced.return_to, caller, sizeof(caller));
+		kernel_describe(a->kernel, r->traced.return_to, caller, sizeof(caller));
 		n = append(s, len, n, " (an ftrace callback, on the call of %s returning to %s)",
 			   fn, caller);
 	}
@@ -212,15 +211,15 @@ static size_t describe_stuck_place(const struct kdc_analysis *a, const struct kd
 	return n;
 }
 
-static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
+static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
-	const struct kdc_panic_info *p = &a->panic;
+	const struct kdc_panic_info *p = a->panic;
 	char *s = v->summary;
 	size_t len = sizeof(v->summary), n = 0;
 
 	for (unsigned int i = 0; i < v->nr_stuck; i++) {
 		unsigned int c = v->stuck[i];
-		const struct kdc_cpu *cpu = &a->cpus.cpu[c];
+		const struct kdc_cpu *cpu = &a->cpus->cpu[c];
 		bool told = false;
 
 		n = append(s, len, n, "%sCPU %u (%s, pid %d) is stuck", n ? "; " : "", c,
@@ -282,8 +281,8 @@ static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
 		n = append(s, len, n, "%s%s: %s", n ? "; " : "", p->kind, p->message);
 	else
 		n = append(s, len, n, "%sno panic message in the log", n ? "; " : "");
-	for (unsigned int i = 0; i < a->kvm.nr; i++) {
-		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
+	for (unsigned int i = 0; i < a->kvm->nr; i++) {
+		const struct kdc_kvm_vcpu *kv = &a->kvm->vcpu[i];
 
 		n = append(s, len, n, "; CPU %u has vCPU %d (%s, pid %d) loaded%s, guest PC 0x%llx "
 			   "(ESR_EL2 0x%llx) as saved at %s", kv->cpu, kv->vcpu_id, kv->comm,
@@ -298,13 +297,13 @@ static void summarize(const struct kdc_analysis *a, struct kdc_verdict *v)
 	(void)n;
 }
 
-static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v)
+static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
-	const struct kdc_panic_info *p = &a->panic;
+	const struct kdc_panic_info *p = a->panic;
 	char fn[160];
 
-	for (unsigned int i = 0; i < a->cpus.nr; i++) {
-		if (!a->cpus.cpu[i].online || a->cpus.cpu[i].note_index >= 0)
+	for (unsigned int i = 0; i < a->cpus->nr; i++) {
+		if (!a->cpus->cpu[i].online || a->cpus->cpu[i].note_index >= 0)
 			continue;
 		if (parked_itself(a, i))
 			/* local_cpu_stop() clears the CPU from cpu_online_mask
@@ -323,7 +322,7 @@ static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v
 			 "this lists every CPU the stop IPI went to, not only the failed ones)",
 			 p->failed_to_stop);
 	for (unsigned int w = 0; w < v->nr_waits; w++) {
-		kernel_describe(&a->kernel, v->waits[w].func, fn, sizeof(fn));
+		kernel_describe(a->kernel, v->waits[w].func, fn, sizeof(fn));
 		evidence(v, "CPU %u's call-function request 0x%llx (func %s) for CPU %u is %s; "
 			 "CPU %u's backtrace is inside %s", v->waits[w].cpu,
 			 (unsigned long long)v->waits[w].csd, fn, v->waits[w].waits_for,
@@ -331,7 +330,7 @@ static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v
 					    : "locked (dequeued, not finished)",
 			 v->waits[w].cpu, v->waits[w].via);
 	}
-	for (unsigned int i = 0; i < a->cpus.nr; i++)
+	for (unsigned int i = 0; i < a->cpus->nr; i++)
 		if (a->recovery && a->recovery[i].ok)
 			evidence(v, "CPU %u registers recovered (%s, confidence %s): %.600s", i,
 				 a->recovery[i].method, kdc_confidence_name(a->recovery[i].confidence),
@@ -351,14 +350,12 @@ static void collect_evidence(const struct kdc_analysis *a, struct kdc_verdict *v
 			 (unsigned long long)v->faulting.far, v->faulting.source);
 }
 
-void verdict_build(struct kdc_analysis *a)
+void verdict_build(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
-	struct kdc_verdict *v = &a->verdict;
-
 	memset(v, 0, sizeof(*v));
-	v->panic_cpu = a->panic.found ? a->panic.cpu : -1;
-	for (unsigned int i = 0; i < a->cpus.nr; i++)
-		if (a->cpus.cpu[i].online && a->cpus.cpu[i].note_index < 0) {
+	v->panic_cpu = a->panic->found ? a->panic->cpu : -1;
+	for (unsigned int i = 0; i < a->cpus->nr; i++)
+		if (a->cpus->cpu[i].online && a->cpus->cpu[i].note_index < 0) {
 			if (parked_itself(a, i)) {
 				if (v->nr_parked < KDC_VERDICT_CPUS_MAX)
 					v->parked[v->nr_parked++] = i;

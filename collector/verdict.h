@@ -10,10 +10,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpus.h"
+#include "csd_wait_graph.h"
+#include "kernel.h"
+#include "kvm.h"
+#include "panic_info.h"
+#include "recover.h"
+#include "unwind.h"
+
 #define KDC_VERDICT_CPUS_MAX 64
 #define KDC_VERDICT_EVIDENCE_MAX 16
 
-struct kdc_analysis;
+/* what the verdict rests on: the analysis' facts (borrowed), nothing else */
+struct kdc_verdict_in {
+	const struct kdc_kernel *kernel;
+	const struct kdc_cpus *cpus;
+	const struct kdc_recovery *recovery;	/* per CPU, or NULL */
+	const struct kdc_csd_graph *csd;
+	const struct kdc_kvm *kvm;
+	const struct kdc_panic_info *panic;
+};
 
 struct kdc_verdict_wait {
 	unsigned int cpu, waits_for;
@@ -46,7 +62,7 @@ struct kdc_verdict {
 	char evidence[KDC_VERDICT_EVIDENCE_MAX][768];
 };
 
-/** verdict_build() - conclude from @a (whose verdict member it fills) */
-void verdict_build(struct kdc_analysis *a);
+/** verdict_build() - conclude from @in into @v */
+void verdict_build(const struct kdc_verdict_in *in, struct kdc_verdict *v);
 
 #endif

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # $kernel, $initdir: set by dracut for its modules
 # dracut module: kdump-collector in the kdump initramfs.
 #
 # Joins only the kdump image: 99-zz-kdump-collector.conf asks for it when
@@ -25,14 +26,14 @@ depends() {
 }
 
 kdc_profile() {
-	local major minor have=/var/lib/kdump-collector/profile-$kernel
+	local major have=/var/lib/kdump-collector/profile-$kernel
 	local dest=/var/lib/kdump-collector/profile-$kernel
 
 	if [[ -f $have ]]; then
 		inst_simple "$have" "$dest"
 		return 0
 	fi
-	IFS=. read -r major minor _ <<< "$kernel"
+	IFS=. read -r major _ <<< "$kernel"
 	# 6.0+ puts kallsyms in VMCOREINFO and Debian/RHEL kernels carry BTF
 	if [[ ${major:-0} -ge 6 ]] && [[ -z $KDC_PROFILE_ALWAYS ]]; then
 		return 0

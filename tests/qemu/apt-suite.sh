@@ -34,7 +34,7 @@ suite_download() {
 			echo "deb [signed-by=$kr] $sec $suite-security main"
 		} >"$base/sources.list"
 	fi
-	if [ -z "$(ls "$base/lists" 2>/dev/null | grep -v partial)" ]; then
+	if [ -z "$(find "$base/lists" -mindepth 1 -maxdepth 1 ! -name partial 2>/dev/null)" ]; then
 		apt-get "${opts[@]}" update -q >"$base/update.log" 2>&1 ||
 			{ echo "apt-suite.sh: apt-get update for $suite failed:" >&2; tail -3 "$base/update.log" >&2; return 1; }
 	fi

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # every variable here is read by the scripts that source it
 # Pinned inputs of the QEMU crash-dump harness. Sourced by the other scripts.
 #
 # KDC_KERNEL picks the guest kernel (default 6.1):

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * `kdump-collect analyze`: what the dump says about itself. For now the
- * file-level facts (format, kernel, VMCOREINFO) and every ELF note in file
- * order with its register summary; symbols, backtraces and the verdict
- * build on this.
+ * `kdump-collect analyze`: the report (text or JSON) of one dump, and its
+ * two side views, the symbol table in use and raw words at an address. The
+ * writers are report_text.c and report_json.c.
  */
-#ifndef KDC_ANALYZE_H
-#define KDC_ANALYZE_H
+#ifndef KDC_ANALYZE_CMD_H
+#define KDC_ANALYZE_CMD_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,12 +45,5 @@ enum kdc_status analyze_list_symbols(struct kdc_dump *dump, const struct kdc_sou
  */
 enum kdc_status analyze_read_words(struct kdc_dump *dump, const struct kdc_sources *src,
 				   const char *spec, FILE *out, struct kdc_err *err);
-
-struct kdc_analysis;
-
-/* The report of an analysis already run: text (verdict first), JSON, one CPU. */
-void report_text(const struct kdc_analysis *a, FILE *out);
-void report_json(const struct kdc_analysis *a, FILE *out);
-void report_cpu_text(const struct kdc_analysis *a, unsigned int cpu, FILE *out);
 
 #endif
