@@ -6,14 +6,30 @@
 #   make fixtures   remake the crash dumps in QEMU (tests/qemu)
 #   make check-oracle  rerun crash, makedumpfile and the -dbg vmlinux checks (tests/oracle)
 #   make check-e2e  the collector inside the capture kernel in QEMU (tests/qemu/e2e.sh)
+#   knobs: O=DIR, PREFIX, DESTDIR, CROSS_COMPILE=aarch64-linux-gnu- (the
+#   compiler and pkg-config are then that triplet's), WERROR=0 (packagers
+#   with newer compilers), V=1 (print whole command lines)
 O ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
-CC ?= cc
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+CC := $(CROSS_COMPILE)gcc
+PKG_CONFIG ?= $(CROSS_COMPILE)pkg-config
+endif
 PKG_CONFIG ?= pkg-config
+WERROR ?= 1
+V ?= 0
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @echo "  $(1)	$(2)"
+endif
 
 PKGS := libkdumpfile libaddrxlat libelf libbpf libzstd nettle
-WARN := -Wall -Wextra -Wformat=2 -Wshadow -Werror
+WARN := -Wall -Wextra -Wformat=2 -Wshadow $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP
 LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
@@ -42,11 +58,13 @@ all: $(BIN)
 # parsers/ may include only parsers/: the layering is checked by the include path.
 $(O)/parsers/%.o: parsers/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iparsers -c $< -o $@
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iparsers -c $< -o $@
 
 $(O)/collector/%.o: collector/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) $(DEFS_$(*F)) -c $< -o $@
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Iparsers -Icollector $(CFLAGS_PKGS) $(DEFS_$(*F)) -c $< -o $@
 
 # The installed patterns file's path is compiled into patterns.o (its last
 # fallback; the first is beside the binary): a changed PREFIX rebuilds it.
@@ -59,12 +77,14 @@ $(O)/collector/patterns.o: $(O)/prefix.stamp
 FORCE:
 
 $(BIN): $(COLLECTOR_OBJS) $(PARSER_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_PKGS)
+	$(call quiet,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_PKGS)
 
 # Each suite links only the module it tests plus the parsers base.
 $(O)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Wno-shadow -Iparsers -Icollector -c $< -o $@
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-shadow -Iparsers -Icollector -c $< -o $@
 
 $(O)/tests/test_json: $(O)/tests/test_json.o $(O)/collector/json.o $(O)/parsers/err.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)

@@ -9,6 +9,7 @@
 #define KDC_ARCH_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -45,6 +46,15 @@ struct kdc_arch_ops {
 	/* __per_cpu_offset and runqueues, for kernels whose kallsyms has no data symbols */
 	enum kdc_status (*code_addrs)(struct kdc_dump *dump, const struct kdc_symbols *syms,
 				      struct kdc_code_addrs *out, struct kdc_err *err);
+	/* the link address of static per-CPU variable @name, read out of a
+	 * function known to use it, for kernels whose BTF has no per-CPU
+	 * DATASEC and whose symbols have no data (Debian's 5.10); @near is
+	 * runqueues' address, which any answer must lie close to; @reject
+	 * (may be NULL) tells variables every function uses (cpu_number) */
+	enum kdc_status (*percpu_var_code)(struct kdc_dump *dump,
+					   const struct kdc_symbols *syms, const char *name,
+					   uint64_t near, bool (*reject)(void *ctx, uint64_t addr),
+					   void *ctx, uint64_t *addr, struct kdc_err *err);
 	/* THREAD_SIZE when the kernel's types do not say: see arch_<name>.c */
 	uint64_t (*thread_size)(uint64_t page_size);
 	/* backtrace from @regs through @cpu's stacks; see unwind.h */

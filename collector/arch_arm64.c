@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "arch.h"
 
+#include <string.h>
+
 #include "insn_arm64.h"
 #include "kvm_arm64.h"
 #include "mem.h"
 #include "dump.h"
+#include "kernel.h"
 #include "symbols.h"
 #include "recover_arm64.h"
 #include "unwind_arm64.h"
@@ -42,6 +45,103 @@ static enum kdc_status arm64_code_addrs(struct kdc_dump *dump, const struct kdc_
 }
 
 /*
+ * Functions whose code names one static per-CPU variable, for kernels that
+ * give neither a per-CPU DATASEC in BTF nor data symbols (Debian's arm64
+ * kernels have no CONFIG_KALLSYMS_ALL; 5.10's BTF was made with pahole
+ * 1.20, which the kernel tells to skip variables). Each function is tried
+ * in turn; `pick` says which of its per-CPU references is the variable.
+ * The function names are the kernel's own across 5.10-6.12; a function
+ * that does not exist, or whose code does not have the expected shape, is
+ * skipped, and an answer must lie near runqueues (the same small section).
+ */
+enum percpu_pick {
+	PICK_ONLY,	/* the function uses exactly one per-CPU variable */
+	PICK_LOWEST,	/* it indexes an array variable: its lowest address */
+	PICK_FIRST,	/* the first it uses (a read at the function's start) */
+};
+
+static const struct {
+	const char *var;
+	enum percpu_pick pick;
+	const char *funcs[4];
+} percpu_code_vars[] = {
+	/* call_on_irq_stack (6.x, entry.S), el1_irq/el0_irq (5.10's irq_handler) */
+	{ "irq_stack_ptr", PICK_ONLY, { "call_on_irq_stack", "el1_irq", "el0_irq" } },
+	{ "kvm_running_vcpu", PICK_ONLY, { "kvm_get_running_vcpu" } },
+	{ "call_single_queue", PICK_ONLY,
+	  { "__smp_call_single_queue", "generic_smp_call_function_single_interrupt" } },
+	{ "cfd_data", PICK_ONLY, { "smp_call_function_many_cond", "smp_call_function_many" } },
+	{ "csd_data", PICK_ONLY, { "smp_call_function_single" } },
+	/* timer_bases[BASE_STD] and [BASE_DEF] */
+	{ "timer_bases", PICK_LOWEST, { "run_timer_softirq" } },
+	{ "hrtimer_bases", PICK_ONLY, { "hrtimer_interrupt", "hrtimer_run_queues" } },
+	/* kprobe_running() comes before get_kprobe_ctlblk() */
+	{ "current_kprobe", PICK_FIRST, { "kprobe_breakpoint_handler", "kprobe_brk_handler" } },
+	/* adr_this_cpu kvm_hyp_ctxt in the hyp entry code (VHE runs it as is) */
+	{ "kvm_hyp_ctxt", PICK_ONLY, { "__guest_enter" } },
+	/* nVHE's hyp stacks (6.2+; 6.1 reads it only in __init code) */
+	{ "kvm_arm_hyp_stack_page", PICK_ONLY, { "stackinfo_get_hyp_kern_va", "teardown_hyp_mode" } },
+};
+
+static size_t read_code_le(struct kdc_dump *dump, uint64_t at, uint32_t *w, size_t n)
+{
+	uint8_t buf[4 * 256];
+
+	n = n < 256 ? n : 256;
+	if (mem_read(dump, at, buf, 4 * n, NULL))
+		return 0;
+	for (size_t i = 0; i < n; i++)	/* AArch64 code is little-endian */
+		w[i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
+		       (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
+	return n;
+}
+
+static enum kdc_status arm64_percpu_var_code(struct kdc_dump *dump,
+					     const struct kdc_symbols *syms, const char *name,
+					     uint64_t near, bool (*reject)(void *, uint64_t),
+					     void *ctx, uint64_t *addr, struct kdc_err *err)
+{
+	for (size_t v = 0; v < sizeof(percpu_code_vars) / sizeof(percpu_code_vars[0]); v++) {
+		if (strcmp(percpu_code_vars[v].var, name))
+			continue;
+		for (size_t f = 0; f < 4 && percpu_code_vars[v].funcs[f]; f++) {
+			struct kdc_symbol_hit hit;
+			uint32_t insns[256];
+			uint64_t refs[16], at, best = 0;
+			size_t n, nr;
+			bool ok = true;
+
+			if (symbols_address(syms, percpu_code_vars[v].funcs[f], &at) ||
+			    symbols_lookup(syms, at, &hit) || hit.offset || !hit.size ||
+			    !(n = read_code_le(dump, at, insns, (size_t)(hit.size / 4))))
+				continue;
+			nr = arm64_percpu_var_refs(insns, n, at, refs, 16);
+			for (size_t i = 0; i < nr && ok; i++) {
+				uint64_t d = refs[i] > near ? refs[i] - near : near - refs[i];
+
+				if (d > KDC_PERCPU_AREA_MAX || (reject && reject(ctx, refs[i])))
+					continue;	/* not per-CPU, or cpu_number */
+				if (best && percpu_code_vars[v].pick == PICK_FIRST)
+					break;
+				if (!best || refs[i] < best) {
+					ok = !best || percpu_code_vars[v].pick == PICK_LOWEST;
+					best = refs[i];
+				} else if (refs[i] != best) {
+					ok = percpu_code_vars[v].pick == PICK_LOWEST;
+				}
+			}
+			if (ok && best) {
+				*addr = best;
+				return KC_OK;
+			}
+		}
+		return kdc_fail(err, KC_NODATA, "per-CPU variable %s: no function that uses it "
+				"shows its address", name);
+	}
+	return kdc_fail(err, KC_NOTSUP, "per-CPU variable %s: no code known to use it", name);
+}
+
+/*
  * THREAD_SIZE = max(PAGE_SIZE, 1 << MIN_THREAD_SHIFT), MIN_THREAD_SHIFT =
  * 14 without KASAN (arch/arm64/include/asm/memory.h, 4.18-6.12). Used only
  * when BTF has no union thread_union to measure.
@@ -53,8 +153,11 @@ static uint64_t arm64_thread_size(uint64_t page_size)
 
 /*
  * The linear map since 5.4 (the "flipped" layout): PAGE_OFFSET =
- * -(1 << VA_BITS), va = pa - PHYS_OFFSET + PAGE_OFFSET (memory.h), both
- * from VMCOREINFO. 0 for older layouts, where p_vaddr is left unset.
+ * -(1 << VA_BITS), __phys_to_virt(pa) = (pa - PHYS_OFFSET) | PAGE_OFFSET
+ * (memory.h), both from VMCOREINFO. PHYS_OFFSET is memstart_addr, which
+ * KASLR moves below the first RAM address to randomize the linear map
+ * (arm64_memblock_init(), seen on Debian 11's 5.10), so the subtraction
+ * wraps by design. 0 for older layouts, where p_vaddr is left unset.
  */
 static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 {
@@ -64,9 +167,12 @@ static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(VA_BITS)", 10, &va_bits, NULL) ||
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(PHYS_OFFSET)", 16, &phys_offset, NULL) ||
 	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) ||
-	    va_bits < 36 || va_bits > 52 || !((stext >> (va_bits - 1)) & 1) || pa < phys_offset)
+	    va_bits < 36 || va_bits > 52 || !((stext >> (va_bits - 1)) & 1))
 		return 0;
-	return pa - phys_offset + (0ull - (1ull << va_bits));
+	/* the linear map is the lower half of the kernel's VA range */
+	if (pa - phys_offset >= 1ull << (va_bits - 1))
+		return 0;
+	return (pa - phys_offset) | (0ull - (1ull << va_bits));
 }
 
 /*
@@ -112,6 +218,7 @@ const struct kdc_arch_ops arch_arm64 = {
 	.decode_prstatus = regs_arm64_from_prstatus,
 	.encode_prstatus = regs_arm64_to_prstatus,
 	.code_addrs = arm64_code_addrs,
+	.percpu_var_code = arm64_percpu_var_code,
 	.thread_size = arm64_thread_size,
 	.unwind = unwind_arm64,
 	.recover = recover_arm64,

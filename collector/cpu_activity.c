@@ -90,10 +90,14 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct kdc_cp
 			    fn_member(k, t, "hrtimer", "function", &fn))
 				add(a, k, fn, "running hrtimer callback "
 				    "(hrtimer_bases.clock_base[].running)", hrtimer_callers, t);
-	/* timer_bases is an array of struct timer_base (BASE_STD, BASE_DEF, ...) */
+	/* timer_bases is an array of struct timer_base (BASE_STD, BASE_DEF, ...);
+	 * read out of code its size is unknown: NR_BASES is 2 with NO_HZ_COMMON
+	 * until 6.9 added BASE_GLOBAL with the timer migration (struct tmigr_cpu) */
 	if (!kernel_percpu_addr(k, "timer_bases", cpu->cpu, &base, NULL) &&
-	    !ktypes_percpu_var(&k->types, "timer_bases", &off, &size, NULL) &&
-	    !ktypes_size(&k->types, "timer_base", &one, NULL) && one && size / one <= 4 &&
+	    !kernel_percpu_var(k, "timer_bases", &off, &size, NULL) &&
+	    !ktypes_size(&k->types, "timer_base", &one, NULL) && one &&
+	    (size || (size = one * (ktypes_size(&k->types, "tmigr_cpu", &t, NULL) ? 2 : 3))) &&
+	    size / one <= 4 &&
 	    !ktypes_member(&k->types, "timer_base", "running_timer", &off, NULL, NULL))
 		for (uint64_t i = 0; i < size / one; i++)
 			if (!kernel_read_u64(k, base + i * one + off, &t, NULL) &&

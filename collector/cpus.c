@@ -89,7 +89,7 @@ static void load_cpu(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu 
 	    !kernel_read_u64(k, addr, &irq_stack, NULL))
 		add_stack(c, KDC_STACK_IRQ, irq_stack, k->thread_size);
 	if (!kernel_percpu_addr(k, "overflow_stack", n, &addr, NULL) &&
-	    !ktypes_percpu_var(&k->types, "overflow_stack", &(uint64_t){ 0 }, &size, NULL))
+	    !kernel_percpu_var(k, "overflow_stack", &(uint64_t){ 0 }, &size, NULL) && size)
 		add_stack(c, KDC_STACK_OVERFLOW, addr, size);
 }
 

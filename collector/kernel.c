@@ -2,6 +2,7 @@
 #include "kernel.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -49,8 +50,7 @@ static enum kdc_status load_layouts(struct kdc_kernel *k, struct kdc_err *err)
 	    (st = ktypes_member(t, "task_struct", "comm", &tl->comm, NULL, err)) ||
 	    (st = ktypes_member(t, "task_struct", "stack", &tl->stack, NULL, err)) ||
 	    (st = ktypes_member(t, "rq", "curr", &k->rq.curr, NULL, err)) ||
-	    (st = ktypes_member(t, "rq", "cpu", &k->rq.cpu, NULL, err)) ||
-	    (st = ktypes_percpu_var(t, "runqueues", &k->runqueues_off, NULL, err)))
+	    (st = ktypes_member(t, "rq", "cpu", &k->rq.cpu, NULL, err)))
 		return st;
 	/* 5.14 renamed the volatile long `state` to unsigned int `__state` */
 	tl->have_state = !ktypes_member(t, "task_struct", "__state", &tl->state, &tl->state_size,
@@ -109,12 +109,30 @@ static enum kdc_status find_cpus(struct kdc_kernel *k, struct kdc_err *err)
 static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 {
 	struct kdc_code_addrs code;
-	uint64_t runqueues;
+	uint64_t runqueues, end;
 	enum kdc_status st;
 
-	if (!symbols_address(&k->syms, "__per_cpu_offset", &k->per_cpu_offset_addr) &&
+	/* KDC_DEBUG_PERCPU=symbols: the symbol path on a kernel whose BTF has
+	 * the DATASEC, so the fixture checks prove it on every dump */
+	const char *debug = getenv("KDC_DEBUG_PERCPU");
+
+	k->percpu_vars_from_btf = !ktypes_datasec_size(&k->types, ".data..percpu",
+						       &(uint64_t){ 0 }, NULL) &&
+				  !(debug && (!strcmp(debug, "symbols") || !strcmp(debug, "code")));
+	/* =code also ignores data symbols: the path of a kernel with neither */
+	bool data_symbols = !(debug && !strcmp(debug, "code"));
+	k->percpu_vars_source = k->percpu_vars_from_btf ? "btf (.data..percpu)"
+							: "symbols (minus __per_cpu_start)";
+	if (data_symbols &&
+	    !symbols_address(&k->syms, "__per_cpu_offset", &k->per_cpu_offset_addr) &&
 	    !symbols_address(&k->syms, "__per_cpu_start", &k->per_cpu_start)) {
 		k->percpu_source = "symbols";
+		k->have_per_cpu_start = true;
+		if (!symbols_address(&k->syms, "__per_cpu_end", &end) && end > k->per_cpu_start &&
+		    end - k->per_cpu_start <= KDC_PERCPU_AREA_MAX)
+			k->percpu_area_size = end - k->per_cpu_start;
+		if ((st = kernel_percpu_var(k, "runqueues", &k->runqueues_off, NULL, err)))
+			return st;
 	} else {
 		if (!k->dump->arch->code_addrs)
 			return kdc_fail(err, KC_NOTSUP, "no data symbols and no code decoder for %s",
@@ -123,9 +141,23 @@ static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 			return st;
 		k->per_cpu_offset_addr = code.per_cpu_offset;
 		runqueues = code.runqueues;
-		/* runqueues' link address minus its offset in .data..percpu */
-		k->per_cpu_start = runqueues - k->runqueues_off;
-		k->percpu_source = "code (nr_iowait_cpu) + btf";
+		k->runqueues_addr = runqueues;
+		/* without data symbols runqueues' place in the area is BTF's word */
+		if (k->percpu_vars_from_btf &&
+		    !ktypes_percpu_var(&k->types, "runqueues", &k->runqueues_off, NULL, NULL)) {
+			/* runqueues' link address minus its offset in .data..percpu */
+			k->per_cpu_start = runqueues - k->runqueues_off;
+			k->have_per_cpu_start = true;
+			k->percpu_source = "code (nr_iowait_cpu) + btf";
+		} else {
+			/* the area's start is unknown: offsets are kept from
+			 * runqueues instead (they wrap below it, which the
+			 * address arithmetic does not mind) */
+			k->per_cpu_start = runqueues;
+			k->runqueues_off = 0;
+			k->percpu_source = "code (nr_iowait_cpu)";
+			k->percpu_vars_source = "code (functions that use them)";
+		}
 	}
 	return find_cpus(k, err);
 }
@@ -197,6 +229,94 @@ void kernel_fini(struct kdc_kernel *k)
 	symbols_fini(&k->syms);
 }
 
+/*
+ * arm64's smp_processor_id() reads the per-CPU cpu_number, so most code
+ * that uses one per-CPU variable uses that one too: it is the variable
+ * whose copy on every CPU holds that CPU's number. One CPU cannot tell.
+ */
+static bool is_cpu_number(void *ctx, uint64_t addr)
+{
+	const struct kdc_kernel *k = ctx;
+	uint32_t v;
+
+	if (k->nr_cpus < 2)
+		return false;
+	for (unsigned int cpu = 0; cpu < k->nr_cpus; cpu++)
+		if (kernel_read_u32(k, addr + k->cpu_offset[cpu], &v, NULL) || v != cpu)
+			return false;
+	return true;
+}
+
+/*
+ * BTF's .data..percpu DATASEC says where each static per-CPU variable sits
+ * in the area, with its size. pahole writes it from v1.18, but
+ * scripts/link-vmlinux.sh passes --skip_encoding_btf_vars for pahole 1.18
+ * to 1.21 ("can't handle zero-sized per-CPU vars", also in 5.10 stable), so
+ * kernels built with those (Debian 11's 5.10: dwarves 1.20) or older have
+ * BTF without it, and a variable may be left out; the symbol table says the
+ * same thing: on arm64 per-CPU symbols keep their link address in
+ * [__per_cpu_start, __per_cpu_end) (only x86_64 makes them absolute
+ * offsets, CONFIG_KALLSYMS_ABSOLUTE_PERCPU), so the offset is the symbol
+ * minus __per_cpu_start and the size reaches to the next symbol.
+ */
+enum kdc_status kernel_percpu_var(const struct kdc_kernel *k, const char *name, uint64_t *offset,
+				  uint64_t *size, struct kdc_err *err)
+{
+	struct kdc_symbol_hit hit;
+	uint64_t addr;
+
+	if (k->percpu_vars_from_btf && !ktypes_percpu_var(&k->types, name, offset, size, NULL))
+		return KC_OK;
+	if (k->have_per_cpu_start && !symbols_address(&k->syms, name, &addr)) {
+		if (addr < k->per_cpu_start ||
+		    (k->percpu_area_size && addr - k->per_cpu_start >= k->percpu_area_size))
+			return kdc_fail(err, KC_CORRUPT, "symbol %s (0x%llx) is not in the per-CPU "
+					"area at 0x%llx", name, (unsigned long long)addr,
+					(unsigned long long)k->per_cpu_start);
+	} else if (k->runqueues_addr && !strcmp(name, "runqueues")) {
+		addr = k->runqueues_addr;	/* the anchor itself */
+	} else if (k->runqueues_addr && k->dump->arch->percpu_var_code) {
+		/* last: read out of code that uses the variable; its size is
+		 * unknown (callers that need one go without) */
+		if (k->dump->arch->percpu_var_code(k->dump, &k->syms, name, k->runqueues_addr,
+						   is_cpu_number, (void *)k, &addr, err))
+			return kdc_err_prefix(err, err ? err->code : KC_NODATA,
+					      "not in BTF's .data..percpu nor among the symbols");
+		*offset = addr - k->per_cpu_start;
+		if (size)
+			*size = 0;
+		return KC_OK;
+	} else {
+		return kdc_fail(err, KC_NODATA, "no per-CPU variable %s (neither in BTF's "
+				".data..percpu nor among the symbols)", name);
+	}
+	*offset = addr - k->per_cpu_start;
+	if (size) {
+		if (symbols_lookup(&k->syms, addr, &hit) || hit.offset || !hit.size)
+			return kdc_fail(err, KC_NODATA, "per-CPU variable %s: no size", name);
+		*size = hit.size;
+		if (k->percpu_area_size && *size > k->percpu_area_size - *offset)
+			*size = k->percpu_area_size - *offset;
+	}
+	return KC_OK;
+}
+
+const char *const kernel_percpu_vars_used[] = {
+	"runqueues", "irq_stack_ptr", "overflow_stack", "call_single_queue", "cfd_data",
+	"csd_data", "timer_bases", "hrtimer_bases", "current_kprobe", "kvm_running_vcpu",
+	"kvm_hyp_ctxt", "kvm_arm_hyp_stack_page", NULL
+};
+
+uint64_t kernel_percpu_area_size(const struct kdc_kernel *k)
+{
+	uint64_t size;
+
+	if (k->percpu_vars_from_btf &&
+	    !ktypes_datasec_size(&k->types, ".data..percpu", &size, NULL))
+		return size;
+	return k->percpu_area_size;
+}
+
 enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name, unsigned int cpu,
 				   uint64_t *addr, struct kdc_err *err)
 {
@@ -205,7 +325,7 @@ enum kdc_status kernel_percpu_addr(const struct kdc_kernel *k, const char *name,
 
 	if (cpu >= k->nr_cpus)
 		return kdc_fail(err, KC_NODATA, "cpu %u: per-CPU area unknown", cpu);
-	if ((st = ktypes_percpu_var(&k->types, name, &off, NULL, err)))
+	if ((st = kernel_percpu_var(k, name, &off, NULL, err)))
 		return st;
 	*addr = k->per_cpu_start + off + k->cpu_offset[cpu];
 	return KC_OK;

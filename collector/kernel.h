@@ -44,6 +44,11 @@ struct kdc_kernel {
 	const char *percpu_source;	/* how __per_cpu_offset was found; static */
 	uint64_t per_cpu_offset_addr;	/* &__per_cpu_offset[0] */
 	uint64_t per_cpu_start;		/* __per_cpu_start (KASLR-relocated) */
+	bool have_per_cpu_start;	/* else per_cpu_start holds runqueues_addr */
+	uint64_t runqueues_addr;	/* when read out of code; 0 otherwise */
+	uint64_t percpu_area_size;	/* __per_cpu_end - __per_cpu_start; 0 unknown */
+	bool percpu_vars_from_btf;	/* else variables by symbol - __per_cpu_start */
+	const char *percpu_vars_source;	/* static */
 	unsigned int nr_cpus;		/* possible CPUs: offsets[0..nr_cpus) */
 	uint64_t cpu_offset[KDC_CPUS_MAX];
 
@@ -69,6 +74,26 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 			 struct kdc_kernel *k);
 
 void kernel_fini(struct kdc_kernel *k);
+
+/* a static per-CPU area larger than this is not one (6.1 arm64: ~80 KiB) */
+#define KDC_PERCPU_AREA_MAX (16ull << 20)
+
+/**
+ * kernel_percpu_var() - offset of static per-CPU variable @name from
+ * __per_cpu_start and its size (@size may be NULL; 0 when unknown): from
+ * BTF's .data..percpu, else from the symbol table, else read out of code
+ * that uses it (then relative to runqueues, the area's start unknown)
+ * Return: KC_OK; KC_NODATA when neither knows it.
+ */
+enum kdc_status kernel_percpu_var(const struct kdc_kernel *k, const char *name, uint64_t *offset,
+				  uint64_t *size, struct kdc_err *err);
+
+/* the per-CPU variables the analyses read, NULL-terminated (the report
+ * lists where each was found) */
+extern const char *const kernel_percpu_vars_used[];
+
+/** kernel_percpu_area_size() - bytes of one CPU's static per-CPU area; 0 unknown */
+uint64_t kernel_percpu_area_size(const struct kdc_kernel *k);
 
 /**
  * kernel_percpu_addr() - address of per-CPU variable @name on @cpu

@@ -206,7 +206,7 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 	if (!cpus->nr)
 		return;
 	/* a kernel without KVM has no kvm_running_vcpu: nothing to report */
-	if (ktypes_percpu_var(&k->types, "kvm_running_vcpu", &(uint64_t){ 0 }, NULL, NULL))
+	if (kernel_percpu_var(k, "kvm_running_vcpu", &(uint64_t){ 0 }, NULL, NULL))
 		return;
 	if (read_layout(&k->types, &l, &out->err)) {
 		kdc_err_prefix(&out->err, out->err.code, "kvm layout");

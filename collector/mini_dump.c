@@ -125,15 +125,14 @@ static void add_node_data(struct kdc_analysis *a)
 	}
 }
 
-/* Each CPU's whole static per-CPU area (the BTF .data..percpu section):
- * readers take runqueues, timers and the like from it whole. */
+/* Each CPU's whole static per-CPU area (.data..percpu): readers take
+ * runqueues, timers and the like from it whole. */
 static void add_percpu_areas(struct kdc_analysis *a)
 {
 	const struct kdc_kernel *k = &a->kernel;
-	uint64_t size;
+	uint64_t size = kernel_percpu_area_size(k);
 
-	if (!k->have_types || ktypes_datasec_size(&k->types, ".data..percpu", &size, NULL) ||
-	    size > (16u << 20))
+	if (!size || size > KDC_PERCPU_AREA_MAX)
 		return;
 	for (unsigned int i = 0; i < k->nr_cpus; i++)
 		mem_track(a->dump, k->per_cpu_start + k->cpu_offset[i], (size_t)size);

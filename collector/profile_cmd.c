@@ -140,7 +140,25 @@ enum kdc_status profile_write(const struct profile_opts *o, FILE *log, struct kd
 		}
 		fprintf(log, "profile: %s not included (%s)\n", map_path, err->msg);
 	}
-	read_build_id(o->notes ? o->notes : "/sys/kernel/notes", build_id, sizeof(build_id));
+	/* the running kernel's build ID is this profile's only when the profile
+	 * describes the running kernel: symbols from /proc/kallsyms and the
+	 * release uname says. Inputs copied from another machine get none
+	 * (then the dump's release is what is checked), unless --notes says. */
+	build_id[0] = 0;
+	if (o->notes) {
+		read_build_id(o->notes, build_id, sizeof(build_id));
+		if (!build_id[0]) {
+			st = kdc_fail(err, KC_INVAL, "--notes %s: no GNU build ID note in it",
+				      o->notes);
+			goto out;
+		}
+	} else if (!strcmp(ksyms_path, "/proc/kallsyms") &&
+		 (!o->release || (!uname(&u) && !strcmp(u.release, o->release))))
+		read_build_id("/sys/kernel/notes", build_id, sizeof(build_id));
+	else
+		fprintf(log, "profile: no build ID recorded: --kallsyms or --release is not the "
+			"running kernel's, so /sys/kernel/notes is not this kernel's (give --notes "
+			"FILE, a copy of that kernel's /sys/kernel/notes)\n");
 	snprintf(tmp, sizeof(tmp), "%s.tmp", o->output);
 	if (!(f = fopen(tmp, "wb"))) {
 		st = kdc_fail(err, KC_IO, "%s: %s", tmp, strerror(errno));

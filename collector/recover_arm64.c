@@ -627,6 +627,36 @@ static void score(struct rctx *r, struct cand *c)
 			break;
 		}
 	}
+	/* a leaf called at one site of a frame whose call at another site the
+	 * kernel's bookkeeping vouches for (the running hrtimer or timer
+	 * callback, whose record hangs below it) is a stale guess: the frame is
+	 * in that other call now (5.10's __hrtimer_run_queues calls
+	 * queued_spin_lock_slowpath inline after the callback returns). Half
+	 * the weight of a later call: base->running is cleared only after that
+	 * lock is retaken, so a CPU spinning on a contended cpu_base->lock
+	 * looks the same but for the lock word, which is not read here. */
+	if (c->return_to && c->node >= 0 && !r->g->node[c->node].exception) {
+		for (unsigned int i = 0; i < r->g->nr; i++) {
+			const struct fg_node *ch = &r->g->node[i];
+			unsigned int hops = 0;
+
+			if (!r->confirmed[i] || !ch->anchored)
+				continue;
+			/* the vouched-for record may hang deeper (call_timer_fn
+			 * between __run_timers and the callback): climb to the
+			 * record directly below this frame's */
+			while (ch->parent >= 0 && ch->parent != c->node && hops++ < r->g->nr)
+				ch = &r->g->node[ch->parent];
+			if (ch->parent != c->node || ch->exception || ch->lr == c->return_to)
+				continue;
+			c->score += PTS_AFTER_CALL / 2;
+			kernel_describe(r->k, ch->lr, b, sizeof(b));
+			WHY("but the frame is in the call returning at %s (record 0x%llx, on the way "
+			    "to the %s's); ", b, (unsigned long long)ch->addr,
+			    r->confirmed_by[i] ? r->confirmed_by[i] : "vouched-for callback");
+			break;
+		}
+	}
 	if (c->exact_pc && r->g->node[c->node].exception)
 		WHY("the registers of an exception frame (pt_regs at 0x%llx); ",
 		    (unsigned long long)r->g->node[c->node].pt_regs);

@@ -16,6 +16,7 @@
 #define PT_NOTE_TYPE 4
 #define PT_NULL_TYPE 0
 #define NOTE_ALIGN 4
+#define REPAIR_DATA_ALIGN 65536ull
 
 struct blob {
 	uint8_t *p;
@@ -143,26 +144,31 @@ static enum kdc_status build_notes(const struct kdc_analysis *a, struct blob *b,
 	return KC_OK;
 }
 
-static enum kdc_status copy_file(int in, int out, uint64_t size, struct kdc_err *err)
+/* @len bytes of @in at @in_off to @out at @out_off */
+static enum kdc_status copy_range(int in, uint64_t in_off, int out, uint64_t out_off,
+				  uint64_t len, struct kdc_err *err)
 {
 	uint64_t done = 0;
 
-	while (done < size) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, size - done, 0);
+	while (done < len) {
+		loff_t from = (loff_t)(in_off + done), to = (loff_t)(out_off + done);
+		ssize_t n = copy_file_range(in, &from, out, &to, len - done, 0);
 
 		if (n <= 0) {
 			/* not supported across these file systems: plain copy */
 			char buf[1 << 16];
-			ssize_t r = pread(in, buf, sizeof(buf), (off_t)done);
+			size_t want = len - done < sizeof(buf) ? (size_t)(len - done) : sizeof(buf);
+			ssize_t r = pread(in, buf, want, (off_t)(in_off + done));
 
 			if (r < 0)
 				return kdc_fail(err, KC_IO, "reading the dump: %s", strerror(errno));
 			if (r == 0)
 				return kdc_fail(err, KC_IO, "reading the dump: it ended at byte %llu "
 						"of %llu (changed while being copied?)",
-						(unsigned long long)done, (unsigned long long)size);
+						(unsigned long long)(in_off + done),
+						(unsigned long long)(in_off + len));
 			/* ENOSPC, EDQUOT, EIO: said as what they are */
-			if (pwrite(out, buf, (size_t)r, (off_t)done) != r)
+			if (pwrite(out, buf, (size_t)r, (off_t)(out_off + done)) != r)
 				return kdc_fail(err, KC_IO, "writing the copy: %s",
 						errno ? strerror(errno) : "short write");
 			n = r;
@@ -187,43 +193,90 @@ static uint64_t rd_le(const uint8_t *p, int n)
 	return v;
 }
 
-/* Point the first PT_NOTE at the new notes; drop the others. */
-static enum kdc_status patch_elf(int fd, uint64_t notes_off, uint64_t notes_len,
+/*
+ * The repaired ELF is laid out the way /proc/vmcore is and crash reads
+ * (netdump.c, 8.0.2-8.0.6): program headers right after the ELF header,
+ * then the notes, then the segments' data; crash takes the bytes before the
+ * lowest PT_LOAD offset as the header and reads notes only from there. The
+ * data is copied as one block, shifted by a multiple of 64 KiB (the largest
+ * arm64 page) so every segment keeps its offset within a page; the first PT_NOTE describes the
+ * new notes and any other becomes PT_NULL (its notes are among the new).
+ */
+static enum kdc_status write_elf(const struct kdc_dump *d, int out, const struct blob *notes,
 				 struct kdc_err *err)
 {
-	uint8_t eh[64], ph[56];
-	uint64_t phoff;
+	uint8_t eh[64], *ph = NULL;
+	uint64_t phoff, table, data_in, data_out, notes_off, rem;
 	unsigned int phentsize, phnum;
+	enum kdc_status st = KC_OK;
 	bool done = false;
 
-	if (pread(fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
+	if (pread(d->fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
 		return kdc_fail(err, KC_IO, "reading the ELF header");
 	if (eh[4] != 2 || eh[5] != 1)
 		return kdc_fail(err, KC_NOTSUP, "repair writes 64-bit little-endian ELF only");
 	phoff = rd_le(eh + 32, 8);
 	phentsize = (unsigned)rd_le(eh + 54, 2);
 	phnum = (unsigned)rd_le(eh + 56, 2);
-	if (phentsize != sizeof(ph))
+	if (phentsize != 56)
 		return kdc_fail(err, KC_NOTSUP, "program header entries of %u bytes", phentsize);
-	for (unsigned int i = 0; i < phnum; i++) {
-		off_t at = (off_t)(phoff + (uint64_t)i * phentsize);
-
-		if (pread(fd, ph, sizeof(ph), at) != (ssize_t)sizeof(ph))
-			return kdc_fail(err, KC_IO, "reading program header %u", i);
-		if (rd_le(ph, 4) != PT_NOTE_TYPE)
-			continue;
-		if (done) {
-			memset(ph, 0, 4);	/* PT_NULL: its notes are in the new one */
-		} else {
-			le64(ph + 8, notes_off);	/* p_offset */
-			le64(ph + 32, notes_len);	/* p_filesz */
-			le64(ph + 40, notes_len);	/* p_memsz */
-			done = true;
-		}
-		if (pwrite(fd, ph, sizeof(ph), at) != (ssize_t)sizeof(ph))
-			return kdc_fail(err, KC_IO, "writing program header %u", i);
+	if (!phnum || phnum == 0xffff)
+		return kdc_fail(err, KC_NOTSUP, "e_phnum %u (PN_XNUM is not read)", phnum);
+	table = (uint64_t)phnum * 56;
+	if (phoff > d->file_size || table > d->file_size - phoff)
+		return kdc_fail(err, KC_CORRUPT, "program headers beyond the end of the file");
+	if (!(ph = malloc((size_t)table)))
+		return kdc_fail(err, KC_NOMEM, "program headers");
+	if (pread(d->fd, ph, (size_t)table, (off_t)phoff) != (ssize_t)table) {
+		st = kdc_fail(err, KC_IO, "reading the program headers");
+		goto out;
 	}
-	return done ? KC_OK : kdc_fail(err, KC_CORRUPT, "no PT_NOTE to update");
+	/* where the data starts: the lowest offset of a segment with bytes */
+	data_in = d->file_size;
+	for (unsigned int i = 0; i < phnum; i++) {
+		const uint8_t *p = ph + i * 56;
+
+		if (rd_le(p, 4) != PT_NOTE_TYPE && rd_le(p + 32, 8) && rd_le(p + 8, 8) < data_in)
+			data_in = rd_le(p + 8, 8);
+	}
+	notes_off = 64 + table;
+	rem = data_in % REPAIR_DATA_ALIGN;
+	data_out = ((notes_off + notes->len + REPAIR_DATA_ALIGN - 1 - rem) &
+		    ~(REPAIR_DATA_ALIGN - 1)) + rem;
+	for (unsigned int i = 0; i < phnum; i++) {
+		uint8_t *p = ph + i * 56;
+
+		if (rd_le(p, 4) == PT_NOTE_TYPE) {
+			if (done) {
+				memset(p, 0, 56);	/* PT_NULL */
+				continue;
+			}
+			le64(p + 8, notes_off);		/* p_offset */
+			le64(p + 32, notes->len);	/* p_filesz */
+			le64(p + 40, notes->len);	/* p_memsz */
+			done = true;
+		} else if (rd_le(p + 32, 8)) {
+			le64(p + 8, rd_le(p + 8, 8) - data_in + data_out);
+		} else {
+			le64(p + 8, 0);			/* no bytes: no place */
+		}
+	}
+	if (!done) {
+		st = kdc_fail(err, KC_CORRUPT, "no PT_NOTE to update");
+		goto out;
+	}
+	le64(eh + 32, 64);			/* e_phoff */
+	le64(eh + 40, 0);			/* e_shoff: no section headers */
+	memset(eh + 58, 0, 6);			/* e_shentsize, e_shnum, e_shstrndx */
+	if ((st = copy_range(d->fd, data_in, out, data_out, d->file_size - data_in, err)))
+		goto out;
+	if (pwrite(out, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    pwrite(out, ph, (size_t)table, 64) != (ssize_t)table ||
+	    pwrite(out, notes->p, notes->len, (off_t)notes_off) != (ssize_t)notes->len)
+		st = kdc_fail(err, KC_IO, "writing the headers: %s", strerror(errno));
+out:
+	free(ph);
+	return st;
 }
 
 static enum kdc_status patch_kdump(int fd, uint64_t notes_off, uint64_t notes_len,
@@ -290,15 +343,19 @@ enum kdc_status repair_write(const struct kdc_analysis *a, const char *out_path,
 	    (st = out_file_create(&of, out_path, err)))
 		goto out_blob;
 	out = fileno(of.f);
+	if (d->format == KDC_DUMP_ELF) {
+		st = write_elf(d, out, &b, err);
+		goto out_close;
+	}
+	/* kdump-compressed: the notes go after the data, the sub-header says where */
 	notes_off = (d->file_size + 7) & ~7ull;
-	if ((st = copy_file(d->fd, out, d->file_size, err)))
+	if ((st = copy_range(d->fd, 0, out, 0, d->file_size, err)))
 		goto out_close;
 	if (pwrite(out, b.p, b.len, (off_t)notes_off) != (ssize_t)b.len) {
 		st = kdc_fail(err, KC_IO, "%s: writing notes: %s", out_path, strerror(errno));
 		goto out_close;
 	}
-	st = d->format == KDC_DUMP_ELF ? patch_elf(out, notes_off, b.len, err)
-				       : patch_kdump(out, notes_off, b.len, err);
+	st = patch_kdump(out, notes_off, b.len, err);
 out_close:
 	if (st)
 		out_file_abort(&of);

@@ -519,6 +519,25 @@ static void json_sources(const struct kdc_kernel *k, struct kdc_json *j)
 	json_hex_or_null(j, k->nr_cpus != 0, k->per_cpu_offset_addr);
 	json_key(j, "per_cpu_start");
 	json_hex_or_null(j, k->nr_cpus != 0, k->per_cpu_start);
+	json_key(j, "variables_source");
+	json_string(j, k->nr_cpus ? k->percpu_vars_source : NULL);
+	json_key(j, "variables");
+	json_array_begin(j);
+	for (unsigned int i = 0; k->nr_cpus && kernel_percpu_vars_used[i]; i++) {
+		struct kdc_err why = { 0 };
+		uint64_t at = 0;
+		bool found = !kernel_percpu_addr(k, kernel_percpu_vars_used[i], 0, &at, &why);
+
+		json_object_begin(j);
+		json_key(j, "name");
+		json_string(j, kernel_percpu_vars_used[i]);
+		json_key(j, "cpu0_address");
+		json_hex_or_null(j, found, at);
+		json_key(j, "error");
+		json_string(j, found ? NULL : why.msg);
+		json_object_end(j);
+	}
+	json_array_end(j);
 	json_key(j, "possible_cpus");
 	json_u64(j, k->nr_cpus);
 	json_key(j, "thread_size");

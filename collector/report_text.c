@@ -150,8 +150,9 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 			k->types.btf_size, k->types.btf_addr);
 	if (k->nr_cpus)
 		fprintf(out,
-			"per-CPU areas:  %u possible CPUs, __per_cpu_offset at 0x%" PRIx64 " (%s)\n",
-			k->nr_cpus, k->per_cpu_offset_addr, k->percpu_source);
+			"per-CPU areas:  %u possible CPUs, __per_cpu_offset at 0x%" PRIx64
+			" (%s), variables from %s\n",
+			k->nr_cpus, k->per_cpu_offset_addr, k->percpu_source, k->percpu_vars_source);
 	if (k->have_modules) {
 		fprintf(out, "modules:       ");
 		for (size_t i = 0; i < k->modules.nr; i++)

@@ -294,6 +294,13 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 			   kv->have_world_switch && kv->in_world_switch
 			   ? "an earlier exit (the guest may have run since)" : "its last exit");
 	}
+	/* without per-CPU state no CPU can be called stuck: say so first-hand,
+	 * with what would give it, rather than let the panic line stand alone */
+	if (!a->cpus->nr)
+		n = append(s, len, n, "; no per-CPU state (%s), so no CPU can be named stuck or "
+			   "idle: give --vmlinux (the kernel's -dbg package) or --profile (made by "
+			   "`kdump-collect profile` on the running kernel)",
+			   a->kernel->percpu_err.msg[0] ? a->kernel->percpu_err.msg : "unknown");
 	(void)n;
 }
 

@@ -139,51 +139,69 @@ static enum kdc_status copy_segment(struct kdc_dump *d, const GElf_Phdr *ph,
 	return KC_OK;
 }
 
-static enum kdc_status write_headers(int fd, const GElf_Ehdr *in, struct writer *w,
-				     uint64_t notes_off, uint64_t notes_len, struct kdc_err *err)
+/*
+ * The layout crash reads (netdump.c, 8.0.2-8.0.6): the program headers right
+ * after the ELF header (it refuses an e_phoff beyond its first bytes), then
+ * the notes, all before the first PT_LOAD's data (it takes the bytes up to
+ * the lowest p_offset as the header). The data is streamed before the runs
+ * are known, so it starts after room for as many program headers as there
+ * can be (KDC_SAVE_RUNS_MAX plus one per input segment); what is not used
+ * stays a hole in the file.
+ */
+static uint64_t header_room(size_t phnum_in, size_t notes_len)
 {
-	uint8_t eh[EHDR_SIZE] = { 0 }, ph[PHDR_SIZE];
-	uint64_t phoff;
-	static const uint8_t pad[8];
+	uint64_t room = EHDR_SIZE + (1ull + KDC_SAVE_RUNS_MAX + phnum_in) * PHDR_SIZE + notes_len;
 
-	if (!emit(w, pad, (8 - w->offset % 8) % 8))
-		return kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
-	phoff = w->offset;
-	memset(ph, 0, sizeof(ph));
+	return (room + 4095) & ~4095ull;
+}
+
+static enum kdc_status write_headers(int fd, const GElf_Ehdr *in, const struct writer *w,
+				     const void *notes, uint64_t notes_len, uint64_t room,
+				     struct kdc_err *err)
+{
+	uint8_t eh[EHDR_SIZE] = { 0 }, *ph, *p;
+	uint64_t table = (1ull + w->nr) * PHDR_SIZE, notes_off = EHDR_SIZE + table;
+	enum kdc_status s = KC_OK;
+
+	if (1ull + w->nr > 0xfffe)	/* e_phnum; PN_XNUM is not written */
+		return kdc_fail(err, KC_NOTSUP, "%u runs are more program headers than e_phnum "
+				"holds", w->nr);
+	if (notes_off + notes_len > room)
+		return kdc_fail(err, KC_CORRUPT, "%u runs do not fit the room left for them",
+				w->nr);
+	if (!(ph = calloc(1, (size_t)table)))
+		return kdc_fail(err, KC_NOMEM, "out of memory for %u program headers", w->nr);
 	put_le(ph, PT_NOTE, 4);
 	put_le(ph + 8, notes_off, 8);
 	put_le(ph + 32, notes_len, 8);
 	put_le(ph + 40, notes_len, 8);
 	put_le(ph + 48, 4, 8);
-	if (!emit(w, ph, sizeof(ph)))
-		return kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
-	for (unsigned int i = 0; i < w->nr; i++) {
+	p = ph + PHDR_SIZE;
+	for (unsigned int i = 0; i < w->nr; i++, p += PHDR_SIZE) {
 		const struct run *r = &w->runs[i];
 
-		memset(ph, 0, sizeof(ph));
-		put_le(ph, PT_LOAD, 4);
-		put_le(ph + 4, r->flags, 4);
-		put_le(ph + 8, r->offset, 8);
-		put_le(ph + 16, r->vaddr, 8);
-		put_le(ph + 24, r->paddr, 8);
-		put_le(ph + 32, r->size, 8);
-		put_le(ph + 40, r->size, 8);
-		if (!emit(w, ph, sizeof(ph)))
-			return kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
+		put_le(p, PT_LOAD, 4);
+		put_le(p + 4, r->flags, 4);
+		put_le(p + 8, r->offset, 8);
+		put_le(p + 16, r->vaddr, 8);
+		put_le(p + 24, r->paddr, 8);
+		put_le(p + 32, r->size, 8);
+		put_le(p + 40, r->size, 8);
 	}
-	if (fflush(w->out))
-		return kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
 	memcpy(eh, in->e_ident, EI_NIDENT);
 	put_le(eh + 16, ET_CORE, 2);
 	put_le(eh + 18, in->e_machine, 2);
 	put_le(eh + 20, EV_CURRENT, 4);
-	put_le(eh + 32, phoff, 8);
+	put_le(eh + 32, EHDR_SIZE, 8);
 	put_le(eh + 52, EHDR_SIZE, 2);
 	put_le(eh + 54, PHDR_SIZE, 2);
 	put_le(eh + 56, 1 + w->nr, 2);
-	if (pwrite(fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
-		return kdc_fail(err, KC_IO, "writing the ELF header: %s", strerror(errno));
-	return KC_OK;
+	if (fflush(w->out) || pwrite(fd, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    pwrite(fd, ph, (size_t)table, EHDR_SIZE) != (ssize_t)table ||
+	    pwrite(fd, notes, (size_t)notes_len, (off_t)notes_off) != (ssize_t)notes_len)
+		s = kdc_fail(err, KC_IO, "writing the headers: %s", strerror(errno));
+	free(ph);
+	return s;
 }
 
 static enum kdc_status check_output(const struct kdc_dump *d, const char *out_path,
@@ -211,6 +229,7 @@ enum kdc_status vmcore_save(struct kdc_dump *d, const char *out_path, unsigned i
 	uint8_t *buf = NULL;
 	GElf_Ehdr eh;
 	size_t phnum;
+	uint64_t room;
 	Elf *elf = NULL;
 	int fd = -1;
 
@@ -245,14 +264,12 @@ enum kdc_status vmcore_save(struct kdc_dump *d, const char *out_path, unsigned i
 		goto out;
 	}
 	setvbuf(w.out, NULL, _IOFBF, CHUNK);
-	{
-		static const uint8_t zero[EHDR_SIZE];
-
-		if (!emit(&w, zero, sizeof(zero)) || !emit(&w, d->notes, d->notes_len)) {
-			s = kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
-			goto out;
-		}
+	room = header_room(phnum, d->notes_len);
+	if (fseeko(w.out, (off_t)room, SEEK_SET)) {
+		s = kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
+		goto out;
 	}
+	w.offset = room;
 	for (size_t i = 0; i < phnum && !s; i++) {
 		GElf_Phdr ph;
 
@@ -269,7 +286,7 @@ enum kdc_status vmcore_save(struct kdc_dump *d, const char *out_path, unsigned i
 		s = copy_segment(d, &ph, f, &w, buf, st, err);
 	}
 	if (!s)
-		s = write_headers(fd, &eh, &w, EHDR_SIZE, d->notes_len, err);
+		s = write_headers(fd, &eh, &w, d->notes, d->notes_len, room, err);
 	if (!s && fsync(fd))
 		s = kdc_fail(err, KC_IO, "syncing %s: %s", tmp, strerror(errno));
 	st->excluded_free = f->nr_free;

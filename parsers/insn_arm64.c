@@ -166,3 +166,125 @@ bool arm64_is_return(uint32_t insn)
 	       insn == 0xd65f0bffu || insn == 0xd65f0fffu ||	/* RETAA, RETAB */
 	       insn == 0xd69f03e0u;			/* ERET */
 }
+
+/* MRS Xt, TPIDR_EL1 / TPIDR_EL2: the per-CPU offset (EL2 when the kernel runs
+ * with VHE: alternatives patch the EL1 form at boot) */
+static bool decode_mrs_tpidr(uint32_t insn, unsigned *rt)
+{
+	uint32_t sysreg = insn & 0xffffffe0u;
+
+	*rt = insn & 31;
+	return sysreg == 0xd538d080u || sysreg == 0xd53cd040u;
+}
+
+/* load or store, any size, register offset [Xn, Xm{, extend}]: V=0 */
+static bool decode_ldst_reg_offset(uint32_t insn, unsigned *rn, unsigned *rm)
+{
+	if ((insn & 0x3f200c00u) != 0x38200800u)
+		return false;
+	*rn = (insn >> 5) & 31;
+	*rm = (insn >> 16) & 31;
+	return true;
+}
+
+size_t arm64_percpu_var_refs(const uint32_t *insns, size_t n, uint64_t pc, uint64_t *out,
+			     size_t max)
+{
+	uint64_t addr[32], table = 0;
+	bool known[32] = { false }, offset[32] = { false };
+	size_t nr = 0;
+
+	for (size_t i = 0; i < n && nr < max; i++, pc += 4) {
+		uint32_t insn = insns[i];
+		unsigned rd, rn, rm;
+		uint64_t v;
+		int other = -1;
+
+		if (arm64_decode_adrp(insn, pc, &rd, &v)) {
+			addr[rd] = v;
+			known[rd] = rd != 31;
+			offset[rd] = false;
+			continue;
+		}
+		if (arm64_decode_add_imm(insn, &rd, &rn, &v)) {
+			bool k = rn < 31 && known[rn];
+
+			addr[rd] = k ? addr[rn] + v : 0;
+			known[rd] = k && rd != 31;
+			offset[rd] = false;
+			continue;
+		}
+		if ((insn & 0xffe0ffe0u) == 0xaa0003e0u) {	/* MOV Xd, Xm (ORR Xd, XZR, Xm) */
+			rd = insn & 31;
+			rm = (insn >> 16) & 31;
+			if (rd == 31)
+				continue;
+			known[rd] = rm < 31 && known[rm];
+			offset[rd] = rm < 31 && offset[rm];
+			addr[rd] = rm < 31 ? addr[rm] : 0;
+			continue;
+		}
+		if (decode_mrs_tpidr(insn, &rd)) {
+			known[rd] = false;
+			offset[rd] = rd != 31;
+			continue;
+		}
+		if (decode_ldr_scaled_index(insn, &rd, &rn)) {
+			/* __per_cpu_offset[cpu], the per_cpu(var, cpu) form; the
+			 * table itself is not a per-CPU variable */
+			bool k = rn < 31 && known[rn];
+
+			if (k)
+				table = addr[rn];
+			known[rd] = false;
+			offset[rd] = k && rd != 31;
+			continue;
+		}
+		if (decode_add_reg(insn, &rd, &rn, &rm)) {
+			if (rn < 31 && rm < 31 && offset[rm] && known[rn])
+				other = (int)rn;
+			else if (rn < 31 && rm < 31 && offset[rn] && known[rm])
+				other = (int)rm;
+			if (other >= 0 && addr[other] != table) {
+				out[nr++] = addr[other];
+			}
+			known[rd] = false;
+			offset[rd] = false;
+			continue;
+		}
+		if (decode_ldst_reg_offset(insn, &rn, &rm)) {
+			if (rn < 31 && rm < 31 && offset[rm] && known[rn])
+				other = (int)rn;
+			else if (rn < 31 && rm < 31 && offset[rn] && known[rm])
+				other = (int)rm;
+			if (other >= 0 && addr[other] != table)
+				out[nr++] = addr[other];
+			/* a load's target register changes; a store's does not,
+			 * but forgetting it only loses a later match */
+			known[insn & 31] = false;
+			offset[insn & 31] = false;
+			continue;
+		}
+		/* anything else may overwrite the register in bits 0-4 (and a
+		 * load pair the one in bits 10-14): forget them. Branches and
+		 * system instructions other than MRS write none; stores (L,
+		 * bit 22, clear) only read theirs. */
+		if (arm64_is_call(insn)) {
+			/* the callee may change x0-x18 (AAPCS64) */
+			for (unsigned r = 0; r <= 18; r++)
+				known[r] = offset[r] = false;
+			continue;
+		}
+		if ((insn & 0x1c000000u) == 0x14000000u && (insn & 0xfff00000u) != 0xd5300000u)
+			continue;
+		if ((insn & 0x0a000000u) == 0x08000000u) {
+			if (!(insn & (1u << 22)))
+				continue;
+			if ((insn & 0x3a000000u) == 0x28000000u)	/* LDP */
+				known[(insn >> 10) & 31] = offset[(insn >> 10) & 31] = false;
+		}
+		known[insn & 31] = false;
+		offset[insn & 31] = false;
+	}
+	return nr;
+}

@@ -50,6 +50,17 @@ bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
 size_t arm64_adrp_add_targets(const uint32_t *insns, size_t n, uint64_t pc, uint64_t *out,
 			      size_t max);
 
+/**
+ * arm64_percpu_var_refs() - the per-CPU variables the code at @pc uses:
+ * an ADRP(+ADD) address added to, or used as the base of a load/store
+ * with, a per-CPU offset (this_cpu_ptr: MRS TPIDR_EL1/EL2; per_cpu(v, cpu):
+ * a load from an ADRP-formed table indexed by the CPU, __per_cpu_offset[])
+ * @out: up to @max link addresses, in code order, repeats kept
+ * Return: how many were stored.
+ */
+size_t arm64_percpu_var_refs(const uint32_t *insns, size_t n, uint64_t pc, uint64_t *out,
+			     size_t max);
+
 /* Calls and returns, for the frame-record checks of stack recovery. */
 bool arm64_is_call(uint32_t insn);			/* BL, BLR, BLRAA/AB(Z) */
 bool arm64_decode_bl(uint32_t insn, uint64_t pc, uint64_t *target);

@@ -94,10 +94,23 @@ def main():
     open(notes, "wb").close()
 
     prof = os.path.join(o.scratch, "a.profile")
+    # inputs that are not the running kernel's: the host's /sys/kernel/notes
+    # must not lend the profile its build ID
     r = subprocess.run([collector, "profile", "-o", prof, "--kallsyms", ksyms, "--btf", btf,
-                        "--release", release, "--notes", notes, "--system-map", ksyms],
+                        "--release", release, "--system-map", ksyms],
                        capture_output=True, text=True)
     check("profile-written", r.returncode == 0 and os.path.getsize(prof) > 1 << 20,
+          "exit %d: %s" % (r.returncode, r.stderr[:200]))
+    with open(prof, "rb") as f:
+        head = f.read(4096)
+    check("profile-no-foreign-build-id", b"\nbuild-id " not in head
+          and "no build ID recorded" in r.stdout + r.stderr,
+          "profile head %r, log %r" % (head[:120], (r.stdout + r.stderr)[:200]))
+    r = subprocess.run([collector, "profile", "-o", prof + ".bad", "--kallsyms", ksyms,
+                        "--btf", btf, "--release", release, "--notes", notes],
+                       capture_output=True, text=True)
+    check("profile-notes-without-build-id-refused",
+          r.returncode != 0 and "no GNU build ID" in r.stderr and not os.path.exists(prof + ".bad"),
           "exit %d: %s" % (r.returncode, r.stderr[:200]))
 
     rc, rep, err = analyze(collector, dump_b, "--no-dump-symbols", "--profile", prof)
@@ -115,7 +128,7 @@ def main():
     # a profile of another release is refused, and the run still reports
     other = os.path.join(o.scratch, "other.profile")
     subprocess.run([collector, "profile", "-o", other, "--kallsyms", ksyms, "--btf", btf,
-                    "--release", "9.9.9-other", "--notes", notes], capture_output=True)
+                    "--release", "9.9.9-other"], capture_output=True)
     rc, rep, err = analyze(collector, dump_b, "--no-dump-symbols", "--profile", other)
     check("profile-wrong-release", rc == 1 and rep and rep["symbols"]["source"] is None
           and any("9.9.9-other" in p for p in rep["problems"]),

@@ -10,8 +10,13 @@ import os
 
 # the functions a task's stack starts in: kthreads, the boot CPU's idle
 # task, the secondaries' idle tasks, and user tasks' syscall entry
+# Where a task's stack starts. Before the final frame record ("arm64:
+# Implement stack trace termination record", 5.15) head.S branched to
+# start_kernel/secondary_start_kernel with x29 = 0, so on 5.10 an idle
+# task's chain ends in those; 5.10's EL0 entries are el0_sync/el0_irq.
 ENTRY_FRAMES = {"ret_from_fork", "__primary_switched", "__secondary_switched",
-                "el0t_64_sync", "el0t_64_irq"}
+                "el0t_64_sync", "el0t_64_irq",
+                "start_kernel", "secondary_start_kernel", "el0_sync", "el0_irq"}
 
 
 def guest_symbols(fixture):

@@ -62,6 +62,16 @@ if [ -n "${KDC_COLLECT:-}" ]; then
 		fi
 	fi
 fi
+# Per-CPU variables read out of code (5.10's path) against BTF's answer.
+if [ -n "${KDC_COLLECT:-}" ]; then
+	names=()
+	for dir in "$fixtures"/*/; do
+		[ -f "$dir/expected.json" ] && [ -s "$scratch/$(basename "$dir").elf" ] &&
+			names+=("$(basename "$dir")")
+	done
+	checker python3 "$here/check_percpu_paths.py" --collect "$KDC_COLLECT" \
+		--scratch "$scratch" "${names[@]}"
+fi
 # Damaged copies of one real dump: partial reports, clean refusals, no crash.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
 	checker python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \
@@ -84,9 +94,13 @@ if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -d "$fixtu
 fi
 # kdump-collect repair: notes in CPU order, recovered ones included.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -s "$scratch/csd-single.elf" ]; then
-	checker python3 "$here/check_repaired_notes.py" "$scratch" \
-		"$fixtures/csd-lockup" "$scratch/csd-lockup.elf" \
-		"$fixtures/csd-single" "$scratch/csd-single.elf"
+	args=("$fixtures/csd-lockup" "$scratch/csd-lockup.elf"
+		"$fixtures/csd-single" "$scratch/csd-single.elf")
+	# one ELF-only fixture per other kernel: 6.12 saved by kdump-collect, 5.10 by makedumpfile 1.6.8
+	for extra in leaf-nested-6.12 leaf-nested-6.12-16k csd-lockup-5.10; do
+		[ -s "$scratch/$extra.elf" ] && args+=("$fixtures/$extra" "$scratch/$extra.elf")
+	done
+	checker python3 "$here/check_repaired_notes.py" "$scratch" "${args[@]}"
 fi
 # collect and show: the bundle, its checks, its budgets.
 if [ -n "${KDC_COLLECT:-}" ] && [ -d "$fixtures/csd-lockup" ]; then

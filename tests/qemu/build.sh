@@ -10,7 +10,7 @@ OUT=$WORK/build
 rm -rf "$OUT" && mkdir -p "$OUT/module"
 
 cp "$HARNESS_DIR/module/kdc_test.c" "$HARNESS_DIR/module/Kbuild" "$OUT/module/"
-make -s -C "$KHDR" M="$OUT/module" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- modules \
+make -s -C "$KHDR" M="$OUT/module" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- ${KCC:+CC=$KCC} modules \
 	2>&1 | grep -v -e 'Skipping BTF generation' -e 'Entering directory' -e 'Leaving directory' || true
 test -s "$OUT/module/kdc_test.ko"
 
@@ -67,7 +67,11 @@ install_dumptools() { # stage
 			todo+=("$path")
 		done
 	done
-	cp -L "$DUMPX/usr/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1" "$s$opt/lib/"
+	# bullseye's libc6 ships the loader in /lib, trixie's in /usr/lib
+	for d in "$DUMPX/usr/lib/aarch64-linux-gnu" "$DUMPX/lib/aarch64-linux-gnu"; do
+		[ -e "$d/ld-linux-aarch64.so.1" ] && { cp -L "$d/ld-linux-aarch64.so.1" "$s$opt/lib/"; break; }
+	done
+	test -s "$s$opt/lib/ld-linux-aarch64.so.1"
 	printf '#!/bin/sh\nexec %s/lib/ld-linux-aarch64.so.1 --library-path %s/lib %s/makedumpfile "$@"\n' \
 		"$opt" "$opt" "$opt" >"$s/usr/bin/makedumpfile"
 	chmod 755 "$s/usr/bin/makedumpfile"
@@ -80,7 +84,14 @@ base_stage() { # stage
 	ln -s busybox "$s/bin/sh"
 	cp "$HARNESS_DIR/initramfs/init" "$s/init"
 	chmod 755 "$s/init"
-	for ko in drivers/virtio/virtio_mmio.ko drivers/block/virtio_blk.ko; do
+	# virtio and virtio_ring are modules on 5.10 (built in on 6.1+): the
+	# init loads whichever of the four are here, in this order
+	for ko in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
+		drivers/virtio/virtio_mmio.ko drivers/block/virtio_blk.ko; do
+		case $ko in
+		*/virtio.ko | */virtio_ring.ko)
+			[ -e "$m/$ko" ] || [ -e "$m/$ko.xz" ] || continue ;;
+		esac
 		# 6.12 ships modules xz-compressed; busybox insmod wants them plain
 		if [ -e "$m/$ko" ]; then cp "$m/$ko" "$s/lib/modules/"
 		else xz -dc "$m/$ko.xz" >"$s/lib/modules/$(basename "$ko")"; fi

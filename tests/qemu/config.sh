@@ -3,6 +3,7 @@
 # Pinned inputs of the QEMU crash-dump harness. Sourced by the other scripts.
 #
 # KDC_KERNEL picks the guest kernel (default 6.1):
+#   5.10      Debian 11 linux-image-5.10.0-32-arm64      4 KiB pages, 48-bit VA
 #   6.1       Debian 12 linux-image-6.1.0-50-arm64       4 KiB pages, 48-bit VA
 #   6.12      Debian 12 linux-image-6.12.118+deb12-arm64 4 KiB pages, 52-bit VA (LPA2)
 #   6.12-16k  the same kernel built with 16 KiB pages
@@ -11,9 +12,30 @@
 # drops it. The capture kernel saves the dump with the makedumpfile of the
 # Debian release that ships the kernel's dump tools: bookworm's 1.7.2 cannot
 # read 6.12's layouts ("PAGE SIZE 0x1000 and VA Bits 52 not supported"), so
-# 6.12 guests run trixie's 1.7.6, as a Debian 13 machine would.
+# 6.12 guests run trixie's 1.7.6, as a Debian 13 machine would; 5.10
+# guests run bullseye's 1.6.8, as a Debian 11 machine would. The kernel
+# packages come from $KSUITE, the initramfs's user packages always from
+# bookworm.
 KERNEL=${KDC_KERNEL:-6.1}
 case $KERNEL in
+5.10)
+	KREL=5.10.0-32-arm64
+	KPKGVER=5.10.223-1
+	KCOMMON=linux-headers-5.10.0-32-common
+	KBUILD=linux-kbuild-5.10
+	# bullseye-security has newer builds (5.10.0-46, 5.10.262-1) but its
+	# arm64 packages are not downloadable here (404); this is the newest in
+	# bullseye itself, with the kbuild tools of the same upload
+	KBUILDVER=$KPKGVER
+	KSUITE=bullseye
+	# its headers ask for gcc-10, which bookworm has no arm64 cross
+	# compiler of; the module builds with bookworm's (12)
+	KCC=aarch64-linux-gnu-gcc
+	DUMP_SUITE=bullseye
+	DUMP_FORM=elf
+	PAGE_SIZE=4096
+	BASE_FIXTURE=csd-lockup-5.10
+	;;
 6.1)
 	KREL=6.1.0-50-arm64
 	KPKGVER=6.1.176-1
@@ -43,7 +65,7 @@ case $KERNEL in
 	BASE_FIXTURE=leaf-nested-$KERNEL
 	;;
 *)
-	echo "config.sh: unknown KDC_KERNEL '$KERNEL' (6.1, 6.12, 6.12-16k)" >&2
+	echo "config.sh: unknown KDC_KERNEL '$KERNEL' (5.10, 6.1, 6.12, 6.12-16k)" >&2
 	exit 64
 	;;
 esac
@@ -80,6 +102,13 @@ USER_PKGS="busybox-static kexec-tools makedumpfile libc6 zlib1g liblzo2-2 libdw1
 # trixie's makedumpfile and what it links to (trixie renamed libdw/libelf in
 # its 64-bit time_t transition)
 DUMP_PKGS="makedumpfile libc6 zlib1g liblzo2-2 libdw1t64 libelf1t64 liblzma5 libbz2-1.0 libzstd1"
+# bullseye's names of the same, taken from bullseye itself (/bullseye: its
+# security suite's arm64 packages are not downloadable here)
+DUMP_RELEASE=
+if [ "$DUMP_SUITE" = bullseye ]; then
+	DUMP_PKGS="makedumpfile libc6 zlib1g liblzo2-2 libdw1 libelf1 liblzma5 libbz2-1.0 libzstd1"
+	DUMP_RELEASE=/bullseye
+fi
 
 # The original five scenarios; tests/qemu/scenarios.txt lists the corpus.
 SCENARIOS="csd-lockup csd-single oops sysrq kvm"

@@ -13,10 +13,17 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	exit 1
 fi
 want="linux-image-$KREL-unsigned:arm64=$KPKGVER linux-headers-$KREL:arm64=$KPKGVER
-      $KCOMMON=$KPKGVER $KBUILD:amd64"
+      $KCOMMON=$KPKGVER $KBUILD:amd64${KBUILDVER:+=$KBUILDVER}"
+# the kernel from its own release, the initramfs's user space from bookworm
+# (for a bookworm kernel, one download)
+if [ "$KSUITE" != bookworm ]; then
+	# shellcheck disable=SC2086
+	suite_download "$KSUITE" "$DEBS" $want
+	want=
+fi
 for p in $USER_PKGS; do want="$want $p:arm64"; done
 # shellcheck disable=SC2086
-suite_download "$KSUITE" "$DEBS" $want
+suite_download bookworm "$DEBS" $want
 for d in "$DEBS"/*.deb; do
 	stamp=$ROOTX/.unpacked-$(basename "$d")
 	[ -e "$stamp" ] || { dpkg-deb -x "$d" "$ROOTX" && touch "$stamp"; }
@@ -34,7 +41,7 @@ test -s "$KIMAGE"
 # its own libraries (build.sh runs it through its own dynamic loader).
 if [ "$DUMP_SUITE" != bookworm ]; then
 	want=
-	for p in $DUMP_PKGS; do want="$want $p:arm64"; done
+	for p in $DUMP_PKGS; do want="$want $p:arm64$DUMP_RELEASE"; done
 	# shellcheck disable=SC2086
 	suite_download "$DUMP_SUITE" "$WORK/debs-$DUMP_SUITE" $want
 	mkdir -p "$DUMPX"

@@ -33,7 +33,7 @@ PARKED_FUNCTIONS = ("local_cpu_stop", "panic_smp_self_stop")
 # differ from kernel VAs in the bits above the linear map offset; 1 MiB is
 # below both 48- and 52-bit layouts' tag bits)
 HYP_VA_LOW_MASK = (1 << 20) - 1
-PAGE_SIZE = {"6.1": 4096, "6.12": 4096, "6.12-16k": 16384}
+PAGE_SIZE = {"5.10": 4096, "6.1": 4096, "6.12": 4096, "6.12-16k": 16384}
 # pointer-authentication bits of a kernel return address: every kernel text
 # address has bits 63..48 set, whatever the VA size (48- or 52-bit)
 KERNEL_VA_HIGH = 0xffff000000000000

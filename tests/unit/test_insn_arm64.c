@@ -107,6 +107,67 @@ static void anchor_and_preindexed_load(void **state)
 }
 
 /* kdc_spinner_thread() of the csd-lockup fixture's kdc_test module */
+/* kvm_get_running_vcpu() of Debian's 6.1 arm64 image, as in memory:
+ * adrp x0, kvm_running_vcpu; add x0, x0, #0x8d0; mrs x1, tpidr_el1;
+ * ldr x0, [x0, x1] */
+static void this_cpu_read_names_its_variable(void **state)
+{
+	static const uint32_t code[] = { 0xd503201f, 0xd503201f, 0xd503233f, 0xf000bdc0,
+					 0x91234000, 0xd538d081, 0xf8616800, 0xd50323bf,
+					 0xd65f03c0 };
+	uint64_t out[4];
+
+	(void)state;
+	assert_int_equal(arm64_percpu_var_refs(code, 9, 0xffffd5f83e8491d0ull, out, 4), 1);
+	assert_int_equal(out[0], 0xffffd5f8400048d0ull);
+}
+
+/* smp_call_function_single() of the same image: cpu_number read through
+ * [x4, x5], then csd_data through a section anchor copied by MOV and an
+ * ADD of TPIDR_EL1; and TPIDR_EL2 (VHE-patched) works the same */
+static void anchor_move_and_el2(void **state)
+{
+	static const uint32_t code[] = {
+		0xb000b404,	/* adrp x4, 0x...40003000 */
+		0x91002084,	/* add x4, x4, #0x8 */
+		0xd538d085,	/* mrs x5, tpidr_el1 */
+		0xb8656884,	/* ldr w4, [x4, x5] */
+		0xd000b4a3,	/* adrp x3, 0x...40018000 */
+		0x91010063,	/* add x3, x3, #0x40 */
+		0x91010061,	/* add x1, x3, #0x40 */
+		0xaa0103e3,	/* mov x3, x1 */
+		0xd53cd041,	/* mrs x1, tpidr_el2 */
+		0x8b010061,	/* add x1, x3, x1 */
+	};
+	uint64_t out[4];
+
+	(void)state;
+	assert_int_equal(arm64_percpu_var_refs(code, 10, 0xffffd5f83e982478ull, out, 4), 2);
+	assert_int_equal(out[0], 0xffffd5f840003008ull);
+	assert_int_equal(out[1], 0xffffd5f840018080ull);
+}
+
+/* a call clobbers x0-x18, and a register loaded from memory is no longer
+ * the address it held: neither may be paired with the offset later */
+static void clobbered_registers_are_forgotten(void **state)
+{
+	static const uint32_t code[] = {
+		0x90000000,	/* adrp x0, pc page */
+		0x94000010,	/* bl +0x40 */
+		0xd538d081,	/* mrs x1, tpidr_el1 */
+		0xf8616800,	/* ldr x0, [x0, x1]: x0 is the callee's now */
+		0x90000013,	/* adrp x19, pc page (callee-saved) */
+		0xf9400273,	/* ldr x19, [x19]: a value, not the address */
+		0x94000010,	/* bl */
+		0xd538d081,	/* mrs x1, tpidr_el1 */
+		0x8b010261,	/* add x1, x19, x1 */
+	};
+	uint64_t out[4];
+
+	(void)state;
+	assert_int_equal(arm64_percpu_var_refs(code, 9, 0x1000, out, 4), 0);
+}
+
 static void calls_and_returns(void **state)
 {
 	uint64_t t = 0;
@@ -140,6 +201,9 @@ int main(void)
 		cmocka_unit_test(hostile_code_is_rejected),
 		cmocka_unit_test(anchor_and_preindexed_load),
 		cmocka_unit_test(calls_and_returns),
+		cmocka_unit_test(this_cpu_read_names_its_variable),
+		cmocka_unit_test(anchor_move_and_el2),
+		cmocka_unit_test(clobbered_registers_are_forgotten),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,7 +61,22 @@
 #include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
+#include <linux/version.h>
 #include <asm/cacheflush.h>
+
+/*
+ * 5.10 (Debian 11): ftrace callbacks take struct pt_regs * (struct
+ * ftrace_regs came in 5.11), and ftrace recursion protection is the default
+ * (the flag that asks for it, FTRACE_OPS_FL_RECURSION, is 5.11's; 5.10 has
+ * the opposite one, FTRACE_OPS_FL_RECURSION_SAFE, which is left clear).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define kdc_ftrace_regs pt_regs
+#define KDC_FTRACE_FLAGS 0
+#else
+#define kdc_ftrace_regs ftrace_regs
+#define KDC_FTRACE_FLAGS FTRACE_OPS_FL_RECURSION
+#endif
 
 static int stuck_cpu = 2;
 module_param(stuck_cpu, int, 0644);
@@ -439,7 +454,7 @@ static int kdc_kprobe_thread(void *unused)
 
 /* KVM: only the vCPU thread (kvm_pid) is held; every other caller passes. */
 static noinline void kdc_ftrace_kvm_spin(unsigned long ip, unsigned long parent_ip,
-					 struct ftrace_ops *op, struct ftrace_regs *fregs)
+					 struct ftrace_ops *op, struct kdc_ftrace_regs *fregs)
 {
 	if (current->pid != READ_ONCE(kvm_pid))
 		return;
@@ -450,7 +465,7 @@ static noinline void kdc_ftrace_kvm_spin(unsigned long ip, unsigned long parent_
 }
 
 static noinline void kdc_ws_spin(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *op, struct ftrace_regs *fregs)
+				 struct ftrace_ops *op, struct kdc_ftrace_regs *fregs)
 {
 	if (current->pid != READ_ONCE(kvm_pid))
 		return;
@@ -462,9 +477,9 @@ static noinline void kdc_ws_spin(unsigned long ip, unsigned long parent_ip,
 }
 
 static struct ftrace_ops kdc_kvm_exit_ops = {
-	.func = kdc_ftrace_kvm_spin, .flags = FTRACE_OPS_FL_RECURSION,
+	.func = kdc_ftrace_kvm_spin, .flags = KDC_FTRACE_FLAGS,
 };
-static struct ftrace_ops kdc_ws_ops = { .func = kdc_ws_spin, .flags = FTRACE_OPS_FL_RECURSION };
+static struct ftrace_ops kdc_ws_ops = { .func = kdc_ws_spin, .flags = KDC_FTRACE_FLAGS };
 
 static noinline int kdc_kvm_kprobe_spin(struct kprobe *p, struct pt_regs *regs)
 {
