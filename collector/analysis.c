@@ -128,11 +128,42 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 	}
 }
 
+/* Every bound that was reached is a problem the report names: a big
+ * machine must never be cut silently. */
+static void report_cuts(struct kdc_analysis *a)
+{
+	const struct kdc_verdict *v = &a->verdict;
+	struct kdc_err err = { 0 };
+
+	if (v->cut_stuck || v->cut_parked || v->cut_waits) {
+		kdc_fail(&err, KC_LIMIT, "verdict: %u stuck, %u parked CPUs and %u waits past the "
+			 "%u it lists of each (see cpus[] for all)", v->cut_stuck, v->cut_parked,
+			 v->cut_waits, KDC_VERDICT_CPUS_MAX);
+		analysis_problem(a, &err);
+	}
+	if (v->cut_evidence) {
+		kdc_fail(&err, KC_LIMIT, "verdict: %u evidence lines past the %u it keeps",
+			 v->cut_evidence, KDC_VERDICT_EVIDENCE_MAX);
+		analysis_problem(a, &err);
+	}
+	if (v->summary_cut) {
+		kdc_fail(&err, KC_LIMIT, "verdict: the summary line is longer than %zu bytes and "
+			 "was cut", sizeof(v->summary) - 1);
+		analysis_problem(a, &err);
+	}
+	if (a->kvm.not_examined) {
+		kdc_fail(&err, KC_LIMIT, "kvm: %u loaded vCPUs listed, the bound; %u CPUs after "
+			 "them not examined", KDC_KVM_MAX, a->kvm.not_examined);
+		analysis_problem(a, &err);
+	}
+}
+
 void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
 {
 	gather(dump, src, a);
 	verdict_build(&(struct kdc_verdict_in){ &a->kernel, &a->cpus, a->recovery, &a->csd,
 						&a->kvm, &a->panic }, &a->verdict);
+	report_cuts(a);
 	patterns_match(&(struct kdc_patterns_in){ a->dump, &a->kernel, &a->cpus, a->bt },
 		       src ? src->patterns : NULL, &a->patterns);
 	if (a->patterns.err.code)

@@ -23,6 +23,7 @@
 #include "mini_dump.h"
 #include "name_safe.h"
 #include "repair.h"
+#include "vmcore_save.h"
 
 #include "version.h"
 #define PATH_LEN 4096
@@ -233,8 +234,9 @@ static void write_mini_dump(const struct steps *s, struct kdc_analysis *a)
 		return;
 	}
 	if (finish(f, tmp, final))
-		record(s, "mini-dump", t0, "ok (%zu pages in %zu segments%s)", ms.pages, ms.segments,
-		       ms.dropped ? ", some dropped" : "");
+		record(s, "mini-dump", t0, "%s (%zu pages in %zu segments%s%s)",
+		       ms.left_out[0] ? "partial" : "ok", ms.pages, ms.segments,
+		       ms.left_out[0] ? "; left out at the bounds: " : "", ms.left_out);
 	else
 		record(s, "mini-dump", t0, "failed: writing");
 }
@@ -306,7 +308,8 @@ static void child(const struct collect_opts *o, const char *dir)
 	t0 = now();
 	dump->track_page_size = 1;	/* on; kernel_load() sets the real page size */
 	analysis_run(dump, &o->src, &a);
-	record(&s, "analyze", t0, a.nr_problems ? "partial (%u problems)" : "ok", a.nr_problems);
+	record(&s, "analyze", t0, a.nr_problems ? "partial (%u problems)" : "ok",
+	       a.nr_problems + a.problems_dropped);
 	write_name(&s, &a);
 	write_text(&s, "report.txt", "report-text", report_text, &a);
 	write_text(&s, "report.json", "report-json", report_json, &a);
@@ -413,9 +416,39 @@ static int wait_child(pid_t pid, double deadline, unsigned long rss_limit_kib, b
 }
 
 /*
+ * kdump-collect save -d 31 of an ELF vmcore, in a child (it has its own
+ * bounded memory and must not take the parent down): for kernels whose
+ * layout makedumpfile refuses (Debian 12's 6.12 with bookworm's 1.7.2 and
+ * trixie's 1.7.6: "PAGE SIZE 0x1000 and VA Bits 52 not supported").
+ */
+static bool save_instead(const char *vmcore, const char *out, FILE *log)
+{
+	int status;
+	pid_t pid;
+
+	unlink(out);	/* what makedumpfile left behind, if anything */
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		struct vmcore_save_stats st;
+		struct kdc_dump *d;
+		struct kdc_err err = { 0 };
+
+		if (dump_open(vmcore, &d, &err) || vmcore_save(d, out, 31, &st, &err)) {
+			fprintf(log, "kdump-collect: kdump-collect save failed too: %s\n", err.msg);
+			fflush(log);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       !WEXITSTATUS(status);
+}
+
+/*
  * The full dump, after the bundle exists: makedumpfile -d 31 (zero, cache,
- * user and free pages dropped) with zstd pages (-z), beside the bundle.
- * Its failure costs only itself.
+ * user and free pages dropped) with zstd pages (-z), beside the bundle;
+ * where makedumpfile is missing or refuses, an ELF copy filtered the same
+ * way by kdump-collect save. Its failure costs only itself.
  */
 static void full_dump(const struct collect_opts *o, const char *outdir, const char *name,
 		      FILE *log, struct collect_result *res)
@@ -434,8 +467,17 @@ static void full_dump(const struct collect_opts *o, const char *outdir, const ch
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status)) {
-		fprintf(log, "kdump-collect: full dump failed (makedumpfile %s); the bundle stands\n",
-			pid < 0 ? "could not start" : "exited with an error");
+		fprintf(log, "kdump-collect: makedumpfile %s; saving an ELF copy filtered the same "
+			"way (-d 31) instead\n",
+			pid < 0 ? "could not start"
+			: WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "is not installed"
+									  : "exited with an error");
+		if (save_instead(o->vmcore, out, log)) {
+			fprintf(log, "kdump-collect: full dump %s (ELF, kdump-collect save, %.1fs)\n",
+				out, now() - t0);
+			return;
+		}
+		fprintf(log, "kdump-collect: full dump failed; the bundle stands\n");
 		res->complete = false;
 		snprintf(res->skipped + strlen(res->skipped), sizeof(res->skipped) -
 			 strlen(res->skipped), "%sfull-dump (failed)", res->skipped[0] ? ", " : "");

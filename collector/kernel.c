@@ -170,6 +170,7 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 
 	memset(k, 0, sizeof(*k));
 	k->dump = dump;
+	k->percpu_memo = calloc(KDC_PERCPU_MEMO_MAX, sizeof(*k->percpu_memo));
 	k->src = src;
 	if (src && src->profile) {
 		if (!profile_file_load(src->profile, &k->profile, &k->profile_err))
@@ -224,6 +225,8 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 void kernel_fini(struct kdc_kernel *k)
 {
 	modules_fini(&k->modules);
+	free(k->percpu_memo);
+	k->percpu_memo = NULL;
 	profile_file_fini(&k->profile);
 	ktypes_fini(&k->types);
 	symbols_fini(&k->syms);
@@ -245,6 +248,79 @@ static bool is_cpu_number(void *ctx, uint64_t addr)
 		if (kernel_read_u32(k, addr + k->cpu_offset[cpu], &v, NULL) || v != cpu)
 			return false;
 	return true;
+}
+
+/*
+ * Variables whose every CPU's copy names that CPU: an address read out of
+ * code is taken only if each copy says so (hrtimer_cpu_base.cpu is set by
+ * hrtimers_prepare_cpu(), timer_base.cpu by init_timer_cpu()).
+ */
+static const struct {
+	const char *var, *type, *member;
+} percpu_self_naming[] = {
+	{ "hrtimer_bases", "hrtimer_cpu_base", "cpu" },
+	{ "timer_bases", "timer_base", "cpu" },
+};
+
+static bool names_its_cpu(const struct kdc_kernel *k, const char *name, uint64_t addr)
+{
+	for (size_t i = 0; i < sizeof(percpu_self_naming) / sizeof(percpu_self_naming[0]); i++) {
+		uint64_t off;
+		uint32_t v;
+
+		if (strcmp(percpu_self_naming[i].var, name))
+			continue;
+		if (ktypes_member(&k->types, percpu_self_naming[i].type,
+				  percpu_self_naming[i].member, &off, NULL, NULL))
+			return true;	/* nothing to check it by */
+		for (unsigned int cpu = 0; cpu < k->nr_cpus; cpu++)
+			if (kernel_read_u32(k, addr + k->cpu_offset[cpu] + off, &v, NULL) || v != cpu)
+				return false;
+	}
+	return true;
+}
+
+/* The arch's answer, checked where the variable can be, remembered: the
+ * analyses ask for the same few variables once per CPU. */
+static enum kdc_status percpu_var_from_code(const struct kdc_kernel *k, const char *name,
+					    uint64_t *addr, struct kdc_err *err)
+{
+	struct kdc_percpu_memo *m = k->percpu_memo, one = { 0 };
+	unsigned int i;
+
+	if (!m) {	/* no memory for the memo: answer without it */
+		m = &one;
+		i = 0;
+		goto ask;
+	}
+	for (i = 0; i < KDC_PERCPU_MEMO_MAX && m[i].name; i++)
+		if (!strcmp(m[i].name, name)) {
+			*addr = m[i].addr;
+			return m[i].addr ? KC_OK : kdc_fail(err, KC_NODATA, "%s", m[i].why);
+		}
+	if (i == KDC_PERCPU_MEMO_MAX)
+		i = KDC_PERCPU_MEMO_MAX - 1;	/* more names than the analyses use: reuse */
+ask:
+	m[i] = (struct kdc_percpu_memo){ .name = name };
+	{
+		struct kdc_err why = { 0 };
+
+		if (k->dump->arch->percpu_var_code(k->dump, &k->syms, name, k->runqueues_addr,
+						   is_cpu_number, (void *)k, &m[i].addr, &why))
+			kdc_err_prefix(&why, why.code,
+				       "not in BTF's .data..percpu nor among the symbols");
+		else if (!names_its_cpu(k, name, m[i].addr))
+			kdc_fail(&why, KC_CORRUPT, "per-CPU variable %s read out of code at "
+				 "0x%llx, but its copies do not name their CPUs", name,
+				 (unsigned long long)m[i].addr);
+		if (why.code) {
+			m[i].addr = 0;
+			snprintf(m[i].why, sizeof(m[i].why), "%s", why.msg);
+			return kdc_fail(err, why.code, "%s", why.msg);
+		}
+	}
+	*addr = m[i].addr;
+	return KC_OK;
 }
 
 /*
@@ -278,10 +354,10 @@ enum kdc_status kernel_percpu_var(const struct kdc_kernel *k, const char *name, 
 	} else if (k->runqueues_addr && k->dump->arch->percpu_var_code) {
 		/* last: read out of code that uses the variable; its size is
 		 * unknown (callers that need one go without) */
-		if (k->dump->arch->percpu_var_code(k->dump, &k->syms, name, k->runqueues_addr,
-						   is_cpu_number, (void *)k, &addr, err))
-			return kdc_err_prefix(err, err ? err->code : KC_NODATA,
-					      "not in BTF's .data..percpu nor among the symbols");
+		enum kdc_status st = percpu_var_from_code(k, name, &addr, err);
+
+		if (st)
+			return st;
 		*offset = addr - k->per_cpu_start;
 		if (size)
 			*size = 0;

@@ -30,6 +30,14 @@ struct kdc_rq_layout {
 	bool have_online;
 };
 
+/* a per-CPU variable read out of code, remembered (addr 0: not found, why) */
+#define KDC_PERCPU_MEMO_MAX 16
+struct kdc_percpu_memo {
+	const char *name;		/* borrowed: the caller's literal */
+	uint64_t addr;
+	char why[KDC_ERR_MSG_MAX];
+};
+
 struct kdc_kernel {
 	struct kdc_dump *dump;		/* borrowed */
 	const struct kdc_sources *src;	/* borrowed, may be NULL */
@@ -46,6 +54,7 @@ struct kdc_kernel {
 	uint64_t per_cpu_start;		/* __per_cpu_start (KASLR-relocated) */
 	bool have_per_cpu_start;	/* else per_cpu_start holds runqueues_addr */
 	uint64_t runqueues_addr;	/* when read out of code; 0 otherwise */
+	struct kdc_percpu_memo *percpu_memo;	/* owned; KDC_PERCPU_MEMO_MAX */
 	uint64_t percpu_area_size;	/* __per_cpu_end - __per_cpu_start; 0 unknown */
 	bool percpu_vars_from_btf;	/* else variables by symbol - __per_cpu_start */
 	const char *percpu_vars_source;	/* static */

@@ -42,11 +42,12 @@ struct kdc_kvm_vcpu {
 	bool have_host_ctxt;
 };
 
-#define KDC_KVM_MAX 64
+#define KDC_KVM_MAX 256	/* loaded vCPUs listed; past it, counted in not_examined */
 
 struct kdc_kvm {
 	unsigned int nr;
 	struct kdc_kvm_vcpu vcpu[KDC_KVM_MAX];
+	unsigned int not_examined;	/* CPUs left unread once vcpu[] was full */
 	struct kdc_err err;		/* set when KVM state could not be read */
 };
 

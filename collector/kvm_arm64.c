@@ -212,12 +212,17 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		kdc_err_prefix(&out->err, out->err.code, "kvm layout");
 		return;
 	}
-	for (unsigned int i = 0; i < cpus->nr && out->nr < KDC_KVM_MAX; i++) {
+	for (unsigned int i = 0; i < cpus->nr; i++) {
 		const struct kdc_cpu *c = &cpus->cpu[i];
-		struct kdc_kvm_vcpu *kv = &out->vcpu[out->nr];
+		struct kdc_kvm_vcpu *kv;
 		uint64_t slot, vcpu = 0, hyp;
 		bool nvhe;
 
+		if (out->nr == KDC_KVM_MAX) {
+			out->not_examined = cpus->nr - i;
+			break;
+		}
+		kv = &out->vcpu[out->nr];
 		if (kernel_percpu_addr(k, "kvm_running_vcpu", i, &slot, NULL) ||
 		    kernel_read_u64(k, slot, &vcpu, NULL) || !vcpu)
 			continue;

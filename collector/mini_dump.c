@@ -307,6 +307,50 @@ static void add_mem_sections(struct kdc_analysis *a)
 	}
 }
 
+/*
+ * The page set is bounded (KDC_PAGE_SET_MAX): on a big machine it fills
+ * up, so the parts go in by what the verdict and `crash bt -a` need most,
+ * after the pages the analysis itself read (already in the set): every
+ * CPU's stacks, per-CPU areas, current and idle tasks, crash_notes, the
+ * memory model's tables, then the image's data, modules and the pid IDR,
+ * and the task list last (tens of thousands of task_structs on a big
+ * machine). Every part that lost pages is named in @stats.
+ */
+static void add_parts(struct kdc_analysis *a, struct mini_dump_stats *stats)
+{
+	static const struct {
+		const char *name;
+		void (*add)(struct kdc_analysis *a);
+	} parts[] = {
+		{ "CPU stacks", add_stacks },
+		{ "per-CPU areas", add_percpu_areas },
+		{ "CPU tasks", add_cpu_tasks },
+		{ "crash_notes", add_crash_notes },
+		{ "memory-model tables", add_mem_sections },
+		{ "NUMA nodes", add_node_data },
+		{ "kernel image data", add_image },
+		{ "modules", add_modules },
+		{ "pid IDR", add_pid_idr },
+		{ "task list", add_tasks },
+	};
+	struct kdc_page_set *set = &a->dump->touched;
+	size_t n = 0;
+
+	stats->dropped_by_analysis = set->dropped;
+	if (set->dropped)
+		n += (size_t)snprintf(stats->left_out, sizeof(stats->left_out),
+				      "analysis reads (%zu pages)", set->dropped);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		size_t before = set->dropped;
+
+		parts[i].add(a);
+		if (set->dropped > before && n < sizeof(stats->left_out))
+			n += (size_t)snprintf(stats->left_out + n, sizeof(stats->left_out) - n,
+					      "%s%s (%zu pages)", n ? ", " : "", parts[i].name,
+					      set->dropped - before);
+	}
+}
+
 struct run {
 	uint64_t pfn, count;
 };
@@ -326,16 +370,7 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 	memset(stats, 0, sizeof(*stats));
 	if (!ps)
 		return kdc_fail(err, KC_INVAL, "page tracking was off");
-	add_stacks(a);
-	add_image(a);
-	add_tasks(a);
-	add_mem_sections(a);
-	add_node_data(a);
-	add_percpu_areas(a);
-	add_modules(a);
-	add_pid_idr(a);
-	add_cpu_tasks(a);
-	add_crash_notes(a);
+	add_parts(a, stats);
 	page_set_sort(set);
 	if ((st = repair_notes(a, &notes, &notes_len, &recovered, err)))
 		return kdc_err_prefix(err, st, "small dump notes");
@@ -350,6 +385,13 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 			runs[nr_runs++] = (struct run){ set->pfn[i], 1 };
 		else
 			stats->dropped++;
+	}
+	if (stats->dropped) {
+		size_t n = strlen(stats->left_out);
+
+		snprintf(stats->left_out + n, sizeof(stats->left_out) - n,
+			 "%s%zu pages past the %u-segment limit", n ? ", " : "", stats->dropped,
+			 SEGMENTS_MAX);
 	}
 	/* header, program headers, notes, then page data aligned to pages */
 	memcpy(eh, "\177ELF\2\1\1", 7);

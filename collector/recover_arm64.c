@@ -683,7 +683,21 @@ static void describe_place(const struct rctx *r, const struct cand *c, char *buf
 		snprintf(buf, len, "%s", fn);
 		return;
 	}
-	kernel_describe(r->k, n->lr, caller, sizeof(caller));
+	if (n->exception) {
+		kernel_describe(r->k, n->lr, caller, sizeof(caller));
+	} else {
+		/* a return address: the call is the instruction before it (a
+		 * noreturn call may end its function, leaving lr on the next) */
+		struct kdc_frame f = { .pc = n->lr, .is_return = true };
+		struct kdc_symbol_hit hit;
+
+		if (!frame_symbol(r->k, &f, &hit) && hit.name)
+			snprintf(caller, sizeof(caller), "%s+0x%llx%s%s%s", hit.name,
+				 (unsigned long long)hit.offset, hit.module ? " [" : "",
+				 hit.module ? hit.module : "", hit.module ? "]" : "");
+		else
+			kernel_describe(r->k, n->lr, caller, sizeof(caller));
+	}
 	if (n->exception)
 		snprintf(buf, len, "interrupted at %s (exception frame at 0x%llx)", caller,
 			 (unsigned long long)n->addr);

@@ -620,6 +620,13 @@ void report_json(const struct kdc_analysis *a, FILE *out)
 	json_array_begin(&j);
 	for (unsigned int i = 0; i < a->nr_problems; i++)
 		json_string(&j, a->problems[i].msg);
+	if (a->problems_dropped) {
+		char more[96];
+
+		snprintf(more, sizeof(more), "%u more problems past the %u listed",
+			 a->problems_dropped, KDC_PROBLEMS_MAX);
+		json_string(&j, more);
+	}
 	json_array_end(&j);
 	json_object_end(&j);
 	json_finish(&j);

@@ -169,6 +169,9 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 		fprintf(out, "panic:          %s\n", a->panic.message);
 	for (unsigned int i = 0; i < a->nr_problems; i++)
 		fprintf(out, "problem:        %s\n", a->problems[i].msg);
+	if (a->problems_dropped)
+		fprintf(out, "problem:        %u more problems past the %u listed\n",
+			a->problems_dropped, KDC_PROBLEMS_MAX);
 	for (unsigned int i = 0; i < a->cpus.nr; i++)
 		report_cpu_text(a, i, out);
 	fprintf(out, "\nNT_PRSTATUS notes, in file order (position is not the CPU number):\n");

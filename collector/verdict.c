@@ -13,8 +13,10 @@ static void evidence(struct kdc_verdict *v, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (v->nr_evidence >= KDC_VERDICT_EVIDENCE_MAX)
+	if (v->nr_evidence >= KDC_VERDICT_EVIDENCE_MAX) {
+		v->cut_evidence++;
 		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(v->evidence[v->nr_evidence++], sizeof(v->evidence[0]), fmt, ap);
 	va_end(ap);
@@ -32,8 +34,12 @@ static void add_stuck(struct kdc_verdict *v, unsigned int cpu)
 {
 	unsigned int i;
 
-	if (is_stuck(v, cpu) || v->nr_stuck >= KDC_VERDICT_CPUS_MAX)
+	if (is_stuck(v, cpu))
 		return;
+	if (v->nr_stuck >= KDC_VERDICT_CPUS_MAX) {
+		v->cut_stuck++;
+		return;
+	}
 	for (i = v->nr_stuck; i > 0 && v->stuck[i - 1] > cpu; i--)
 		v->stuck[i] = v->stuck[i - 1];
 	v->stuck[i] = cpu;
@@ -71,12 +77,16 @@ static bool parked_itself(const struct kdc_verdict_in *a, unsigned int cpu)
 
 static void find_waits(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
-	for (unsigned int i = 0; i < a->csd->nr && v->nr_waits < KDC_VERDICT_CPUS_MAX; i++) {
+	for (unsigned int i = 0; i < a->csd->nr; i++) {
 		const struct kdc_csd_wait *w = &a->csd->wait[i];
 
 		/* an open request blocks its issuer only while it waits in the call */
 		if (!w->waiter_in_call)
 			continue;
+		if (v->nr_waits >= KDC_VERDICT_CPUS_MAX) {
+			v->cut_waits++;
+			continue;
+		}
 		v->waits[v->nr_waits++] = (struct kdc_verdict_wait){
 			w->cpu, w->waits_for, kdc_csd_via_name(w->via), w->queued, w->csd, w->func };
 		if (w->queued)
@@ -301,7 +311,11 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 			   "idle: give --vmlinux (the kernel's -dbg package) or --profile (made by "
 			   "`kdump-collect profile` on the running kernel)",
 			   a->kernel->percpu_err.msg[0] ? a->kernel->percpu_err.msg : "unknown");
-	(void)n;
+	if (n >= len) {
+		/* cut: say so where it was cut, never end mid-word silently */
+		memcpy(s + len - 7, " [...]", 7);
+		v->summary_cut = true;
+	}
 }
 
 static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict *v)
@@ -366,6 +380,8 @@ void verdict_build(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 			if (parked_itself(a, i)) {
 				if (v->nr_parked < KDC_VERDICT_CPUS_MAX)
 					v->parked[v->nr_parked++] = i;
+				else
+					v->cut_parked++;
 			} else {
 				add_stuck(v, i);
 			}

@@ -18,7 +18,7 @@
 #include "recover.h"
 #include "unwind.h"
 
-#define KDC_VERDICT_CPUS_MAX 64
+#define KDC_VERDICT_CPUS_MAX 256	/* stuck, parked, waits: past it, counted in cut_* */
 #define KDC_VERDICT_EVIDENCE_MAX 16
 
 /* what the verdict rests on: the analysis' facts (borrowed), nothing else */
@@ -57,7 +57,10 @@ struct kdc_verdict {
 		uint64_t far, esr;
 		const char *source;	/* static: "exception registers", "recovered", ... */
 	} faulting;
-	char summary[1024];
+	char summary[2048];
+	bool summary_cut;		/* it did not fit: ends in " [...]" */
+	/* what did not fit the bounds above, reported as a problem */
+	unsigned int cut_stuck, cut_parked, cut_waits, cut_evidence;
 	unsigned int nr_evidence;
 	char evidence[KDC_VERDICT_EVIDENCE_MAX][768];
 };

@@ -217,9 +217,30 @@ def main():
     env = dict(os.environ, PATH=fake + ":" + os.environ["PATH"])
     rc, stdout, err = run([collector, "collect", "--vmcore", dump, "--output-dir", sub,
                            "--full-dump"], env=env)
+    # (the kdump-compressed form: kdump-collect save copies ELF only, so nothing saves it)
     check("full-dump-failure", rc == 1 and os.path.isfile(stdout.strip())
           and "full dump failed" in err and run([collector, "show", stdout.strip()])[0] == 0,
           "exit %d: %s" % (rc, err[-200:]))
+
+    # makedumpfile refuses an ELF vmcore (as on 6.12): kdump-collect save
+    # writes the full dump instead, and it reads back to the same verdict
+    elf = os.path.join(scratch, "csd-lockup.elf")
+    if os.path.isfile(elf):
+        sub = os.path.join(out, "full-elf")
+        os.makedirs(sub)
+        rc, stdout, err = run([collector, "collect", "--vmcore", elf, "--output-dir", sub,
+                               "--full-dump"], env=env)
+        full = [f for f in os.listdir(sub) if f.endswith(".vmcore")]
+        same = False
+        if full:
+            a = json.loads(run([collector, "analyze", "--json", elf])[1] or "{}")
+            b = json.loads(run([collector, "analyze", "--json", os.path.join(sub, full[0])])[1]
+                           or "{}")
+            same = a.get("verdict", {}).get("summary") == b.get("verdict", {}).get("summary")
+        check("full-dump-saved-when-makedumpfile-refuses",
+              rc == 0 and len(full) == 1 and "instead" in err and same
+              and os.path.getsize(os.path.join(sub, full[0])) < os.path.getsize(elf) * 1.1,
+              "exit %d, full dumps %s, same verdict %s: %s" % (rc, full, same, err[-200:]))
     return check.report()
 
 
