@@ -75,14 +75,11 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 			/* no note: the CPU never took the crash-stop IPI */
 			recover_cpu(&a->kernel, c, &a->recovery[i]);
 			if (a->recovery[i].ok) {
-				/* the exception level and stack selector are the kernel's
-				 * own, as every note shows (EL2h under VHE, else EL1h):
-				 * tools use them to tell kernel from user registers */
-				if (a->cpus.nr_notes)
-					a->recovery[i].regs.flags = a->cpus.notes[0].regs.flags & 0xf;
-				/* in the nVHE hypervisor: EL2h, DAIF masked (arm64) */
-				if (a->recovery[i].cand[0].at_el2)
-					a->recovery[i].regs.flags = 0x3c9;
+				/* kernel mode, so tools tell it from user registers */
+				if (a->dump->arch->recovered_flags)
+					a->recovery[i].regs.flags = a->dump->arch->recovered_flags(
+						a->cpus.nr_notes ? &a->cpus.notes[0].regs : NULL,
+						a->recovery[i].cand[0].at_el2, a->recovery[i].regs.flags);
 				c->regs = a->recovery[i].regs;
 				c->regs_source = KDC_REGS_RECOVERED;
 				a->bt[i] = a->recovery[i].bt;

@@ -71,6 +71,16 @@ struct kdc_arch_ops {
 	 * order (arm64: ADRP + ADD/LDR); callers validate each: see kernel_code_data_refs() */
 	size_t (*code_data_refs)(const uint8_t *code, size_t len, uint64_t pc, uint64_t *out,
 				 size_t max);
+	/* the address of the call a return address @ret comes back from
+	 * (arm64: the instruction before it; x86_64 would need the decoder) */
+	uint64_t (*call_site)(uint64_t ret);
+	/* the stacks of @n besides its task's (IRQ, overflow...), added to @c
+	 * with cpus_add_stack() */
+	void (*cpu_stacks)(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu *c);
+	/* the saved flags of registers recovered for a CPU without a note:
+	 * kernel mode as @sample (a noted CPU's, may be NULL) shows it, or the
+	 * hypervisor's when @at_el2; @flags (recovery's own) otherwise */
+	uint64_t (*recovered_flags)(const struct kdc_regs *sample, bool at_el2, uint64_t flags);
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			 const struct kdc_backtrace *bts,

@@ -141,6 +141,46 @@ static enum kdc_status arm64_percpu_var_code(struct kdc_dump *dump,
 	return kdc_fail(err, KC_NOTSUP, "per-CPU variable %s: no code known to use it", name);
 }
 
+/* AArch64 instructions are 4 bytes: the call is the one before the return address */
+static uint64_t arm64_call_site(uint64_t ret)
+{
+	return ret - 4;
+}
+
+/*
+ * irq_stack_ptr holds the IRQ stack's lowest address (arch/arm64/kernel/
+ * irq.c, 5.10-6.12; IRQ_STACK_SIZE = THREAD_SIZE); overflow_stack is the
+ * per-CPU array the vectors switch to (OVERFLOW_STACK_SIZE, its size from
+ * BTF or the symbols: unknown when read out of code, then left out).
+ */
+static void arm64_cpu_stacks(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu *c)
+{
+	uint64_t addr, irq_stack, size;
+
+	if (!kernel_percpu_addr(k, "irq_stack_ptr", n, &addr, NULL) &&
+	    !kernel_read_u64(k, addr, &irq_stack, NULL))
+		cpus_add_stack(c, KDC_STACK_IRQ, irq_stack, k->thread_size);
+	if (!kernel_percpu_addr(k, "overflow_stack", n, &addr, NULL) &&
+	    !kernel_percpu_var(k, "overflow_stack", &(uint64_t){ 0 }, &size, NULL) && size)
+		cpus_add_stack(c, KDC_STACK_OVERFLOW, addr, size);
+}
+
+/*
+ * PSTATE of recovered registers: the exception level and stack selector
+ * (M[3:0]) are the kernel's own, as every note shows (EL2h under VHE, else
+ * EL1h), which is how tools tell kernel from user registers; in the nVHE
+ * hypervisor EL2h with DAIF masked. No note at all: what recovery set.
+ */
+#define PSTATE_MODE_MASK 0xfull
+#define PSTATE_EL2H_DAIF 0x3c9ull
+
+static uint64_t arm64_recovered_flags(const struct kdc_regs *sample, bool at_el2, uint64_t flags)
+{
+	if (at_el2)
+		return PSTATE_EL2H_DAIF;
+	return sample ? sample->flags & PSTATE_MODE_MASK : flags;
+}
+
 /*
  * THREAD_SIZE = max(PAGE_SIZE, 1 << MIN_THREAD_SHIFT), MIN_THREAD_SHIFT =
  * 14 without KASAN (arch/arm64/include/asm/memory.h, 4.18-6.12). Used only
@@ -226,4 +266,7 @@ const struct kdc_arch_ops arch_arm64 = {
 	.linear_vaddr = arm64_linear_vaddr,
 	.vmemmap_base = arm64_vmemmap_base,
 	.code_data_refs = arm64_code_data_refs,
+	.call_site = arm64_call_site,
+	.cpu_stacks = arm64_cpu_stacks,
+	.recovered_flags = arm64_recovered_flags,
 };

@@ -60,7 +60,7 @@ static enum kdc_status read_task(const struct kdc_kernel *k, uint64_t addr, stru
 	return KC_OK;
 }
 
-static void add_stack(struct kdc_cpu *c, enum kdc_stack_kind kind, uint64_t lo, uint64_t size)
+void cpus_add_stack(struct kdc_cpu *c, enum kdc_stack_kind kind, uint64_t lo, uint64_t size)
 {
 	if (lo && c->nr_stacks < KDC_CPU_STACKS && lo + size > lo)
 		c->stacks[c->nr_stacks++] = (struct kdc_stack_range){ kind, lo, lo + size };
@@ -69,7 +69,7 @@ static void add_stack(struct kdc_cpu *c, enum kdc_stack_kind kind, uint64_t lo, 
 static void load_cpu(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu *c)
 {
 	uint64_t rq = kernel_rq(k, n);
-	uint64_t curr, addr, size, irq_stack;
+	uint64_t curr;
 	uint32_t online;
 
 	c->cpu = n;
@@ -83,14 +83,9 @@ static void load_cpu(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu 
 		return;
 	}
 	c->have_task = true;
-	add_stack(c, KDC_STACK_TASK, c->task.stack, k->thread_size);
-	/* irq_stack_ptr holds the IRQ stack's lowest address (arch/arm64/kernel/irq.c) */
-	if (!kernel_percpu_addr(k, "irq_stack_ptr", n, &addr, NULL) &&
-	    !kernel_read_u64(k, addr, &irq_stack, NULL))
-		add_stack(c, KDC_STACK_IRQ, irq_stack, k->thread_size);
-	if (!kernel_percpu_addr(k, "overflow_stack", n, &addr, NULL) &&
-	    !kernel_percpu_var(k, "overflow_stack", &(uint64_t){ 0 }, &size, NULL) && size)
-		add_stack(c, KDC_STACK_OVERFLOW, addr, size);
+	cpus_add_stack(c, KDC_STACK_TASK, c->task.stack, k->thread_size);
+	if (k->dump->arch->cpu_stacks)
+		k->dump->arch->cpu_stacks(k, n, c);
 }
 
 /*

@@ -86,6 +86,9 @@ void cpus_fini(struct kdc_cpus *c);
 const struct kdc_stack_range *cpu_stack_of(const struct kdc_cpu *cpu, uint64_t addr);
 
 const char *kdc_stack_kind_name(enum kdc_stack_kind kind);
+
+/** cpus_add_stack() - @c has a stack [@lo, @lo + @size) of @kind (ignored if 0 or full) */
+void cpus_add_stack(struct kdc_cpu *c, enum kdc_stack_kind kind, uint64_t lo, uint64_t size);
 const char *kdc_regs_source_name(enum kdc_regs_source src);
 
 #endif
