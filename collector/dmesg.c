@@ -88,7 +88,9 @@ static int write_record(const struct printk_record *rec, void *ctx)
 }
 
 /*
- * Kernels before 5.10: VMCOREINFO gives SYMBOL(log_buf) (the address of the
+ * Kernels before 5.10 (the lockless ring came with Linux kernel commit
+ * 896fbe20b4e2 ("printk: use the lockless ringbuffer") (in v5.10)):
+ * VMCOREINFO gives SYMBOL(log_buf) (the address of the
  * char * pointer), log_buf_len, log_first_idx, log_next_idx and the
  * printk_log layout. The whole buffer is read once (it is a few MiB at most).
  */

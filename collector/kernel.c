@@ -52,11 +52,14 @@ static enum kdc_status load_layouts(struct kdc_kernel *k, struct kdc_err *err)
 	    (st = ktypes_member(t, "rq", "curr", &k->rq.curr, NULL, err)) ||
 	    (st = ktypes_member(t, "rq", "cpu", &k->rq.cpu, NULL, err)))
 		return st;
-	/* 5.14 renamed the volatile long `state` to unsigned int `__state` */
+	/* the volatile long `state` became unsigned int `__state`: Linux kernel
+	 * commit 2f064a59a11f ("sched: Change task_struct::state") (in v5.14) */
 	tl->have_state = !ktypes_member(t, "task_struct", "__state", &tl->state, &tl->state_size,
 					NULL) ||
 			 !ktypes_member(t, "task_struct", "state", &tl->state, &tl->state_size, NULL);
-	/* 5.16 moved the CPU number from task_struct into thread_info */
+	/* the CPU number moved from task_struct into thread_info: Linux kernel
+	 * commit bcf9033e5449 ("sched: move CPU field back into thread_info if
+	 * THREAD_INFO_IN_TASK=y") (in v5.16) */
 	tl->have_cpu = !ktypes_member(t, "task_struct", "thread_info.cpu", &tl->cpu, NULL, NULL) ||
 		       !ktypes_member(t, "task_struct", "cpu", &tl->cpu, NULL, NULL);
 	tl->have_cpu_context = !ktypes_member(t, "task_struct", "thread.cpu_context",

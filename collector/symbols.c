@@ -201,7 +201,9 @@ enum kdc_status symbols_load(struct kdc_dump *dump, const struct kdc_sources *sr
 		goto found;
 	}
 	/* last: the tables themselves, searched in the kernel image (before
-	 * 6.0 VMCOREINFO does not say where they are) */
+	 * 6.0 VMCOREINFO does not say where they are: Linux kernel commits
+	 * 5fd8fea935a1 ("vmcoreinfo: include kallsyms symbols") and f09bddbd8661
+	 * ("vmcoreinfo: add kallsyms_num_syms symbol") (in v6.0)) */
 	if (!(src && src->ignore_dump_symbols)) {
 		struct kdc_err search = { 0 };
 
