@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "regs.h"
@@ -23,6 +24,8 @@ struct kdc_backtrace;
 struct kdc_recovery;
 struct kdc_cpus;
 struct kdc_kvm;
+struct kdc_kvm_vcpu;
+struct kdc_json;
 
 /* Data addresses an architecture can read out of kernel code. */
 struct kdc_code_addrs {
@@ -81,6 +84,11 @@ struct kdc_arch_ops {
 	 * kernel mode as @sample (a noted CPU's, may be NULL) shows it, or the
 	 * hypervisor's when @at_el2; @flags (recovery's own) otherwise */
 	uint64_t (*recovered_flags)(const struct kdc_regs *sample, bool at_el2, uint64_t flags);
+	/* a vCPU's architecture part (kdc_kvm_vcpu.arch_state) in the report:
+	 * text in the middle of its line, JSON keys in its object */
+	void (*kvm_text)(const struct kdc_kvm_vcpu *kv, FILE *out);
+	void (*kvm_json)(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv,
+			 struct kdc_json *j);
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			 const struct kdc_backtrace *bts,

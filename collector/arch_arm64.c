@@ -269,4 +269,6 @@ const struct kdc_arch_ops arch_arm64 = {
 	.call_site = arm64_call_site,
 	.cpu_stacks = arm64_cpu_stacks,
 	.recovered_flags = arm64_recovered_flags,
+	.kvm_text = kvm_arm64_text,
+	.kvm_json = kvm_arm64_json,
 };

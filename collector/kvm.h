@@ -17,6 +17,8 @@
 #include "kernel.h"
 #include "unwind.h"
 
+#define KDC_KVM_ARCH_WORDS 16
+
 struct kdc_kvm_vcpu {
 	unsigned int cpu;
 	uint64_t vcpu;			/* struct kvm_vcpu * */
@@ -24,22 +26,20 @@ struct kdc_kvm_vcpu {
 	int32_t vcpu_id;
 	int32_t pid;			/* the host thread running it (the CPU's current task) */
 	char comm[17];
-	/* guest state saved at the last exit (vcpu->arch.ctxt) */
-	uint64_t guest_pc, guest_pstate, guest_sp_el0, guest_sp_el1;
-	bool have_sp_el1;
-	bool sysregs_on_cpu;		/* VHE: EL1 system registers in memory are stale */
-	/* why it last exited (vcpu->arch.fault) */
-	uint64_t esr_el2, far_el2, hpfar_el2;
-	/* in the guest at the dump (kvm_hyp_ctxt.__hyp_running_vcpu) */
+	uint64_t guest_pc;		/* saved at the last exit */
+	/* the last exit's cause as the architecture names it ("ESR_EL2 0x93c38045") */
+	char exit_brief[48];
+	/* in the guest at the dump (arm64: kvm_hyp_ctxt.__hyp_running_vcpu) */
 	bool in_guest;
 	bool have_in_guest;
 	/* inside the world switch (in the guest, or the hypervisor around it) */
 	bool have_world_switch;		/* known either way */
 	bool in_world_switch;
 	char world_switch_why[160];	/* the evidence, either way */
-	/* host registers __guest_enter saved (kvm_hyp_ctxt): fp/lr of its caller, sp_el0 */
-	uint64_t host_fp, host_lr, host_sp_el0;
-	bool have_host_ctxt;
+	/* the architecture's own part (saved guest registers, exit syndrome,
+	 * host context): written and read only by kvm_<arch>.c through its
+	 * accessor, and shown by the arch's writers (kdc_arch_ops.kvm_text/json) */
+	uint64_t arch_state[KDC_KVM_ARCH_WORDS];
 };
 
 #define KDC_KVM_MAX 256	/* loaded vCPUs listed; past it, counted in not_examined */

@@ -32,6 +32,7 @@
 
 #include "kvm_nvhe_arm64.h"
 #include "mem.h"
+#include "report.h"
 
 struct kvm_layout {
 	uint64_t vcpu_id, kvm, pc, pstate, sp, sys_regs, esr, esr_size, far, hpfar;
@@ -73,6 +74,7 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct kvm_layout
 static void read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, uint64_t v,
 		      struct kdc_kvm_vcpu *out)
 {
+	struct kvm_arm64_state *st = kvm_arm64_state(out);
 	uint32_t id = 0, esr32 = 0;
 	uint8_t sflags = 0;
 
@@ -81,21 +83,23 @@ static void read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, ui
 	kernel_read_u32(k, v + l->vcpu_id, &id, NULL);
 	out->vcpu_id = (int32_t)id;
 	kernel_read_u64(k, v + l->pc, &out->guest_pc, NULL);
-	kernel_read_u64(k, v + l->pstate, &out->guest_pstate, NULL);
-	kernel_read_u64(k, v + l->sp, &out->guest_sp_el0, NULL);
+	kernel_read_u64(k, v + l->pstate, &st->guest_pstate, NULL);
+	kernel_read_u64(k, v + l->sp, &st->guest_sp_el0, NULL);
 	if (l->esr_size == 4) {
 		kernel_read_u32(k, v + l->esr, &esr32, NULL);
-		out->esr_el2 = esr32;
+		st->esr_el2 = esr32;
 	} else {
-		kernel_read_u64(k, v + l->esr, &out->esr_el2, NULL);
+		kernel_read_u64(k, v + l->esr, &st->esr_el2, NULL);
 	}
-	kernel_read_u64(k, v + l->far, &out->far_el2, NULL);
-	kernel_read_u64(k, v + l->hpfar, &out->hpfar_el2, NULL);
+	kernel_read_u64(k, v + l->far, &st->far_el2, NULL);
+	kernel_read_u64(k, v + l->hpfar, &st->hpfar_el2, NULL);
 	if (l->have_sp_el1)
-		out->have_sp_el1 = !kernel_read_u64(k, v + l->sys_regs + 8 * (uint64_t)l->sp_el1_index,
-						    &out->guest_sp_el1, NULL);
+		st->have_sp_el1 = !kernel_read_u64(k, v + l->sys_regs + 8 * (uint64_t)l->sp_el1_index,
+						    &st->guest_sp_el1, NULL);
 	if (l->have_sflags && !mem_read(k->dump, v + l->sflags, &sflags, 1, NULL))
-		out->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
+		st->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
+	snprintf(out->exit_brief, sizeof(out->exit_brief), "ESR_EL2 0x%llx",
+		 (unsigned long long)st->esr_el2);
 }
 
 /* The world switch's own functions, VHE and nVHE (the hyp text's kernel-image names) */
@@ -238,11 +242,58 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		world_switch(k, &l, c, bts ? &bts[i] : NULL, nvhe, kv);
 		/* under nVHE the host's copy is unused */
 		if (!nvhe && l.have_hyp && !kernel_percpu_addr(k, "kvm_hyp_ctxt", i, &hyp, NULL)) {
-			kv->have_host_ctxt =
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 29 * 8, &kv->host_fp, NULL) &&
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 30 * 8, &kv->host_lr, NULL) &&
-				!kernel_read_u64(k, hyp + l.ctxt_sp, &kv->host_sp_el0, NULL);
+			kvm_arm64_state(kv)->have_host_ctxt =
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 29 * 8, &kvm_arm64_state(kv)->host_fp, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 30 * 8, &kvm_arm64_state(kv)->host_lr, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_sp, &kvm_arm64_state(kv)->host_sp_el0, NULL);
 		}
 		out->nr++;
 	}
+}
+
+void kvm_arm64_text(const struct kdc_kvm_vcpu *kv, FILE *out)
+{
+	const struct kvm_arm64_state *st = kvm_arm64_cstate(kv);
+
+	fprintf(out, " PSTATE 0x%llx, exit ESR_EL2 0x%llx FAR_EL2 0x%llx HPFAR_EL2 0x%llx",
+		(unsigned long long)st->guest_pstate, (unsigned long long)st->esr_el2,
+		(unsigned long long)st->far_el2, (unsigned long long)st->hpfar_el2);
+}
+
+void kvm_arm64_json(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv,
+		    struct kdc_json *j)
+{
+	const struct kvm_arm64_state *st = kvm_arm64_cstate(kv);
+
+	json_key(j, "guest_pstate");
+	json_hex(j, st->guest_pstate);
+	json_key(j, "guest_sp_el0");
+	json_hex(j, st->guest_sp_el0);
+	json_key(j, "guest_sp_el1");
+	if (st->have_sp_el1)
+		json_hex(j, st->guest_sp_el1);
+	else
+		json_null(j);
+	json_key(j, "guest_sysregs_stale");
+	json_bool(j, st->sysregs_on_cpu);
+	json_key(j, "esr_el2");
+	json_hex(j, st->esr_el2);
+	json_key(j, "far_el2");
+	json_hex(j, st->far_el2);
+	json_key(j, "hpfar_el2");
+	json_hex(j, st->hpfar_el2);
+	json_key(j, "host_context");
+	if (!st->have_host_ctxt) {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_key(j, "fp");
+	json_hex(j, st->host_fp);
+	json_key(j, "lr");
+	json_hex(j, st->host_lr);
+	json_key(j, "sp_el0");
+	json_hex(j, st->host_sp_el0);
+	report_json_symbol(j, "lr_symbol", k, symbols_strip_pac(&k->syms, st->host_lr));
+	json_object_end(j);
 }

@@ -84,7 +84,7 @@ static void json_registers(const struct kdc_regs *r, struct kdc_json *j)
 	json_object_end(j);
 }
 
-static void json_symbol(struct kdc_json *j, const char *key, const struct kdc_kernel *k,
+void report_json_symbol(struct kdc_json *j, const char *key, const struct kdc_kernel *k,
 			uint64_t addr)
 {
 	struct kdc_symbol_hit hit;
@@ -211,8 +211,8 @@ static void json_traced_call(const struct kdc_analysis *a, const struct kdc_trac
 		return;
 	}
 	json_object_begin(j);
-	json_symbol(j, "function", &a->kernel, t->function);
-	json_symbol(j, "returns_to", &a->kernel, t->return_to);
+	report_json_symbol(j, "function", &a->kernel, t->function);
+	report_json_symbol(j, "returns_to", &a->kernel, t->return_to);
 	json_key(j, "return_address");
 	json_hex(j, t->return_to);
 	json_key(j, "args");
@@ -312,8 +312,8 @@ static void json_notes(const struct kdc_analysis *a, struct kdc_json *j)
 		json_key(j, "written_by");
 		json_string(j, n->synthetic ? "kdump-collector" : "kernel");
 		json_registers(&n->regs, j);
-		json_symbol(j, "pc_symbol", &a->kernel, n->regs.pc);
-		json_symbol(j, "lr_symbol", &a->kernel,
+		report_json_symbol(j, "pc_symbol", &a->kernel, n->regs.pc);
+		report_json_symbol(j, "lr_symbol", &a->kernel,
 			    symbols_strip_pac(&a->kernel.syms, n->regs.lr));
 		json_object_end(j);
 	}
@@ -360,35 +360,8 @@ static void json_kvm(const struct kdc_analysis *a, struct kdc_json *j)
 			json_null(j);
 		json_key(j, "guest_pc");
 		json_hex(j, kv->guest_pc);
-		json_key(j, "guest_pstate");
-		json_hex(j, kv->guest_pstate);
-		json_key(j, "guest_sp_el0");
-		json_hex(j, kv->guest_sp_el0);
-		json_key(j, "guest_sp_el1");
-		json_hex_or_null(j, kv->have_sp_el1, kv->guest_sp_el1);
-		json_key(j, "guest_sysregs_stale");
-		json_bool(j, kv->sysregs_on_cpu);
-		json_key(j, "esr_el2");
-		json_hex(j, kv->esr_el2);
-		json_key(j, "far_el2");
-		json_hex(j, kv->far_el2);
-		json_key(j, "hpfar_el2");
-		json_hex(j, kv->hpfar_el2);
-		json_key(j, "host_context");
-		if (kv->have_host_ctxt) {
-			json_object_begin(j);
-			json_key(j, "fp");
-			json_hex(j, kv->host_fp);
-			json_key(j, "lr");
-			json_hex(j, kv->host_lr);
-			json_key(j, "sp_el0");
-			json_hex(j, kv->host_sp_el0);
-			json_symbol(j, "lr_symbol", &a->kernel,
-				    symbols_strip_pac(&a->kernel.syms, kv->host_lr));
-			json_object_end(j);
-		} else {
-			json_null(j);
-		}
+		if (a->dump->arch->kvm_json)
+			a->dump->arch->kvm_json(&a->kernel, kv, j);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -457,7 +430,7 @@ static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json
 		json_bool(j, v->waits[i].queued);
 		json_key(j, "csd");
 		json_hex(j, v->waits[i].csd);
-		json_symbol(j, "func", &a->kernel, v->waits[i].func);
+		report_json_symbol(j, "func", &a->kernel, v->waits[i].func);
 		json_object_end(j);
 	}
 	json_array_end(j);

@@ -121,10 +121,10 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
 
 		fprintf(out, "  - KVM: CPU %u vCPU %d of VM 0x%" PRIx64 " (%s, pid %d): guest PC 0x%"
-			PRIx64 " PSTATE 0x%" PRIx64 ", exit ESR_EL2 0x%" PRIx64 " FAR_EL2 0x%"
-			PRIx64 " HPFAR_EL2 0x%" PRIx64 " as saved at its %s exit (%s)\n", kv->cpu,
-			kv->vcpu_id, kv->vm, kv->comm, kv->pid, kv->guest_pc, kv->guest_pstate,
-			kv->esr_el2, kv->far_el2, kv->hpfar_el2,
+			PRIx64, kv->cpu, kv->vcpu_id, kv->vm, kv->comm, kv->pid, kv->guest_pc);
+		if (a->dump->arch->kvm_text)
+			a->dump->arch->kvm_text(kv, out);
+		fprintf(out, " as saved at its %s exit (%s)\n",
 			kv->have_world_switch && kv->in_world_switch ? "previous" : "last",
 			!kv->have_world_switch ? "whether the CPU was inside the world switch is not "
 						 "known: the guest may have run since"

@@ -295,12 +295,12 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 		const struct kdc_kvm_vcpu *kv = &a->kvm->vcpu[i];
 
 		n = append(s, len, n, "; CPU %u has vCPU %d (%s, pid %d) loaded%s, guest PC 0x%llx "
-			   "(ESR_EL2 0x%llx) as saved at %s", kv->cpu, kv->vcpu_id, kv->comm,
+			   "(%s) as saved at %s", kv->cpu, kv->vcpu_id, kv->comm,
 			   kv->pid, !kv->have_world_switch ? ""
 			   : kv->have_in_guest && kv->in_guest ? " and is in the guest"
 			   : kv->in_world_switch ? " and is inside the world switch, not in the guest"
 						 : " outside the world switch",
-			   (unsigned long long)kv->guest_pc, (unsigned long long)kv->esr_el2,
+			   (unsigned long long)kv->guest_pc, kv->exit_brief,
 			   kv->have_world_switch && kv->in_world_switch
 			   ? "an earlier exit (the guest may have run since)" : "its last exit");
 	}
