@@ -72,6 +72,10 @@ if [ -n "${KDC_COLLECT:-}" ]; then
 	checker python3 "$here/check_percpu_paths.py" --collect "$KDC_COLLECT" \
 		--scratch "$scratch" "${names[@]}"
 fi
+# The big-machine fixtures, where their dumps (outside git) were rebuilt.
+if [ -n "${KDC_COLLECT:-}" ] && [ -d "$here/../big-fixtures" ]; then
+	checker python3 "$here/check_big.py" "$KDC_COLLECT" "$scratch"
+fi
 # Damaged copies of one real dump: partial reports, clean refusals, no crash.
 if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ]; then
 	checker python3 "$here/check_corrupt.py" --elf "$scratch/csd-lockup.elf" \

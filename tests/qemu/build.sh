@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
-OUT=$WORK/build
+OUT=$BUILD_DIR # $WORK/build; $WORK/build-big for KDC_SHAPE=big
 rm -rf "$OUT" && mkdir -p "$OUT/module"
 
 cp "$HARNESS_DIR/module/kdc_test.c" "$HARNESS_DIR/module/Kbuild" "$OUT/module/"
@@ -16,6 +16,10 @@ test -s "$OUT/module/kdc_test.ko"
 
 aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o "$OUT/kvm_guest" \
 	"$HARNESS_DIR/kvm/kvm_guest.c"
+if [ "$SHAPE" = big ]; then
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -pthread -o "$OUT/spawner" \
+		"$HARNESS_DIR/big/spawner.c"
+fi
 
 # Copy an arm64 binary and, recursively, every shared library it needs, taking
 # libraries only from the extracted packages so the image matches Debian's.
@@ -126,6 +130,7 @@ base_stage "$OUT/first"
 install_with_libs "$OUT/first" "$ROOTX/sbin/kexec" sbin
 cp "$OUT/module/kdc_test.ko" "$OUT/first/lib/modules/"
 cp "$OUT/kvm_guest" "$OUT/first/bin/kvm_guest"
+if [ "$SHAPE" = big ]; then cp "$OUT/spawner" "$OUT/first/bin/spawner"; fi
 cp "$KIMAGE" "$OUT/first/boot/vmlinuz"
 cp "$OUT/capture.cpio.gz" "$OUT/first/boot/capture.cpio.gz"
 pack "$OUT/first" "$OUT/first.cpio.gz"

@@ -87,6 +87,37 @@ KIMAGE=$ROOTX/boot/vmlinuz-$KREL
 # that boots both kernels and still leaves the capture kernel room: dumps
 # grow with it (page structs, slab), and every fixture is kept in git.
 QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
+# KDC_SHAPE=big (make-big.sh): a production-sized guest, 32 vCPUs and 16 GiB
+# (GICv3 takes more than 8), ~20,000 sleeping threads and a few GiB of
+# anonymous memory and page cache (big/spawner.c) before the scenario. Its
+# dumps are too big for git: they stay in work/big/, the truth goes to
+# tests/big-fixtures/. The default shape is untouched by it.
+SHAPE=${KDC_SHAPE:-default}
+BUILD_DIR=$WORK/build
+case $SHAPE in
+default) ;;
+big)
+	QEMU_CPUS=${QEMU_CPUS:-32}
+	QEMU_MEM=${QEMU_MEM:-16384}
+	# makedumpfile -d 31 over 16 GiB in the capture kernel (nr_cpus=1)
+	CRASHKERNEL=${CRASHKERNEL:-512M}
+	BUILD_DIR=$WORK/build-big
+	BIG_WORK=${KDC_BIG_WORK:-$WORK_TOP/big}
+	# what the spawner makes (big/spawner.c): 8 x 2560 threads on 64 KiB
+	# stacks, 3 GiB anonymous memory, 512 MiB of tmpfs files and 1 GiB of the
+	# disk's page cache (its scratch offset is added by make-big.sh)
+	BIG_SPAWN=${KDC_BIG_SPAWN:-procs=8,threads=2560,stack=64,anon=3072,tmpfs=512,disk_mb=1024}
+	# CPUs of the actors: the csd-lockup spinner and its waiter, the
+	# kvm_guest vCPU threads (one process each)
+	BIG_STUCK_CPU=23
+	BIG_WAIT_CPU=17
+	BIG_KVM_CPUS=7,15,23,31
+	;;
+*)
+	echo "config.sh: unknown KDC_SHAPE '$SHAPE' (default, big)" >&2
+	exit 64
+	;;
+esac
 QEMU_CPUS=${QEMU_CPUS:-4}
 QEMU_MEM=${QEMU_MEM:-1024}
 CRASHKERNEL=${CRASHKERNEL:-256M}

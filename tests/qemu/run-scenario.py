@@ -75,6 +75,9 @@ def main():
     ap.add_argument("--mem", type=int, default=2048)
     ap.add_argument("--cpu-model", default="max,pauth-impdef=on")
     ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--drive-opts", default="",
+                    help="more -drive options, e.g. detect-zeroes=unmap,discard=unmap "
+                    "(the big shape: zero pages of a raw vmcore stay holes in the disk file)")
     a = ap.parse_args()
 
     os.makedirs(a.out, exist_ok=True)
@@ -90,7 +93,8 @@ def main():
         "-serial", "stdio",
         "-monitor", "unix:%s,server=on,wait=off" % mon_path,
         "-kernel", a.kernel, "-initrd", a.initrd, "-append", a.append,
-        "-drive", "if=none,file=%s,format=raw,id=d0" % a.disk,
+        "-drive", "if=none,file=%s,format=raw,id=d0" % a.disk
+        + ("," + a.drive_opts if a.drive_opts else ""),
         "-device", "virtio-blk-device,drive=d0",
     ]
     with open(os.path.join(a.out, "qemu-cmdline.txt"), "w") as f:

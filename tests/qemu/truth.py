@@ -362,7 +362,12 @@ def main():
 
     act = next((x for x in t.armed if x.get("role") == "kvm"), None)
     if a.scenario == "kvm":
-        exp["kvm"] = kvm_spin_truth(t, act)
+        # the big shape runs one kvm_guest per CPU of kdc.kvm_cpus: each one's
+        # truth in "kvm_vcpus", the first's also as "kvm"
+        vcpus = [x for x in t.armed if x.get("role") == "kvm"]
+        exp["kvm"] = kvm_spin_truth(t, act, own_cpu=len(vcpus) > 1)
+        if len(vcpus) > 1:
+            exp["kvm_vcpus"] = [kvm_spin_truth(t, x, own_cpu=True) for x in vcpus]
     elif act:
         exp["kvm"] = kvm_hook_truth(t, act, exp["stuck_cpus"])
 
@@ -394,16 +399,21 @@ def trace_fields(line):
     return dict(re.findall(r"\b(ipa|hsr|esr|hxfar|far|pc|PC) :?(0x[0-9a-f]+)", line))
 
 
-def kvm_spin_truth(t, act):
-    """The vCPU runs its guest loop when another CPU panics (scenario kvm)."""
+def kvm_spin_truth(t, act, own_cpu=False):
+    """The vCPU runs its guest loop when another CPU panics (scenario kvm).
+    With @own_cpu (several vCPU threads), only trace lines of the actor's
+    task on its CPU count."""
     first = t.first
     exit_line = next((l for l in first if "KDC-MARK: kvm-exit" in l), None)
     mmio = marker_fields(exit_line) if exit_line else {}
+    own = re.compile(r"-%s\s+\[%03d\]" % (act["pid"], int(act["cpu"]))) if act and own_cpu \
+        else None
     # The vCPU's last trap is the stage-2 abort on the MMIO address (its
     # first fault maps the code page; later IRQ exits leave ESR_EL2 alone).
     trace = next((l for l in reversed(first) if "KDC-KVM-TRACE:" in l
                   and "kvm_guest_fault" in l and "addr" in mmio
-                  and re.search(r"ipa %s\b" % re.escape(mmio["addr"]), l)), None)
+                  and re.search(r"ipa %s\b" % re.escape(mmio["addr"]), l)
+                  and (own is None or own.search(l))), None)
     if not (act and exit_line and trace):
         fail("kvm markers or kvm_guest_fault trace line missing")
     tr = trace_fields(trace)
@@ -415,21 +425,58 @@ def kvm_spin_truth(t, act):
     seen = [(n, t.regs[n][cpu]) for n in snaps if n in t.regs and cpu in t.regs[n]]
     in_loop = [(n, g) for n, g in seen
                if g.get("el") in ("EL1h", "EL1t") and loop <= g["pc"] <= loop + 4]
+    irq_exit = {}
     if not in_loop:
-        fail("vCPU CPU %d never seen in the guest loop: %s" % (
-            cpu, ", ".join("%s %s pc=%x" % (n, g.get("el"), g["pc"]) for n, g in seen)))
-    guest_snap, guest = in_loop[0]
-    return {"cpu": cpu, "pid": int(act["pid"]), "comm": act["comm"],
-            "guest_base": act["guest_base"], "guest_loop_pc": hexs(loop),
-            "guest_pc_range": [hexs(loop), hexs(loop + 4)],
-            "guest_pc_seen_by_qemu": hexs(guest["pc"]),
-            "guest_pc_snapshot": guest_snap,
-            "in_guest": True,
-            "last_exit": {"esr_el2": tr.get("esr", tr.get("hsr")),
-                          "far_el2": tr.get("far", tr.get("hxfar")),
-                          "ipa": tr.get("ipa"), "pc": tr.get("pc"),
-                          "mmio_addr": mmio["addr"]},
-            "trace_line": trace.split("KDC-KVM-TRACE:", 1)[1].strip()}
+        irq_exit = kvm_irq_exit_evidence(t, seen, mmio)
+        if not irq_exit:
+            fail("vCPU CPU %d never seen in the guest loop: %s" % (
+                cpu, ", ".join("%s %s pc=%x" % (n, g.get("el"), g["pc"]) for n, g in seen)))
+        guest_snap, guest = irq_exit["snapshot"], None
+    else:
+        guest_snap, guest = in_loop[0]
+    out = {"cpu": cpu, "pid": int(act["pid"]), "comm": act["comm"],
+           "guest_base": act["guest_base"], "guest_loop_pc": hexs(loop),
+           "guest_pc_range": [hexs(loop), hexs(loop + 4)],
+           "guest_pc_seen_by_qemu": hexs(guest["pc"]) if guest else None,
+           "guest_pc_snapshot": guest_snap,
+           "in_guest": True,
+           "last_exit": {"esr_el2": tr.get("esr", tr.get("hsr")),
+                         "far_el2": tr.get("far", tr.get("hxfar")),
+                         "ipa": tr.get("ipa"), "pc": tr.get("pc"),
+                         "mmio_addr": mmio["addr"]},
+           "trace_line": trace.split("KDC-KVM-TRACE:", 1)[1].strip()}
+    if irq_exit:
+        out["guest_pc_evidence"] = irq_exit["evidence"]
+    return out
+
+
+# the lower-EL AArch64 IRQ entry of KVM's VHE vector table
+HYP_IRQ_VECTOR = ("__kvm_hyp_vector", 0x480)
+
+
+def kvm_irq_exit_evidence(t, seen, mmio):
+    """The vCPU in its guest loop without QEMU ever showing an EL1 PC: with
+    many vCPUs on few host cores (the big shape) every stop request found it
+    just after it took a host IRQ from the guest (PC at the first instruction
+    of the lower-EL IRQ vector, EL2h), the guest's registers still live. The
+    loop is proven by them instead: X1 and X2 as the guest's MMIO store left
+    them and its counter X3 growing from one snapshot to the next. {} when
+    they do not say so."""
+    at_vector = [(n, g) for n, g in seen if g.get("el") == "EL2h"
+                 and (t.ks.lookup(g["pc"]) or ())[:2] == HYP_IRQ_VECTOR]
+    if len(at_vector) < 2 or "addr" not in mmio or "data" not in mmio:
+        return {}
+    if any(g.get("x01") != int(mmio["addr"], 16) or g.get("x02") != int(mmio["data"], 16)
+           for _, g in at_vector):
+        return {}
+    counters = [g.get("x03", 0) for _, g in at_vector]
+    if any(b < a for a, b in zip(counters, counters[1:])) or counters[-1] <= counters[0]:
+        return {}
+    return {"snapshot": at_vector[0][0],
+            "evidence": {"kind": "irq-exit-from-guest",
+                         "pc_function": "%s+0x%x" % HYP_IRQ_VECTOR,
+                         "x1": mmio["addr"], "x2": mmio["data"],
+                         "x3_by_snapshot": {n: hexs(g["x03"]) for n, g in at_vector}}}
 
 
 def kvm_hook_truth(t, act, stuck):
