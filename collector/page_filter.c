@@ -45,6 +45,12 @@ enum kdc_status page_filter_init(struct kdc_dump *dump, unsigned int level,
 			 "left out");
 		return KC_OK;
 	}
+	f->head_pfn = UINT64_MAX;
+	/* bit 0 of this word is set in tail pages only, in every union of
+	 * struct page (include/linux/mm_types.h, 4.18 to 6.12) */
+	if (!vi_u64(dump, "OFFSET(page.compound_head)", 10, &f->off_compound_head) ||
+	    f->off_compound_head + 8 > f->page_struct_size)
+		f->off_compound_head = 0;
 	if ((level & KDC_EXCLUDE_FREE) && vi_u64(dump, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", 10,
 						 &buddy)) {
 		f->buddy_value = (uint32_t)buddy;
@@ -87,11 +93,52 @@ static const uint8_t *page_struct(struct kdc_page_filter *f, uint64_t pfn)
 	return f->batch_ok ? f->batch + (pfn - first) * f->page_struct_size : NULL;
 }
 
+enum page_class { PAGE_KEEP, PAGE_CACHE, PAGE_USER };
+
+/* What the flags and mapping of a (head or small) struct page make it. */
+static enum page_class classify(const struct kdc_page_filter *f, const uint8_t *p)
+{
+	uint64_t flags = le(p + f->off_flags, 8), mapping = le(p + f->off_mapping, 8);
+	bool lru = (flags >> f->pg_lru) & 1;
+	/* only LRU pages: PG_swapcache is PG_owner_priv_1, which non-LRU
+	 * pages (slab, filesystems' own) may carry with something else in
+	 * the mapping word */
+	bool cache = lru && mapping && !(mapping & PAGE_MAPPING_ANON);
+
+	if (cache && ((f->level & KDC_EXCLUDE_CACHE_PRIVATE) ||
+		      ((f->level & KDC_EXCLUDE_CACHE) && !((flags >> f->pg_private) & 1))))
+		return PAGE_CACHE;
+	if ((f->level & KDC_EXCLUDE_USER) && lru && (mapping & PAGE_MAPPING_ANON))
+		return PAGE_USER;
+	return PAGE_KEEP;
+}
+
+/* A tail page's class is its head's: looked up once per compound page, and
+ * kept when the head word does not point at an earlier struct page within
+ * the largest order there is. */
+static enum page_class tail_class(struct kdc_page_filter *f, uint64_t pfn, uint64_t head_word)
+{
+	uint64_t head = head_word - 1, head_pfn;
+	uint8_t buf[128];
+
+	if (head < f->vmemmap || (head - f->vmemmap) % f->page_struct_size)
+		return PAGE_KEEP;
+	head_pfn = (head - f->vmemmap) / f->page_struct_size;
+	if (head_pfn >= pfn || pfn - head_pfn >= (1ull << BUDDY_ORDER_MAX))
+		return PAGE_KEEP;
+	if (head_pfn != f->head_pfn) {
+		f->head_pfn = head_pfn;
+		f->head_class = mem_read(f->dump, head, buf, f->page_struct_size, NULL)
+					? PAGE_KEEP : classify(f, buf);
+	}
+	return (enum page_class)f->head_class;
+}
+
 bool page_filter_excludes(struct kdc_page_filter *f, uint64_t pfn)
 {
 	const uint8_t *p;
-	uint64_t flags, mapping, order;
-	bool lru, cache;
+	uint64_t order, head_word;
+	enum page_class c;
 
 	if (pfn < f->skip_until) {
 		f->nr_free++;
@@ -112,21 +159,13 @@ bool page_filter_excludes(struct kdc_page_filter *f, uint64_t pfn)
 			return true;
 		}
 	}
-	flags = le(p + f->off_flags, 8);
-	mapping = le(p + f->off_mapping, 8);
-	lru = (flags >> f->pg_lru) & 1;
-	/* only LRU pages: PG_swapcache is PG_owner_priv_1, which non-LRU
-	 * pages (slab, filesystems' own) may carry with something else in
-	 * the mapping word */
-	cache = lru && mapping && !(mapping & PAGE_MAPPING_ANON);
-	if (cache && ((f->level & KDC_EXCLUDE_CACHE_PRIVATE) ||
-		      ((f->level & KDC_EXCLUDE_CACHE) && !((flags >> f->pg_private) & 1)))) {
+	if (!(f->level & (KDC_EXCLUDE_CACHE | KDC_EXCLUDE_CACHE_PRIVATE | KDC_EXCLUDE_USER)))
+		return false;
+	head_word = f->off_compound_head ? le(p + f->off_compound_head, 8) : 0;
+	c = (head_word & 1) ? tail_class(f, pfn, head_word) : classify(f, p);
+	if (c == PAGE_CACHE)
 		f->nr_cache++;
-		return true;
-	}
-	if ((f->level & KDC_EXCLUDE_USER) && lru && (mapping & PAGE_MAPPING_ANON)) {
+	else if (c == PAGE_USER)
 		f->nr_user++;
-		return true;
-	}
-	return false;
+	return c != PAGE_KEEP;
 }

@@ -19,8 +19,13 @@
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
 
+/* One output PT_LOAD: size bytes in the file, memsz >= size in memory. The
+ * pages left out right after the kept ones are covered by memsz, so readers
+ * see them as zeros as in makedumpfile's ELF (crash zero-fills
+ * [p_filesz, p_memsz) and reads all of 6.12's mem_section root table at
+ * start, most of it zero pages left out) instead of as absent memory. */
 struct run {
-	uint64_t offset, paddr, vaddr, size;
+	uint64_t offset, paddr, vaddr, size, memsz;
 	uint32_t flags;
 };
 
@@ -46,28 +51,52 @@ static bool emit(struct writer *w, const void *buf, size_t len)
 	return true;
 }
 
+static struct run *new_run(struct writer *w, uint64_t paddr, uint64_t vaddr, uint32_t flags)
+{
+	if (w->nr == w->cap) {
+		unsigned int ncap = w->cap ? w->cap * 2 : 256;
+		struct run *p = realloc(w->runs, ncap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		w->runs = p;
+		w->cap = ncap;
+	}
+	w->runs[w->nr] = (struct run){ w->offset, paddr, vaddr, 0, 0, flags };
+	return &w->runs[w->nr++];
+}
+
 /* One kept page (or a piece of an unaligned segment) at @paddr. */
 static bool keep(struct writer *w, const uint8_t *data, size_t len, uint64_t paddr,
 		 uint64_t vaddr, uint32_t flags)
 {
 	struct run *r = w->nr ? &w->runs[w->nr - 1] : NULL;
 
-	if (!(w->open && r && r->paddr + r->size == paddr && r->offset + r->size == w->offset)) {
-		if (w->nr == w->cap) {
-			unsigned int ncap = w->cap ? w->cap * 2 : 256;
-			struct run *p = realloc(w->runs, ncap * sizeof(*p));
-
-			if (!p)
-				return false;
-			w->runs = p;
-			w->cap = ncap;
-		}
-		r = &w->runs[w->nr++];
-		*r = (struct run){ w->offset, paddr, vaddr, 0, flags };
+	if (!(w->open && r && r->memsz == r->size && r->paddr + r->size == paddr &&
+	      r->offset + r->size == w->offset)) {
+		if (!(r = new_run(w, paddr, vaddr, flags)))
+			return false;
 		w->open = true;
 	}
 	r->size += len;
+	r->memsz += len;
 	return emit(w, data, len);
+}
+
+/* One page left out at @paddr: zeros in memory, nothing in the file. */
+static bool leave_out(struct writer *w, size_t len, uint64_t paddr, uint64_t vaddr,
+		      uint32_t flags, unsigned int seg_first)
+{
+	struct run *r = w->nr > seg_first ? &w->runs[w->nr - 1] : NULL;
+
+	w->open = false;
+	/* the segment's first pages: a run with nothing in the file */
+	if (!r || r->paddr + r->memsz != paddr) {
+		if (!(r = new_run(w, paddr, vaddr, flags)))
+			return false;
+	}
+	r->memsz += len;
+	return true;
 }
 
 static bool all_zero(const uint8_t *p, size_t len)
@@ -102,6 +131,7 @@ static enum kdc_status copy_segment(struct kdc_dump *d, const GElf_Phdr *ph,
 {
 	uint64_t ps = f->page_size;
 	bool aligned = !(ph->p_paddr % ps) && !(ph->p_filesz % ps);
+	unsigned int seg_first = w->nr;
 	enum kdc_status s;
 
 	/* the segment always starts a run of its own */
@@ -126,7 +156,9 @@ static enum kdc_status copy_segment(struct kdc_dump *d, const GElf_Phdr *ph,
 					drop = true, st->excluded_zero++;
 			}
 			if (drop) {
-				w->open = false;
+				if (!leave_out(w, n, pa, ph->p_vaddr ? ph->p_vaddr + done + at : 0,
+					       ph->p_flags, seg_first))
+					return kdc_fail(err, KC_NOMEM, "out of memory for the runs");
 				continue;
 			}
 			st->pages_kept++;
@@ -186,7 +218,7 @@ static enum kdc_status write_headers(int fd, const GElf_Ehdr *in, const struct w
 		put_le(p + 16, r->vaddr, 8);
 		put_le(p + 24, r->paddr, 8);
 		put_le(p + 32, r->size, 8);
-		put_le(p + 40, r->size, 8);
+		put_le(p + 40, r->memsz, 8);
 	}
 	memcpy(eh, in->e_ident, EI_NIDENT);
 	put_le(eh + 16, ET_CORE, 2);
