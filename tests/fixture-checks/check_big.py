@@ -2,7 +2,8 @@
 """The big-machine fixtures (tests/big-fixtures/*: -smp 32 -m 16G, 20,000+
 threads), whose dumps are too big for git: where tests/qemu/make-big.sh has
 rebuilt them (the paths in dump.location, of the recorded size), analyze
-must name exactly QEMU's stuck CPUs with the truth's function first, and
+must name exactly QEMU's stuck CPUs with the truth's function first and
+every KVM vCPU thread with its last exit, and
 collect must keep the bundle whole (no step partial, the mini dump not cut
 at its bounds). Prints SKIP where the dump is not there."""
 import json
@@ -55,6 +56,19 @@ def main():
                 top = ((rec.get("candidates") or [{}])[0]).get("function")
                 check("%s-%s-cpu%d-function" % (name, form, s["cpu"]), top == s["function"],
                       "top candidate %s, QEMU %s" % (top, s["function"]))
+            # every vCPU thread QEMU saw, found among 20,000 threads, with
+            # the ESR of its last exit and the guest PC in the loop
+            for t in exp.get("kvm_vcpus", []):
+                got = next((k for k in rep.get("kvm") or [] if (k.get("task") or {}).get("pid")
+                            == t["pid"]), None)
+                lo, hi = (int(x, 16) for x in t["guest_pc_range"])
+                check("%s-%s-vcpu-pid%d" % (name, form, t["pid"]),
+                      got is not None and got.get("cpu") == t["cpu"]
+                      and got.get("esr_el2") == t["last_exit"]["esr_el2"]
+                      and lo <= int(got.get("guest_pc") or "0", 16) <= hi,
+                      "report %s, QEMU cpu %d esr %s guest pc %s" % (
+                          got and {k: got.get(k) for k in ("cpu", "esr_el2", "guest_pc")},
+                          t["cpu"], t["last_exit"]["esr_el2"], t["guest_pc_range"]))
             out = os.path.join(scratch, "big-%s-%s" % (name, form))
             subprocess.run(["rm", "-rf", out])
             os.makedirs(out)
@@ -66,7 +80,46 @@ def main():
             check("%s-%s-collect-whole" % (name, form), r.returncode == 0 and steps and not [
                 l for l in steps if " partial" in l or " failed" in l],
                 "exit %d: %s" % (r.returncode, "; ".join(steps)[:300]))
+        if "raw.elf" in found and "dump.elf" in found:
+            check_save(check, collector, scratch, name, found)
     return check.report()
+
+
+def check_save(check, collector, scratch, name, found):
+    """`kdump-collect save -d 31` of the raw /proc/vmcore keeps about what
+    makedumpfile -d 31 kept of the same capture (tail pages of THP and large
+    folios go with their head), covers what it left out inside a segment
+    with p_memsz (read as zeros, as in makedumpfile's ELF), and analyzes as
+    the raw dump does."""
+    out = os.path.join(scratch, "big-%s-saved.elf" % name)
+    if os.path.exists(out):
+        os.unlink(out)
+    r = subprocess.run([collector, "save", found["raw.elf"], "-o", out, "--dump-level", "31"],
+                       capture_output=True, text=True, timeout=1200)
+    if not os.path.isfile(out):
+        check(name + "-save-written", False, "exit %d: %s" % (r.returncode, r.stderr[-200:]))
+        return
+    ours, peer = os.path.getsize(out), os.path.getsize(found["dump.elf"])
+    check(name + "-save-size-vs-makedumpfile", ours <= peer * 1.25,
+          "%d bytes, makedumpfile -d 31 of the same capture %d: %s" % (ours, peer,
+                                                                      r.stderr.strip()[-200:]))
+    ph = subprocess.run(["readelf", "-lW", out], capture_output=True, text=True).stdout
+    loads = [l.split() for l in ph.splitlines() if l.split()[:1] == ["LOAD"]]
+    check(name + "-save-memsz-covers-left-out",
+          any(int(l[4], 16) < int(l[5], 16) for l in loads) and
+          all(int(l[4], 16) <= int(l[5], 16) for l in loads), "%d PT_LOADs" % len(loads))
+    reps = []
+    for path in (found["raw.elf"], out):
+        a = subprocess.run([collector, "analyze", "--json", path], capture_output=True,
+                           text=True, timeout=600)
+        reps.append(json.loads(a.stdout) if a.stdout else {})
+    bts = [[[f["function"] for f in c["backtrace"]] for c in rep.get("cpus", [])] for rep in reps]
+    check(name + "-save-analyzes-as-raw",
+          reps[0].get("verdict", {}).get("summary") == reps[1].get("verdict", {}).get("summary")
+          and bts[0] == bts[1] and bts[0],
+          "raw %s / saved %s" % ((reps[0].get("verdict") or {}).get("summary", "")[:120],
+                                 (reps[1].get("verdict") or {}).get("summary", "")[:120]))
+    os.unlink(out)
 
 
 if __name__ == "__main__":
