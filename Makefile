@@ -226,8 +226,12 @@ check-e2e: $(BIN)
 # any change), then everything is compared. ~850 MB download, ~5 minutes.
 ORACLE_SCENARIOS := csd-lockup csd-single oops sysrq kvm
 ORACLE_ROOT = $${KDC_ORACLE_WORK:-tests/oracle/work}/root
+# the ELF-only corpus of 5.10 and 6.1 (crash 8.0.2 and the -dbg vmlinux of
+# each); not 6.12: see tests/oracle/README.md
+ORACLE_CORPUS = $(wildcard tests/fixtures/*-5.10 tests/fixtures/*-6.1)
 check-oracle: $(BIN)
 	bash tests/oracle/setup.sh
+	bash tests/oracle/setup-corpus.sh
 	set -e; for s in $(ORACLE_SCENARIOS); do \
 		bash tests/oracle/run-makedumpfile.sh $$s; bash tests/oracle/run-crash.sh $$s; done
 	KDC_COLLECT=$(abspath $(BIN)) KDC_SCRATCH=$(abspath $(O))/fixtures \
@@ -241,7 +245,11 @@ check-oracle: $(BIN)
 		--vmlinux $(ORACLE_ROOT)/usr/lib/debug/boot/vmlinux-6.1.0-50-arm64 \
 		--scratch $(abspath $(O)) $(ORACLE_SCENARIOS:%=tests/fixtures/%) \
 		>> $(O)/oracle.log || st=1; \
-	grep -E '^FAIL|crash|makedumpfile|vmlinux/|repair/' $(O)/oracle.log; \
+	KDC_COLLECT=$(abspath $(BIN)) python3 tests/oracle/check_repair_elf.py \
+		--work $${KDC_ORACLE_WORK:-tests/oracle/work} --elf-dir $(abspath $(O))/fixtures \
+		--scratch $(abspath $(O))/repair-elf --timeout 600 $(ORACLE_CORPUS) \
+		>> $(O)/oracle.log || st=1; \
+	grep -E '^FAIL|crash|makedumpfile|vmlinux/|repair/|repair-elf/' $(O)/oracle.log; \
 	echo "$$(grep -c '^PASS' $(O)/oracle.log) passed, $$(grep -c '^FAIL' $(O)/oracle.log) failed"; \
 	git diff --stat -- tests/fixtures; exit $$st
 

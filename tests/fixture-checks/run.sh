@@ -104,6 +104,12 @@ if [ -n "${KDC_COLLECT:-}" ] && [ -s "$scratch/csd-lockup.elf" ] && [ -s "$scrat
 	for extra in leaf-nested-6.12 leaf-nested-6.12-16k csd-lockup-5.10; do
 		[ -s "$scratch/$extra.elf" ] && args+=("$fixtures/$extra" "$scratch/$extra.elf")
 	done
+	# the rest of the corpus: crash's recorded bt -c on its repaired copy
+	for rec in "$fixtures"/*/crash-bt-repaired.txt; do
+		fx=$(dirname "$rec")
+		case " ${args[*]} " in *" $fx "*) continue ;; esac
+		args+=("$fx" -)
+	done
 	checker python3 "$here/check_repaired_notes.py" "$scratch" "${args[@]}"
 fi
 # collect and show: the bundle, its checks, its budgets.
