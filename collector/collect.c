@@ -270,7 +270,19 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 	if (vi && !vmcoreinfo_get_symbol(vi, "init_uts_ns", &uts, NULL)) {
 		uint64_t name_off = 0;
 
-		vmcoreinfo_get_u64(vi, "OFFSET(uts_namespace.name)", 10, &name_off, NULL);
+		/* VMCOREINFO names the offset since 5.11, where the kref before
+		 * the name went (0 after, 4 before): without it, where sysname
+		 * reads "Linux" */
+		if (vmcoreinfo_get_u64(vi, "OFFSET(uts_namespace.name)", 10, &name_off, NULL)) {
+			char sysname[6];
+
+			for (name_off = 0; name_off <= 4; name_off += 4)
+				if (!mem_read(a->dump, uts + name_off, sysname, sizeof(sysname), NULL) &&
+				    !memcmp(sysname, "Linux", sizeof(sysname)))
+					break;
+			if (name_off > 4)
+				name_off = 0;
+		}
 		if (mem_read(a->dump, uts + name_off + nodename_off, host, 64, NULL))
 			snprintf(host, sizeof(host), "unknown-host");
 		host[64] = '\0';

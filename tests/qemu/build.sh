@@ -133,5 +133,12 @@ cp "$OUT/kvm_guest" "$OUT/first/bin/kvm_guest"
 if [ "$SHAPE" = big ]; then cp "$OUT/spawner" "$OUT/first/bin/spawner"; fi
 cp "$KIMAGE" "$OUT/first/boot/vmlinuz"
 cp "$OUT/capture.cpio.gz" "$OUT/first/boot/capture.cpio.gz"
+# and, for e2e.sh, the profile maker in the first kernel, as the package's
+# kdump-collector-profile.service runs it at boot (pre-6.0 kernels)
+if [ -x "$WORK/build-arm64/kdump-collect" ]; then
+	install_with_libs "$OUT/first" "$WORK/build-arm64/kdump-collect" usr/bin
+	install -D -m 0755 "$top/kdump-hooks/make-profile.sh" \
+		"$OUT/first/usr/lib/kdump-collector/make-profile.sh"
+fi
 pack "$OUT/first" "$OUT/first.cpio.gz"
 ls -l "$OUT"/*.cpio.gz | awk '{print "build.sh:", $NF, $5}'
