@@ -43,7 +43,8 @@ COLLECTOR := main dump mem symbols dmesg analyze_cmd report_text report_json rep
 	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
-	test_printk_log test_patterns_file test_func_arm64 test_name_safe test_kallsyms_find
+	test_printk_log test_patterns_file test_func_arm64 test_name_safe test_kallsyms_find \
+	test_kvm_arm64 test_csd_wait_graph test_unwind_arm64 test_recover_arm64
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
@@ -90,6 +91,16 @@ $(O)/tests/test_json: $(O)/tests/test_json.o $(O)/collector/json.o $(O)/parsers/
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
 $(O)/tests/test_name_safe: $(O)/tests/test_name_safe.o $(O)/collector/name_safe.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
+# Analysis suites: synthetic memory images (tests/unit/mem_image.h) read
+# through the collector's own code, linked whole but for main().
+ANALYSIS_SUITES := test_kvm_arm64 test_csd_wait_graph test_unwind_arm64 test_recover_arm64
+$(ANALYSIS_SUITES:%=$(O)/tests/%.o): $(O)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(call quiet,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-shadow -Iparsers -Icollector $(CFLAGS_PKGS) -c $< -o $@
+$(ANALYSIS_SUITES:%=$(O)/tests/%): $(O)/tests/%: $(O)/tests/%.o \
+		$(filter-out $(O)/collector/main.o,$(COLLECTOR_OBJS)) $(PARSER_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS_PKGS) $(CMOCKA_LIBS)
 $(O)/tests/test_cli: $(O)/tests/test_cli.o | $(BIN)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
 $(O)/tests/test_%: $(O)/tests/test_%.o $(PARSER_OBJS)

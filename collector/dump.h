@@ -18,6 +18,7 @@
 #include "arch.h"
 #include "err.h"
 #include "page_set.h"
+#include "reader.h"
 #include "vmcoreinfo.h"
 
 /* A crash's PT_NOTE holds ~0.4 KiB per CPU plus VMCOREINFO: 8 MiB covers
@@ -40,6 +41,9 @@ struct kdc_dump {
 	size_t notes_len;
 	struct kdc_vmcoreinfo *vmcoreinfo;	/* owned; NULL when absent or unreadable */
 	kdump_ctx_t *kctx;		/* owned; NULL when libkdumpfile could not open it */
+	/* memory given directly instead of through libkdumpfile (read.ctx
+	 * borrowed): the unit suites' synthetic images; used when kctx is NULL */
+	struct kdc_reader image;
 	/* physical pages read through mem_read(), when tracking is on (the
 	 * bundle's small dump); page_size 0 means off */
 	struct kdc_page_set touched;

@@ -23,7 +23,26 @@
  *    exactly __kvm_vcpu_run() (nvhe/switch.c); else a recovered backtrace
  *    through the switch code. (Under VHE that host_ctxt copy only means
  *    "loaded": set at the first run, 5.10-6.1, or at vcpu_load, 6.12.)
- * 4.18's kvm_arm_running_vcpu / kvm_host_cpu_state layout is not read yet.
+ * Before 5.10 (4.18 upstream and RHEL 8.1's 4.18.0-147; kernel sources
+ * only, unit-tested on images built to their layout in tests/unit/test_kvm_arm64.c):
+ *  - the loaded vCPU is the arm code's own per-CPU kvm_arm_running_vcpu
+ *    (virt/kvm/arm/arm.c) until the generic kvm_running_vcpu replaced it
+ *    (virt/kvm/kvm_main.c; RHEL 8.3's 4.18.0-240 already has it);
+ *  - kvm_cpu_context embeds the uapi struct kvm_regs: guest registers at
+ *    ctxt.gp_regs.regs.{regs,sp,pc,pstate}, SP_EL1 at ctxt.gp_regs.sp_el1
+ *    (asm/kvm_host.h, uapi asm/kvm.h); 5.10 has ctxt.regs and SP_EL1 in
+ *    sys_regs[];
+ *  - vcpu->arch.sysregs_loaded_on_cpu (bool, 4.17-5.x) is what 6.1 keeps
+ *    as SYSREGS_ON_CPU in arch.sflags;
+ *  - __guest_enter(vcpu, host_ctxt) saves the host's x19-x30 into the
+ *    per-CPU kvm_host_cpu_state (4.18; vcpu->arch.host_cpu_context points
+ *    at it) or kvm_host_data.host_ctxt (5.1-5.9), and its sp_el0 in C
+ *    (__sysreg_save_common_state); their __hyp_running_vcpu is set when a
+ *    run starts and never cleared, so it says "has run here", not "in the
+ *    guest now": on these kernels in-guest is left unknown;
+ *  - the switch functions are kvm_vcpu_run_vhe and __kvm_vcpu_run_nvhe
+ *    (arch/arm64/kvm/hyp/switch.c).
+ * Each field below is resolved once from BTF, newest name first.
  */
 #include "kvm_arm64.h"
 
@@ -35,35 +54,98 @@
 #include "report.h"
 
 struct kvm_layout {
-	uint64_t vcpu_id, kvm, pc, pstate, sp, sys_regs, esr, esr_size, far, hpfar;
-	uint64_t ctxt_regs, ctxt_sp, hyp_running, host_running, sflags;
+	const char *running_var;	/* per-CPU struct kvm_vcpu * of the loaded vCPU */
+	uint64_t vcpu_id, kvm, pc, pstate, sp, sys_regs, sp_el1, esr, esr_size, far, hpfar;
+	uint64_t ctxt_regs, ctxt_sp, hyp_running, host_running, sflags, sysregs_loaded;
 	int64_t sp_el1_index, sysregs_on_cpu_bit;
-	bool have_sp_el1, have_sflags, have_hyp, have_hyp_running, have_running;
+	/* the per-CPU copy of the host registers __guest_enter saved, and
+	 * where in it the kvm_cpu_context starts */
+	const char *host_ctxt_var;
+	uint64_t host_ctxt_off;
+	bool have_sp_el1_index, have_sp_el1_reg, have_sflags, have_sysregs_loaded;
+	bool have_hyp, have_hyp_running, have_running;
 };
 
-static enum kdc_status read_layout(const struct kdc_ktypes *t, struct kvm_layout *l,
+/* the first of @paths (NULL-terminated, newest layout first) that @type has */
+static enum kdc_status member_alt(const struct kdc_ktypes *t, const char *type,
+				  const char *const *paths, uint64_t *off, uint64_t *size,
+				  struct kdc_err *err)
+{
+	for (unsigned int i = 0; paths[i]; i++)
+		if (!ktypes_member(t, type, paths[i], off, size, NULL))
+			return KC_OK;
+	return kdc_fail(err, KC_NODATA, "no member %s (nor older names) in struct %s", paths[0],
+			type);
+}
+
+#define ALT(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* the per-CPU variable holding the loaded vCPU, or NULL: a kernel without KVM */
+static const char *running_vcpu_var(const struct kdc_kernel *k)
+{
+	static const char *const names[] = { "kvm_running_vcpu", "kvm_arm_running_vcpu" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!kernel_percpu_var(k, names[i], &(uint64_t){ 0 }, NULL, NULL))
+			return names[i];
+	return NULL;
+}
+
+static void host_ctxt_layout(const struct kdc_kernel *k, struct kvm_layout *l)
+{
+	const struct kdc_ktypes *t = &k->types;
+
+	l->have_hyp = !member_alt(t, "kvm_cpu_context", ALT("regs.regs", "gp_regs.regs.regs"),
+				  &l->ctxt_regs, NULL, NULL) &&
+		      !member_alt(t, "kvm_cpu_context", ALT("regs.sp", "gp_regs.regs.sp"),
+				  &l->ctxt_sp, NULL, NULL);
+	l->host_ctxt_off = 0;
+	if (!kernel_percpu_var(k, "kvm_hyp_ctxt", &(uint64_t){ 0 }, NULL, NULL))
+		l->host_ctxt_var = "kvm_hyp_ctxt";	/* 5.10+ */
+	else if (!kernel_percpu_var(k, "kvm_host_data", &(uint64_t){ 0 }, NULL, NULL) &&
+		 !ktypes_member(t, "kvm_host_data", "host_ctxt", &l->host_ctxt_off, NULL, NULL))
+		l->host_ctxt_var = "kvm_host_data";	/* 5.1-5.9 */
+	else if (!kernel_percpu_var(k, "kvm_host_cpu_state", &(uint64_t){ 0 }, NULL, NULL))
+		l->host_ctxt_var = "kvm_host_cpu_state";	/* 4.18 */
+	else
+		l->have_hyp = false;
+}
+
+static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout *l,
 				   struct kdc_err *err)
 {
+	const struct kdc_ktypes *t = &k->types;
 	enum kdc_status st;
 
 	if ((st = ktypes_member(t, "kvm_vcpu", "vcpu_id", &l->vcpu_id, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "kvm", &l->kvm, NULL, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "arch.ctxt.regs.pc", &l->pc, NULL, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "arch.ctxt.regs.pstate", &l->pstate, NULL, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "arch.ctxt.regs.sp", &l->sp, NULL, err)) ||
+	    (st = member_alt(t, "kvm_vcpu", ALT("arch.ctxt.regs.pc", "arch.ctxt.gp_regs.regs.pc"),
+			     &l->pc, NULL, err)) ||
+	    (st = member_alt(t, "kvm_vcpu",
+			     ALT("arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
+			     &l->pstate, NULL, err)) ||
+	    (st = member_alt(t, "kvm_vcpu", ALT("arch.ctxt.regs.sp", "arch.ctxt.gp_regs.regs.sp"),
+			     &l->sp, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.esr_el2", &l->esr, &l->esr_size, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.far_el2", &l->far, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.hpfar_el2", &l->hpfar, NULL, err)))
 		return st;
-	l->have_sp_el1 =
+	/* SP_EL1: a sys_regs[] entry from 5.10, a kvm_regs field before */
+	l->have_sp_el1_index =
 		!ktypes_member(t, "kvm_vcpu", "arch.ctxt.sys_regs", &l->sys_regs, NULL, NULL) &&
 		!ktypes_enum_value(t, "vcpu_sysreg", "SP_EL1", &l->sp_el1_index, NULL) &&
 		l->sp_el1_index >= 0 && l->sp_el1_index < 4096;
+	l->have_sp_el1_reg = !l->have_sp_el1_index &&
+			     !ktypes_member(t, "kvm_vcpu", "arch.ctxt.gp_regs.sp_el1", &l->sp_el1,
+					    NULL, NULL);
 	/* 6.1+: SYSREGS_ON_CPU is bit 4 of vcpu->arch.sflags (a #define, not in BTF) */
 	l->have_sflags = !ktypes_member(t, "kvm_vcpu", "arch.sflags", &l->sflags, NULL, NULL);
 	l->sysregs_on_cpu_bit = 4;
-	l->have_hyp = !ktypes_member(t, "kvm_cpu_context", "regs.regs", &l->ctxt_regs, NULL, NULL) &&
-		      !ktypes_member(t, "kvm_cpu_context", "regs.sp", &l->ctxt_sp, NULL, NULL);
+	l->have_sysregs_loaded = !l->have_sflags &&
+				 !ktypes_member(t, "kvm_vcpu", "arch.sysregs_loaded_on_cpu",
+						&l->sysregs_loaded, NULL, NULL);
+	host_ctxt_layout(k, l);
+	/* kvm_hyp_ctxt's copy is cleared at every exit (5.10+): in the guest now */
 	l->have_hyp_running = !ktypes_member(t, "kvm_cpu_context", "__hyp_running_vcpu",
 					     &l->hyp_running, NULL, NULL);
 	l->have_running = !ktypes_member(t, "kvm_host_data", "host_ctxt.__hyp_running_vcpu",
@@ -71,18 +153,21 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct kvm_layout
 	return KC_OK;
 }
 
-static void read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, uint64_t v,
-		      struct kdc_kvm_vcpu *out)
+/* Fails when the vCPU's guest PC cannot be read: a pointer to nowhere is no vCPU to list. */
+static enum kdc_status read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l,
+				 uint64_t v, struct kdc_kvm_vcpu *out, struct kdc_err *err)
 {
 	struct kvm_arm64_state *st = kvm_arm64_state(out);
 	uint32_t id = 0, esr32 = 0;
 	uint8_t sflags = 0;
+	enum kdc_status rs;
 
 	out->vcpu = v;
+	if ((rs = kernel_read_u64(k, v + l->pc, &out->guest_pc, err)))
+		return rs;
 	kernel_read_u64(k, v + l->kvm, &out->vm, NULL);
 	kernel_read_u32(k, v + l->vcpu_id, &id, NULL);
 	out->vcpu_id = (int32_t)id;
-	kernel_read_u64(k, v + l->pc, &out->guest_pc, NULL);
 	kernel_read_u64(k, v + l->pstate, &st->guest_pstate, NULL);
 	kernel_read_u64(k, v + l->sp, &st->guest_sp_el0, NULL);
 	if (l->esr_size == 4) {
@@ -93,13 +178,18 @@ static void read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, ui
 	}
 	kernel_read_u64(k, v + l->far, &st->far_el2, NULL);
 	kernel_read_u64(k, v + l->hpfar, &st->hpfar_el2, NULL);
-	if (l->have_sp_el1)
+	if (l->have_sp_el1_index)
 		st->have_sp_el1 = !kernel_read_u64(k, v + l->sys_regs + 8 * (uint64_t)l->sp_el1_index,
 						    &st->guest_sp_el1, NULL);
+	else if (l->have_sp_el1_reg)
+		st->have_sp_el1 = !kernel_read_u64(k, v + l->sp_el1, &st->guest_sp_el1, NULL);
 	if (l->have_sflags && !mem_read(k->dump, v + l->sflags, &sflags, 1, NULL))
 		st->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
+	else if (l->have_sysregs_loaded && !mem_read(k->dump, v + l->sysregs_loaded, &sflags, 1, NULL))
+		st->sysregs_on_cpu = sflags != 0;
 	snprintf(out->exit_brief, sizeof(out->exit_brief), "ESR_EL2 0x%llx",
 		 (unsigned long long)st->esr_el2);
+	return KC_OK;
 }
 
 /* The world switch's own functions, VHE and nVHE (the hyp text's kernel-image names) */
@@ -109,6 +199,7 @@ static bool in_switch_code(const char *fn)
 		"__kvm_vcpu_run_vhe", "__kvm_vcpu_run", "__guest_enter",
 		"__guest_exit", "__kvm_nvhe___kvm_vcpu_run", "__kvm_nvhe___guest_enter",
 		"__kvm_nvhe___guest_exit", "__kvm_nvhe_handle___kvm_vcpu_run",
+		"kvm_vcpu_run_vhe", "__kvm_vcpu_run_nvhe",	/* 4.18 */
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -132,7 +223,7 @@ static void in_guest(const struct kdc_kernel *k, const struct kvm_layout *l, uns
 {
 	uint64_t at, running;
 
-	if (!l->have_hyp_running)
+	if (!l->have_hyp_running || !l->host_ctxt_var || strcmp(l->host_ctxt_var, "kvm_hyp_ctxt"))
 		return;
 	if (nvhe ? !nvhe_percpu_addr(k, cpu, "__kvm_nvhe_kvm_hyp_ctxt", &at)
 		 : !!kernel_percpu_addr(k, "kvm_hyp_ctxt", cpu, &at, NULL))
@@ -205,14 +296,14 @@ static void world_switch(const struct kdc_kernel *k, const struct kvm_layout *l,
 void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		    const struct kdc_backtrace *bts, struct kdc_kvm *out)
 {
-	struct kvm_layout l;
+	struct kvm_layout l = { 0 };
 
 	if (!cpus->nr)
 		return;
-	/* a kernel without KVM has no kvm_running_vcpu: nothing to report */
-	if (kernel_percpu_var(k, "kvm_running_vcpu", &(uint64_t){ 0 }, NULL, NULL))
+	/* a kernel without KVM has no running-vCPU variable: nothing to report */
+	if (!(l.running_var = running_vcpu_var(k)))
 		return;
-	if (read_layout(&k->types, &l, &out->err)) {
+	if (read_layout(k, &l, &out->err)) {
 		kdc_err_prefix(&out->err, out->err.code, "kvm layout");
 		return;
 	}
@@ -220,6 +311,7 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		const struct kdc_cpu *c = &cpus->cpu[i];
 		struct kdc_kvm_vcpu *kv;
 		uint64_t slot, vcpu = 0, hyp;
+		struct kdc_err why = { 0 };
 		bool nvhe;
 
 		if (out->nr == KDC_KVM_MAX) {
@@ -227,7 +319,7 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			break;
 		}
 		kv = &out->vcpu[out->nr];
-		if (kernel_percpu_addr(k, "kvm_running_vcpu", i, &slot, NULL) ||
+		if (kernel_percpu_addr(k, l.running_var, i, &slot, NULL) ||
 		    kernel_read_u64(k, slot, &vcpu, NULL) || !vcpu)
 			continue;
 		memset(kv, 0, sizeof(*kv));
@@ -236,15 +328,22 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			kv->pid = c->task.pid;
 			memcpy(kv->comm, c->task.comm, sizeof(kv->comm));
 		}
-		read_vcpu(k, &l, vcpu, kv);
+		if (read_vcpu(k, &l, vcpu, kv, &why)) {
+			/* the first such CPU is named; the others are alike */
+			if (!out->err.code)
+				kdc_fail(&out->err, why.code, "cpu %u: %s 0x%llx: %s", i, l.running_var,
+					 (unsigned long long)vcpu, why.msg);
+			continue;
+		}
 		nvhe = nvhe_mode(k, i);
 		in_guest(k, &l, i, nvhe, kv);
 		world_switch(k, &l, c, bts ? &bts[i] : NULL, nvhe, kv);
 		/* under nVHE the host's copy is unused */
-		if (!nvhe && l.have_hyp && !kernel_percpu_addr(k, "kvm_hyp_ctxt", i, &hyp, NULL)) {
+		if (!nvhe && l.have_hyp && !kernel_percpu_addr(k, l.host_ctxt_var, i, &hyp, NULL)) {
+			hyp += l.host_ctxt_off;
 			kvm_arm64_state(kv)->have_host_ctxt =
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 29 * 8, &kvm_arm64_state(kv)->host_fp, NULL) &&
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 30 * 8, &kvm_arm64_state(kv)->host_lr, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 29 /* x29 */, &kvm_arm64_state(kv)->host_fp, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 30 /* lr */, &kvm_arm64_state(kv)->host_lr, NULL) &&
 				!kernel_read_u64(k, hyp + l.ctxt_sp, &kvm_arm64_state(kv)->host_sp_el0, NULL);
 		}
 		out->nr++;

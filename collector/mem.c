@@ -75,11 +75,13 @@ enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_
 	size_t got = len;
 	kdump_status ks;
 
-	if (!dump->kctx)
-		return kdc_fail(err, KC_NODATA, "no memory access: %s", dump->kdumpfile_err.msg);
 	if (len > KDC_MEM_READ_MAX)
 		return kdc_fail(err, KC_LIMIT, "read of %zu bytes at 0x%llx over the %u-byte limit",
 				len, (unsigned long long)vaddr, KDC_MEM_READ_MAX);
+	if (!dump->kctx && dump->image.read)
+		return dump->image.read(dump->image.ctx, vaddr, buf, len, err);
+	if (!dump->kctx)
+		return kdc_fail(err, KC_NODATA, "no memory access: %s", dump->kdumpfile_err.msg);
 	ks = kdump_read(dump->kctx, KDUMP_KVADDR, vaddr, buf, &got);
 	if (ks == KDUMP_OK && got == len) {
 		if (dump->track_page_size > 1)	/* 1: asked for, page size not known yet */

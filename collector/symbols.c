@@ -59,22 +59,40 @@ static enum kdc_status from_map(const char *text, size_t len, uint64_t delta,
 	return KC_OK;
 }
 
-/* The map must put _stext where VMCOREINFO says the running kernel had it. */
+/*
+ * Symbols the kernel itself writes into VMCOREINFO as addresses (the
+ * VMCOREINFO_SYMBOL() of kernel/crash_core.c and kernel/printk, 4.18-6.12),
+ * where a symbol table from elsewhere must agree with the dump. _stext is in
+ * every map; the data ones only in maps with data symbols (System.map,
+ * KALLSYMS_ALL kernels such as RHEL's): they tell another build of the same
+ * release apart where VMCOREINFO has no BUILD-ID (before 5.9). mem_section
+ * is left out: under SPARSEMEM_EXTREME its entry is the pointer's value.
+ */
+static const char *const vmcoreinfo_addr_symbols[] = {
+	"_stext", "swapper_pg_dir", "init_uts_ns", "vmap_area_list", "prb", "printk_rb_static",
+	"clear_seq", "log_buf", "log_buf_len", "log_first_idx", "log_next_idx", NULL
+};
+
+/* The map must put each of them where VMCOREINFO says the running kernel had it. */
 static enum kdc_status check_stext(const struct kdc_vmcoreinfo *vi, struct kdc_kallsyms *ks,
 				   struct kdc_err *err)
 {
 	struct kdc_symbol sym;
-	uint64_t stext;
+	uint64_t at;
 
-	if (vmcoreinfo_get_symbol(vi, "_stext", &stext, NULL))
-		return KC_OK;	/* nothing to check against */
-	if (kallsyms_find(ks, "_stext", &sym))
+	if (!vmcoreinfo_get_symbol(vi, "_stext", &at, NULL) && kallsyms_find(ks, "_stext", &sym))
 		return kdc_fail(err, KC_INVAL, "the map has no _stext (a stub System.map?)");
-	if (sym.addr != stext)
-		return kdc_fail(err, KC_INVAL,
-				"the map puts _stext at 0x%llx, the dump's kernel at 0x%llx "
-				"(another kernel build?)",
-				(unsigned long long)sym.addr, (unsigned long long)stext);
+	for (unsigned int i = 0; vmcoreinfo_addr_symbols[i]; i++) {
+		const char *name = vmcoreinfo_addr_symbols[i];
+
+		if (vmcoreinfo_get_symbol(vi, name, &at, NULL) || kallsyms_find(ks, name, &sym))
+			continue;	/* nothing to check against */
+		if (sym.addr != at)
+			return kdc_fail(err, KC_INVAL,
+					"the map puts %s at 0x%llx, the dump's kernel at 0x%llx "
+					"(another kernel build?)", name,
+					(unsigned long long)sym.addr, (unsigned long long)at);
+	}
 	return KC_OK;
 }
 
@@ -135,6 +153,11 @@ static enum kdc_status from_profile(const struct kdc_vmcoreinfo *vi, const struc
 		return kdc_err_prefix(err, KC_NODATA, "the profile's base symbol");
 	if ((st = from_map(p->kallsyms, p->kallsyms_len, base, out, err)))
 		return st;
+	if ((st = check_stext(vi, *out, err))) {
+		kallsyms_free(*out);
+		*out = NULL;
+		return kdc_err_prefix(err, st, "the profile's symbols");
+	}
 	return KC_OK;
 }
 

@@ -107,7 +107,10 @@ void unwind_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 			bt->stop = "frame record not in the dump";
 			return;
 		}
-		if (rec[0] == 0 && rec[1] == 0) {
+		/* {0, 0} ends the chain; so does a return address of 0 signed
+		 * with a PAC (the boot CPU's start_kernel record on 5.10: head.S
+		 * calls it with x30 = 0, and its prologue signs that) */
+		if ((rec[0] == 0 && rec[1] == 0) || (rec[1] & ~k->syms.pac_mask) == 0) {
 			bt->stop = "final frame record";
 			bt->complete = true;
 			return;

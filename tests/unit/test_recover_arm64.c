@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The recovery of a CPU without a note (recover_arm64) on a synthetic task
+ * stack and real AArch64 code: the shape the recovery issue found named
+ * wrong on every kernel. A kthread's function masks IRQs, calls a helper
+ * that returns (its frame record stays on the stack below the live ones),
+ * then calls a leaf that spins forever (a leaf pushes no record). The
+ * deepest record is the stale one; the CPU is in the leaf.
+ * Code is encoded here by hand (the words a compiler emits for these
+ * shapes); pt_regs is laid out as 6.1 has it. The real-dump proof is the
+ * corpus' accuracy table (docs/accuracy.md, QEMU's registers as truth).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "btf_builder.h"
+#include "kallsyms.h"
+#include "mem_image.h"
+#include "recover.h"
+
+#define TASK_STACK 0xffff80000a010000ull
+#define STACK_SIZE 0x4000ull
+#define PT_REGS_SIZE 336u
+#define PT_STACKFRAME 304u
+#define TEXT 0xffff800008010000ull
+#define RET_FROM_FORK (TEXT + 0x000)
+#define KTHREAD (TEXT + 0x100)
+#define THREADFN (TEXT + 0x200)
+#define HELPER (TEXT + 0x300)		/* returned: its record is left over */
+#define LEAF (TEXT + 0x400)		/* where the CPU is */
+#define TEXT_END (TEXT + 0x500)
+
+/* A64 encodings */
+#define NOP 0xd503201fu
+#define STP_FP_LR 0xa9bf7bfdu		/* stp x29, x30, [sp, #-16]! */
+#define MOV_FP_SP 0x910003fdu		/* mov x29, sp */
+#define LDP_FP_LR 0xa8c17bfdu		/* ldp x29, x30, [sp], #16 */
+#define RET 0xd65f03c0u
+#define MSR_DAIFSET_3 0xd50343dfu	/* msr daifset, #3: mask IRQ and FIQ */
+#define BLR_X1 0xd63f0020u
+#define BLR_X19 0xd63f0260u
+#define B_SELF 0x14000000u		/* b . */
+
+static uint32_t bl(uint64_t from, uint64_t to)
+{
+	return 0x94000000u | (uint32_t)(((to - from) / 4) & 0x3ffffff);
+}
+
+struct world {
+	struct mem_image mem;
+	struct kdc_dump dump;
+	struct kdc_kernel k;
+	struct kdc_cpu cpu;
+	struct kdc_recovery rec;
+};
+
+static void code(struct world *w, uint64_t at, const uint32_t *insn, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		mem_image_put32(&w->mem, at + 4 * i, insn[i]);
+}
+
+static void record(struct world *w, uint64_t at, uint64_t next_fp, uint64_t ret)
+{
+	mem_image_put64(&w->mem, at, next_fp);
+	mem_image_put64(&w->mem, at + 8, ret);
+}
+
+static void world_init(struct world *w)
+{
+	struct btf *btf = btf__new_empty();
+	int u64 = bb_check(btf__add_int(btf, "long long unsigned int", 8, 0));
+	struct kdc_kallsyms *ks = kallsyms_new();
+	static const struct { uint64_t addr; const char *name; } syms[] = {
+		{ RET_FROM_FORK, "ret_from_fork" }, { KTHREAD, "kthread" },
+		{ THREADFN, "test_threadfn" }, { HELPER, "test_helper" }, { LEAF, "test_spin" },
+		{ TEXT_END, "_etext" },
+	};
+	uint64_t top = TASK_STACK + STACK_SIZE;
+	uint64_t entry = top - PT_REGS_SIZE + PT_STACKFRAME;
+	uint64_t r_kthread = top - 0x400, r_threadfn = r_kthread - 0x80, r_helper = r_threadfn - 0x40;
+
+	memset(w, 0, sizeof(*w));
+	bb_struct(btf, "pt_regs", PT_REGS_SIZE, (struct bb_field[]){
+		{ "regs", bb_array(btf, u64, 31), 0 }, { "sp", u64, 248 }, { "pc", u64, 256 },
+		{ "pstate", u64, 264 }, { "stackframe", bb_array(btf, u64, 2), PT_STACKFRAME } }, 5);
+	w->k.types.btf = btf;
+	assert_non_null(ks);
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		assert_int_equal(kallsyms_add(ks, syms[i].addr, 't', syms[i].name,
+					      strlen(syms[i].name), NULL), KC_OK);
+	kallsyms_sort(ks);
+	w->k.syms.kallsyms = ks;
+	w->k.dump = &w->dump;
+	w->k.page_size = 4096;
+	w->k.thread_size = STACK_SIZE;
+	w->dump.arch = &arch_arm64;
+	mem_image_add(&w->mem, TASK_STACK, STACK_SIZE);
+	mem_image_add(&w->mem, TEXT, 0x1000);
+	mem_image_install(&w->mem, &w->dump);
+	w->cpu.cpu = 2;
+	w->cpu.online = true;
+	w->cpu.have_task = true;
+	w->cpu.task = (struct kdc_task){ .addr = 0xffff000003a0c000ull, .pid = 321 };
+	memcpy(w->cpu.task.comm, "test_spinner", 13);
+	w->cpu.stacks[0] = (struct kdc_stack_range){ KDC_STACK_TASK, TASK_STACK, top };
+	w->cpu.nr_stacks = 1;
+	w->cpu.regs_source = KDC_REGS_NONE;
+	w->cpu.note_index = -1;
+
+	/* ret_from_fork: blr x19 (the kthread() call) */
+	code(w, RET_FROM_FORK, (uint32_t[]){ NOP, NOP, BLR_X19, NOP, RET }, 5);
+	/* kthread(): calls threadfn through a pointer */
+	code(w, KTHREAD, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, BLR_X1, NOP, LDP_FP_LR, RET }, 7);
+	/* threadfn: mask IRQs, call the helper (returns), then the spinning leaf */
+	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
+		bl(THREADFN + 12, HELPER), bl(THREADFN + 16, LEAF), LDP_FP_LR, RET }, 7);
+	/* the helper: an ordinary function that returns */
+	code(w, HELPER, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, NOP, LDP_FP_LR, RET }, 6);
+	/* the leaf: spins where it is, no frame record */
+	code(w, LEAF, (uint32_t[]){ NOP, B_SELF, RET }, 3);
+
+	/* the stack, top down: kthread's record (to ret_from_fork), threadfn's
+	 * (to kthread), and the helper's, left over from the call that returned */
+	record(w, r_kthread, entry, RET_FROM_FORK + 12);
+	record(w, r_threadfn, r_kthread, KTHREAD + 16);
+	record(w, r_helper, r_threadfn, THREADFN + 16);
+	mem_image_put64(&w->mem, entry, 0);
+	mem_image_put64(&w->mem, entry + 8, 0);
+}
+
+static void world_fini(struct world *w)
+{
+	btf__free(w->k.types.btf);
+	kallsyms_free(w->k.syms.kallsyms);
+	mem_image_fini(&w->mem);
+}
+
+static int rank_of(const struct kdc_recovery *r, uint64_t fn)
+{
+	for (unsigned int i = 0; i < r->nr_candidates; i++)
+		if (r->cand[i].function == fn)
+			return (int)i;
+	return -1;
+}
+
+static void test_leaf_beats_stale_record(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	(void)state;
+	world_init(w);
+	recover_cpu(&w->k, &w->cpu, &w->rec);
+	assert_true(w->rec.ok);
+	assert_int_equal(w->rec.anchored, 3);
+	assert_int_equal(w->rec.cand[0].function, LEAF);
+	/* the leaf's caller is the live record's owner: x30 returns into it */
+	assert_int_equal(w->rec.cand[0].return_to, THREADFN + 20);
+	assert_int_equal(w->rec.regs.lr, THREADFN + 20);
+	assert_int_equal(w->rec.regs.pc, LEAF + 4);
+	/* the stale helper may be listed, never above the leaf */
+	assert_true(rank_of(&w->rec, HELPER) != 0);
+	assert_non_null(strstr(w->rec.evidence, "test_spin"));
+	world_fini(w);
+	free(w);
+}
+
+static void test_tight_loop_around_helper(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	(void)state;
+	world_init(w);
+	/* threadfn instead loops: bl helper; b back to it (udelay-style
+	 * polling, the PC moves between the loop and the helper) */
+	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
+		bl(THREADFN + 12, HELPER), 0x17ffffffu /* b .-4 */, LDP_FP_LR, RET }, 7);
+	recover_cpu(&w->k, &w->cpu, &w->rec);
+	assert_true(w->rec.ok);
+	assert_int_equal(w->rec.cand[0].function, THREADFN);
+	assert_int_equal(w->rec.cand[0].via, HELPER);
+	/* nothing calls the leaf now: it is no candidate at all */
+	assert_int_equal(rank_of(&w->rec, LEAF), -1);
+	world_fini(w);
+	free(w);
+}
+
+static void test_no_anchor(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	uint64_t r_kthread = TASK_STACK + STACK_SIZE - 0x400;
+
+	(void)state;
+	world_init(w);
+	/* kthread's record points nowhere: nothing links to the entry frame */
+	record(w, r_kthread, 0xffff0000c0000000ull, RET_FROM_FORK + 12);
+	recover_cpu(&w->k, &w->cpu, &w->rec);
+	assert_false(w->rec.ok);
+	assert_int_equal(w->rec.nr_candidates, 0);
+	assert_non_null(strstr(w->rec.evidence, "leads to its entry frame"));
+	world_fini(w);
+	free(w);
+}
+
+static void test_code_missing(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	(void)state;
+	world_init(w);
+	/* the text page is not in the dump: no call can be confirmed, no claim made */
+	w->mem.region[1].va = 0xffff0000dead0000ull;
+	recover_cpu(&w->k, &w->cpu, &w->rec);
+	assert_true(!w->rec.ok || w->rec.confidence == KDC_CONF_CHAIN);
+	world_fini(w);
+	free(w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leaf_beats_stale_record),
+		cmocka_unit_test(test_tight_loop_around_helper),
+		cmocka_unit_test(test_no_anchor),
+		cmocka_unit_test(test_code_missing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
