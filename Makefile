@@ -36,11 +36,12 @@ LDLIBS_PKGS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
-PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms kallsyms_find printk btf_header insn_arm64 log_lines symbol_map profile printk_log patterns_file tar_header func_arm64
+PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms kallsyms_find printk btf_header insn_arm64 log_lines log_lines_arm64 symbol_map profile printk_log patterns_file tar_header func_arm64
 COLLECTOR := main dump mem symbols dmesg analyze_cmd report_text report_json report_facts arch arch_arm64 json \
 	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns \
-	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe
+	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe \
+	log_facts_arm64
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
 	test_printk_log test_patterns_file test_func_arm64 test_name_safe test_kallsyms_find \
@@ -244,6 +245,8 @@ check-oracle: $(BIN)
 	bash tests/oracle/setup.sh
 	bash tests/oracle/setup-corpus.sh
 	set -e; for s in $(ORACLE_SCENARIOS); do \
+		bash tests/oracle/run-makedumpfile.sh $$s; bash tests/oracle/run-crash.sh $$s; done
+	set -e; export KDC_ELF_DIR=$(abspath $(O))/fixtures; for s in $(notdir $(ORACLE_CORPUS)); do \
 		bash tests/oracle/run-makedumpfile.sh $$s; bash tests/oracle/run-crash.sh $$s; done
 	KDC_COLLECT=$(abspath $(BIN)) KDC_SCRATCH=$(abspath $(O))/fixtures \
 		bash tests/fixture-checks/run.sh > $(O)/oracle.log; st=$$?; \

@@ -26,6 +26,7 @@ struct kdc_cpus;
 struct kdc_kvm;
 struct kdc_kvm_vcpu;
 struct kdc_json;
+struct kdc_log_facts;
 
 /* Data addresses an architecture can read out of kernel code. */
 struct kdc_code_addrs {
@@ -89,6 +90,16 @@ struct kdc_arch_ops {
 	void (*kvm_text)(const struct kdc_kvm_vcpu *kv, FILE *out);
 	void (*kvm_json)(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv,
 			 struct kdc_json *j);
+	/* one log line (@len bytes, no newline) of the crashed kernel's, or
+	 * the panic message (@is_panic_message: it may span lines), into the
+	 * facts only this architecture prints; see panic_info.h */
+	void (*log_line)(const char *line, size_t len, bool is_panic_message,
+			 struct kdc_log_facts *f);
+	/* the names a fault's data address and syndrome go by ("FAR", "ESR")
+	 * and their JSON keys ("far", "esr") */
+	const char *fault_addr_name, *syndrome_name, *fault_addr_key, *syndrome_key;
+	/* how a candidate in the hypervisor reads in the verdict */
+	const char *hyp_place;
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 			 const struct kdc_backtrace *bts,

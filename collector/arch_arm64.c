@@ -5,6 +5,7 @@
 
 #include "insn_arm64.h"
 #include "kvm_arm64.h"
+#include "log_facts_arm64.h"
 #include "mem.h"
 #include "dump.h"
 #include "kernel.h"
@@ -271,4 +272,11 @@ const struct kdc_arch_ops arch_arm64 = {
 	.recovered_flags = arm64_recovered_flags,
 	.kvm_text = kvm_arm64_text,
 	.kvm_json = kvm_arm64_json,
+	.log_line = arm64_log_line,
+	.fault_addr_name = "FAR",
+	.syndrome_name = "ESR",
+	.fault_addr_key = "far",
+	.syndrome_key = "esr",
+	.hyp_place = " at EL2 in the nVHE hypervisor (its stack's frame records; the world switch "
+		     "runs with interrupts masked)",
 };

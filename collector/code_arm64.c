@@ -148,3 +148,63 @@ bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool 
 	*target = *indirect ? 0 : code_resolve_target(c, t);
 	return true;
 }
+
+/*
+ * The value X@reg holds at @pc, from the instructions before it in the
+ * function starting at @start: its last definition, followed through
+ * base registers; each step looks back CODE_SLICE_INSNS instructions and
+ * stops at anything that may write the register in a way not modelled.
+ */
+static bool reg_value(struct code_cache *c, uint64_t start, uint64_t pc, unsigned reg,
+		      unsigned int *loads, unsigned int depth, uint64_t *out)
+{
+	for (uint64_t at = pc - 4; at >= start && at + 4 * CODE_SLICE_INSNS > pc && depth < 8;
+	     at -= 4) {
+		unsigned rd, rn;
+		uint64_t v, imm;
+		uint32_t insn;
+
+		if (!read_insns(c->k, at, &insn, 1))
+			return false;
+		if (arm64_decode_adrp(insn, at, &rd, &v) && rd == reg) {
+			*out = v;
+			return true;
+		}
+		if (arm64_decode_add_imm(insn, &rd, &rn, &imm) && rd == reg) {
+			if (!reg_value(c, start, at, rn, loads, depth + 1, &v))
+				return false;
+			*out = v + imm;
+			return true;
+		}
+		if (arm64_decode_ldr_imm(insn, &rd, &rn, &imm) && rd == reg) {
+			if (++*loads > CODE_SLICE_LOADS || rn == 31 ||
+			    !reg_value(c, start, at, rn, loads, depth + 1, &v) ||
+			    kernel_read_u64(c->k, v + imm, out, NULL))
+				return false;
+			return true;
+		}
+		if (arm64_decode_mov_reg(insn, &rd, &rn) && rd == reg)
+			return rn != 31 && reg_value(c, start, at, rn, loads, depth + 1, out);
+		if (arm64_may_write_reg(insn, reg))
+			return false;
+	}
+	return false;
+}
+
+uint64_t code_indirect_target(struct code_cache *c, uint64_t site)
+{
+	const struct arm64_func_facts *f = code_function(c, site);
+	uint64_t start, target;
+	unsigned int loads = 0;
+	int reg = -1;
+
+	if (!f)
+		return 0;
+	for (unsigned int i = 0; i < f->nr_calls; i++)
+		if (f->calls[i].site == site && f->calls[i].indirect)
+			reg = f->calls[i].reg;
+	start = f->start;
+	if (reg < 0 || reg > 30 || !reg_value(c, start, site, (unsigned)reg, &loads, 0, &target))
+		return 0;
+	return code_entry(c, target) == target ? target : code_resolve_target(c, target);
+}

@@ -64,4 +64,15 @@ uint64_t code_resolve_target(struct code_cache *c, uint64_t target);
  */
 bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool *indirect);
 
+/**
+ * code_indirect_target() - where the BLR at @site goes, when straight-line
+ * code before it in its function forms the register from a global (ADRP,
+ * ADD, LDR, MOV; at most CODE_SLICE_LOADS loads from the dump's memory as
+ * it is now): an ops table or function pointer in a global. The answer must
+ * start a known function; 0 when the register cannot be followed.
+ */
+#define CODE_SLICE_INSNS 32	/* instructions looked back, per step */
+#define CODE_SLICE_LOADS 3
+uint64_t code_indirect_target(struct code_cache *c, uint64_t site);
+
 #endif

@@ -172,6 +172,31 @@ static void link_and_anchor(struct frame_graph *g, uint64_t task_hi)
  * had its record at the same address: the dispatcher's word, taken later
  * by the recovery, wins over this guess).
  */
+/*
+ * The children's function @fn is one @n's caller calls directly, at another
+ * site than the BLR @n returns to: they are left from that direct call,
+ * whose record sat where a later indirect call's callee put its own.
+ */
+static bool called_directly_elsewhere(struct code_cache *code, const struct fg_node *n,
+				      uint64_t fn)
+{
+	const struct arm64_func_facts *f;
+	uint64_t site = n->lr - 4;
+	struct arm64_call_site calls[ARM64_FUNC_CALLS_MAX];
+	unsigned int nr;
+
+	if (!fn || !n->indirect || !(f = code_function(code, site)))
+		return false;
+	/* copied: resolving targets may reuse the cache slot f lives in */
+	nr = f->nr_calls;
+	memcpy(calls, f->calls, nr * sizeof(calls[0]));
+	for (unsigned int i = 0; i < nr; i++)
+		if (!calls[i].indirect && calls[i].site != site &&
+		    code_resolve_target(code, calls[i].target) == fn)
+			return true;
+	return false;
+}
+
 static void owners_from_children(struct code_cache *code, struct frame_graph *g)
 {
 	uint64_t guess[FG_NODES_MAX] = { 0 };
@@ -190,7 +215,8 @@ static void owners_from_children(struct code_cache *code, struct frame_graph *g)
 		guess[c->parent] = e;
 	}
 	for (unsigned int i = 0; i < g->nr; i++) {
-		if (!g->node[i].exception && !g->node[i].owner && !conflict[i])
+		if (!g->node[i].exception && !g->node[i].owner && !conflict[i] &&
+		    !called_directly_elsewhere(code, &g->node[i], guess[i]))
 			g->node[i].owner = guess[i];
 		if (g->node[i].exception)
 			g->node[i].owner = code_entry(code, g->node[i].lr);

@@ -2,7 +2,7 @@
 /*
  * The KVM state of each CPU that had a vCPU loaded when the machine died:
  * which VM and vCPU, the guest registers saved at its last exit, why it
- * exited (ESR/FAR/HPFAR), whether the CPU was inside the world switch (then
+ * exited (the architecture's exit syndrome), whether the CPU was inside the world switch (then
  * the guest may have run since that exit, and the saved registers are the
  * previous exit's), and the host registers saved when it entered the guest.
  * Read by architecture code (kvm_<arch>.c) with layouts from BTF.
@@ -27,7 +27,7 @@ struct kdc_kvm_vcpu {
 	int32_t pid;			/* the host thread running it (the CPU's current task) */
 	char comm[17];
 	uint64_t guest_pc;		/* saved at the last exit */
-	/* the last exit's cause as the architecture names it ("ESR_EL2 0x93c38045") */
+	/* the last exit's cause in the architecture's own words (kvm_<arch>.c) */
 	char exit_brief[48];
 	/* in the guest at the dump (arm64: kvm_hyp_ctxt.__hyp_running_vcpu) */
 	bool in_guest;

@@ -15,6 +15,7 @@ static const char panic_prefix[] = "Kernel panic - not syncing: ";
 static const char oops_prefix[] = "Internal error: ";
 
 struct scan {
+	const struct kdc_arch_ops *arch;
 	struct kdc_panic_info *pi;
 	unsigned int since_message;	/* records after the message; UINT_MAX when none */
 	bool have_panic;		/* a "Kernel panic" line was seen (it wins over an oops) */
@@ -49,22 +50,16 @@ static bool find_after(const char *text, size_t len, const char *what, const cha
 }
 
 /* Facts printed before the panic message that the verdict uses. */
-static void note_facts(struct kdc_panic_info *pi, const struct printk_record *rec)
+static void note_facts(const struct kdc_arch_ops *arch, struct kdc_panic_info *pi,
+		       const struct printk_record *rec)
 {
 	char line[256], *end;
 	const char *p;
 
 	copy_line(line, sizeof(line), rec->text, rec->text_len);
-	if (!strncmp(line, "Unable to handle kernel ", 24) &&
-	    find_after(line, strlen(line), " at virtual address ", &p)) {
-		pi->far = strtoull(p, &end, 16);
-		pi->have_far = end != p;
-		snprintf(pi->fault_what, sizeof(pi->fault_what), "%.*s",
-			 (int)(strstr(line, " at virtual address ") - line - 24), line + 24);
-	} else if (!strncmp(line, "  ESR = 0x", 10)) {
-		pi->esr = strtoull(line + 10, &end, 16);
-		pi->have_esr = end != line + 10;
-	} else if (find_after(line, strlen(line), "BUG: soft lockup - CPU#", &p) &&
+	if (arch->log_line)
+		arch->log_line(line, strlen(line), false, &pi->arch);
+	if (find_after(line, strlen(line), "BUG: soft lockup - CPU#", &p) &&
 		   pi->nr_soft_lockups < 8) {
 		long cpu = strtol(p, &end, 10);
 		unsigned long secs;
@@ -92,8 +87,6 @@ static void note_facts(struct kdc_panic_info *pi, const struct printk_record *re
 		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line), "rcu: CPU %.150s",
 			 line + 6);
 		pi->nr_stalls++;
-	} else if (!strncmp(line, "SMP: failed to stop secondary CPUs ", 35)) {
-		snprintf(pi->failed_to_stop, sizeof(pi->failed_to_stop), "%.63s", line + 35);
 	}
 }
 
@@ -105,13 +98,14 @@ static int on_record(const struct printk_record *rec, void *ctx)
 	bool is_oops = starts_with(rec->text, rec->text_len, oops_prefix, sizeof(oops_prefix) - 1);
 
 	pi->records_read++;
-	note_facts(pi, rec);
+	note_facts(s->arch, pi, rec);
 	if (is_panic || (is_oops && !s->have_panic)) {
 		size_t skip = is_panic ? sizeof(panic_prefix) - 1 : 0;
 
 		copy_line(pi->message, sizeof(pi->message), rec->text + skip, rec->text_len - skip);
-		pi->have_hyp = is_panic && log_parse_hyp_panic(rec->text + skip, rec->text_len - skip,
-								&pi->hyp);
+		pi->arch.have_hyp = false;
+		if (is_panic && s->arch->log_line)
+			s->arch->log_line(rec->text + skip, rec->text_len - skip, true, &pi->arch);
 		pi->kind = is_panic ? "panic" : "oops";
 		pi->found = true;
 		pi->seq = rec->seq;
@@ -133,7 +127,7 @@ static int on_record(const struct printk_record *rec, void *ctx)
 enum kdc_status panic_info_from_log(struct kdc_dump *dump, struct kdc_panic_info *out,
 				    struct kdc_err *err)
 {
-	struct scan s = { .pi = out, .since_message = CPU_LINE_WINDOW };
+	struct scan s = { .arch = dump->arch, .pi = out, .since_message = CPU_LINE_WINDOW };
 	size_t skipped = 0;
 
 	memset(out, 0, sizeof(*out));

@@ -5,7 +5,8 @@
  * "CPU: <n> PID: <pid> Comm: <comm>" header (lib/dump_stack.c, 4.18-6.12);
  * an oops with panic_on_oops goes from die() straight to crash_kexec()
  * (arch/arm64/kernel/traps.c), so its last words are "Internal error: ..."
- * followed by __show_regs()'s same CPU header.
+ * followed by __show_regs()'s same CPU header. The lines only one
+ * architecture prints are read by its log_line hook (log_facts_<arch>.c).
  */
 #ifndef KDC_PANIC_INFO_H
 #define KDC_PANIC_INFO_H
@@ -14,7 +15,29 @@
 #include <stdint.h>
 
 #include "dump.h"
-#include "log_lines.h"
+
+/*
+ * What the architecture's own log lines say (arch ops log_line): the fault
+ * an oops reported, a hypervisor's report when it is the panic message,
+ * and the CPU-stop complaint. Names of registers and wording are the
+ * architecture's, in the static strings.
+ */
+struct kdc_log_facts {
+	/* the last fault report before the message: the data address and
+	 * the syndrome (arm64: FAR from "Unable to handle kernel ...", ESR) */
+	bool have_addr, have_syndrome;
+	uint64_t addr, syndrome;
+	char what[96];				/* "NULL pointer dereference" */
+	/* the panic message is the hypervisor's fault report: its PC is the
+	 * faulting hypervisor instruction */
+	bool have_hyp, hyp_have_addr;
+	uint64_t hyp_pc, hyp_syndrome, hyp_addr;
+	const char *hyp_source;			/* static: how to read hyp_pc */
+	/* the CPUs the kernel says it failed to stop, and how to read that */
+	char failed_to_stop[64];		/* as printed, "" when absent */
+	const char *failed_to_stop_line;	/* static: "SMP: failed to stop secondary CPUs" */
+	const char *failed_to_stop_note;	/* static, may be NULL */
+};
 
 #define KDC_PANIC_MSG_MAX 256
 
@@ -29,11 +52,8 @@ struct kdc_panic_info {
 	uint64_t ts_nsec;			/* its timestamp: uptime at the panic */
 	unsigned int records_read;
 
-	/* arch/arm64/mm/fault.c: "Unable to handle kernel ... at virtual address X"
-	 * and mem_abort_decode()'s "  ESR = 0x..." (last ones before the message) */
-	bool have_far, have_esr;
-	uint64_t far, esr;
-	char fault_what[96];			/* "NULL pointer dereference" */
+	/* the architecture's fault, hypervisor and CPU-stop lines */
+	struct kdc_log_facts arch;
 
 	/* kernel/watchdog.c: "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]" */
 	unsigned int nr_soft_lockups;
@@ -50,12 +70,6 @@ struct kdc_panic_info {
 		char line[160];
 	} stall[8];
 
-	/* KVM's "HYP panic:\nPS:.. PC:.. ESR:.." when the panic message is one */
-	bool have_hyp;
-	struct kdc_hyp_panic hyp;
-
-	/* arch/arm64/kernel/smp.c: "SMP: failed to stop secondary CPUs %*pbl" */
-	char failed_to_stop[64];		/* the CPU list as printed, "" when absent */
 };
 
 /**

@@ -36,8 +36,8 @@ struct kdc_candidate {
 	int score;			/* rank within this CPU's candidates, higher first */
 	char evidence[512];
 	/* where it sits on the stack, to rebuild registers and backtrace */
-	uint64_t frame;			/* x29: the innermost frame record in use */
-	uint64_t return_to;		/* x30 when it is a leaf called by the frame's owner; else 0 */
+	uint64_t frame;			/* frame pointer: the innermost frame record in use */
+	uint64_t return_to;		/* link register when it is a leaf called by the frame's owner; else 0 */
 	uint64_t via;			/* the helper it calls in a tight loop, if that is how it was found */
 	const char *dispatch_kind;	/* static; the dispatcher that names it, if one does */
 	bool at_el2;			/* in the nVHE hypervisor: function and pc are the kernel

@@ -91,6 +91,7 @@ struct cand {
 	bool at_el2;			/* hangs from a hyp-stack record */
 	bool dispatch_weak;		/* the caller is not one the dispatcher names */
 	bool confirmed_own;		/* the own code of a record a dispatcher vouches for */
+	bool masked_later;		/* a leaf its caller calls before it masks IRQs */
 	const char *dispatch_kind;
 	char why[384];
 };
@@ -223,6 +224,15 @@ static void identify_indirect(struct rctx *r)
 				break;
 			}
 		}
+		if (!n->owner) {
+			/* an ops table or function pointer in a global, read
+			 * out of the caller's code; it pushed this record */
+			uint64_t t = code_indirect_target(r->code, n->lr - 4);
+			const struct arm64_func_facts *f = t ? code_function(r->code, t) : NULL;
+
+			if (f && f->pushes_record)
+				n->owner = t;
+		}
 		if (!n->owner)
 			n->owner = callee_from_saved_regs(r, n, p);
 		if (n->owner && dispatched(r, caller, n->owner)) {
@@ -232,9 +242,12 @@ static void identify_indirect(struct rctx *r)
 	}
 }
 
+static bool callee_masks_irqs(struct rctx *r, const struct arm64_func_facts *f);
+
 struct path_facts {
 	int levels;			/* records trusted without a dispatcher's word */
 	bool irq_stack, exception, softirq, masks;
+	bool masks_above;		/* masks, not counting the first record's own function */
 	bool innermost_exception;	/* through an exception frame with none below it */
 	bool hyp;			/* on the nVHE hypervisor's stack: EL2 runs with DAIF masked */
 	unsigned int depth;
@@ -268,8 +281,11 @@ static void path_of(struct rctx *r, int node, struct path_facts *pf)
 			pf->innermost_exception = true;
 		if (name_in(name_of(r, n->owner), softirq_fns))
 			pf->softirq = true;
-		if (n->owner && (f = code_function(r->code, n->owner)) && f->masks_irqs)
+		if (n->owner && (f = code_function(r->code, n->owner)) &&
+		    (f->masks_irqs || (j > 0 && callee_masks_irqs(r, f)))) {
 			pf->masks = true;
+			pf->masks_above |= j > 0;
+		}
 		/* a record whose function never returns is live: the CPU is in it or below */
 		if (n->parent >= 0 && !r->confirmed[path[j]] && !(free_below && exc >= 0 && j < exc) &&
 		    !(n->owner && (f = code_function(r->code, n->owner)) && arm64_func_never_returns(f)))
@@ -429,6 +445,11 @@ static void gen_candidates(struct rctx *r)
 							 facts.calls[c].site + 4, &r->act->d[d]);
 						r->c[r->nr - 1].dispatch_weak = true;
 					}
+				/* a leaf reached through a pointer the code reads
+				 * from a global (an ops table) */
+				t = code_indirect_target(r->code, facts.calls[c].site);
+				if (t && (cf = code_function(r->code, t)) && !cf->pushes_record)
+					add_cand(r, (int)i, t, facts.calls[c].site + 4, NULL);
 				continue;
 			}
 			t = code_resolve_target(r->code, facts.calls[c].target);
@@ -482,6 +503,27 @@ static void merge_into_loop(struct rctx *r, struct cand *c)
 	}
 }
 
+/*
+ * Whether an IRQ mask in @fn (msr daifset) can come before the call at
+ * @site: some masking instruction from which @site is reachable. True when
+ * it cannot be told (too many masking sites, code unknown).
+ */
+static bool masking_reaches(struct rctx *r, uint64_t fn, uint64_t site)
+{
+	const struct arm64_func_facts *f = code_function(r->code, fn);
+	uint64_t sites[ARM64_MASK_SITES];
+	unsigned int nr;
+
+	if (!f || f->nr_mask_sites > ARM64_MASK_SITES)
+		return true;
+	nr = f->nr_mask_sites;
+	memcpy(sites, f->mask_site, nr * sizeof(sites[0]));	/* the cache may reuse f's slot */
+	for (unsigned int i = 0; i < nr; i++)
+		if (code_reaches(r->code, sites[i], site))
+			return true;
+	return false;
+}
+
 /* A leaf it calls masks IRQs (GCC may keep local_irq_disable() out of line). */
 static bool callee_masks_irqs(struct rctx *r, const struct arm64_func_facts *f)
 {
@@ -499,9 +541,58 @@ static bool callee_masks_irqs(struct rctx *r, const struct arm64_func_facts *f)
 	return false;
 }
 
+/*
+ * The spin loop of @f where @c's CPU would be: of @f's loops that call
+ * nothing, one the code reaches from a call whose record still hangs below
+ * the candidate's frame (that call returned; the CPU went on from there:
+ * smp_call_function_single's csd_lock_wait() after generic_exec_single(),
+ * not the csd_lock() before it), else arm64_func_spin_loop()'s choice.
+ */
+static uint64_t spin_loop_for(struct rctx *r, const struct cand *c,
+			      const struct arm64_func_facts *f, bool *waits)
+{
+	uint64_t fallback = arm64_func_spin_loop(f, waits), lrs[8], start = f->start;
+	struct arm64_loop loops[ARM64_FUNC_LOOPS_MAX];
+	const struct arm64_loop *best = NULL;
+	unsigned int nr_lrs = 0, nr = f->nr_loops;
+
+	if (c->return_to || c->node < 0 || !fallback)
+		return fallback;
+	memcpy(loops, f->loops, nr * sizeof(loops[0]));	/* the cache may reuse f's slot */
+	for (unsigned int i = 0; i < r->g->nr && nr_lrs < 8; i++) {
+		const struct fg_node *ch = &r->g->node[i];
+
+		if (ch->anchored && ch->parent == c->node && !ch->exception &&
+		    code_entry(r->code, ch->lr - 4) == start)
+			lrs[nr_lrs++] = ch->lr;
+	}
+	for (unsigned int l = 0; l < nr; l++) {
+		const struct arm64_loop *lp = &loops[l];
+		bool after = false;
+
+		if (lp->calls || lp->atomic)
+			continue;
+		for (unsigned int i = 0; i < nr_lrs && !after; i++)
+			after = code_reaches(r->code, lrs[i], lp->end);
+		if (!after)
+			continue;
+		if (!best || (lp->waits && !best->waits) ||
+		    (lp->waits == best->waits && lp->size < best->size))
+			best = lp;
+	}
+	if (!best)
+		return fallback;
+	*waits = best->waits;
+	return best->end;
+}
+
 static void score(struct rctx *r, struct cand *c)
 {
-	const struct arm64_func_facts *f = code_function(r->code, c->fn);
+	/* a copy: the lookups below (callees, reachability) may reuse the
+	 * cache slot the facts live in */
+	const struct arm64_func_facts *cached = code_function(r->code, c->fn);
+	struct arm64_func_facts facts;
+	const struct arm64_func_facts *f = cached ? (facts = *cached, &facts) : NULL;
 	struct path_facts pf;
 	size_t w = 0;
 	bool waits = false, leaf, masked_context;
@@ -537,7 +628,7 @@ static void score(struct rctx *r, struct cand *c)
 		c->never_returns = true;
 		WHY("a leaf with no return; ");
 	}
-	if (f && (spin = arm64_func_spin_loop(f, &waits))) {
+	if (f && (spin = spin_loop_for(r, c, f, &waits))) {
 		c->score += (leaf ? PTS_SPIN_LEAF : PTS_SPIN_OWN) + (waits ? PTS_SPIN_WAITS : 0);
 		c->spin = true;
 		if (!c->pc)
@@ -565,6 +656,13 @@ static void score(struct rctx *r, struct cand *c)
 	}
 	c->at_el2 = pf.hyp;
 	masked_context = r->act->hardirq || r->act->nmi || pf.exception || pf.hyp;
+	/* a leaf its caller calls only before masking ran with them enabled,
+	 * as far as the caller goes (local_irq_disable() after the call) */
+	if (leaf && pf.masks && !pf.masks_above &&
+	    !masking_reaches(r, r->g->node[c->node].owner, c->return_to - 4)) {
+		pf.masks = false;
+		c->masked_later = true;
+	}
 	if (f && !f->masks_irqs && callee_masks_irqs(r, f))
 		pf.masks = true;
 	if (f && f->masks_irqs) {
@@ -577,6 +675,10 @@ static void score(struct rctx *r, struct cand *c)
 		WHY("IRQs %s; ", pf.masks ? "are masked on the way (msr daifset)"
 				  : pf.hyp ? "are masked at EL2 (nVHE hypervisor)"
 					   : "are masked in exception context");
+	} else if (c->masked_later) {
+		c->score += PTS_UNMASKED;
+		WHY("its caller masks IRQs only after calling it, so it ran with them enabled "
+		    "and would have taken the IPIs; ");
 	} else {
 		c->score += PTS_UNMASKED;
 		WHY("nothing on the way masks IRQs, yet the CPU took no IPI; ");

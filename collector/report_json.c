@@ -443,10 +443,10 @@ static void json_panic_and_verdict(const struct kdc_analysis *a, struct kdc_json
 		json_hex(j, v->faulting.pc);
 		json_key(j, "function");
 		json_string(j, v->faulting.function[0] ? v->faulting.function : NULL);
-		json_key(j, "far");
-		json_hex_or_null(j, v->faulting.have_far, v->faulting.far);
-		json_key(j, "esr");
-		json_hex_or_null(j, v->faulting.have_esr, v->faulting.esr);
+		json_key(j, a->kernel.dump->arch->fault_addr_key);
+		json_hex_or_null(j, v->faulting.have_addr, v->faulting.addr);
+		json_key(j, a->kernel.dump->arch->syndrome_key);
+		json_hex_or_null(j, v->faulting.have_syndrome, v->faulting.syndrome);
 		json_key(j, "source");
 		json_string(j, v->faulting.source);
 		json_object_end(j);

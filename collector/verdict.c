@@ -98,17 +98,17 @@ static void find_faulting(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
 	const struct kdc_panic_info *p = a->panic;
 
-	if (p->found && p->have_hyp) {
-		/* VHE: ELR_EL2 is a kernel address; the note holds only
-		 * crash_setup_regs() from panic(), so the message is the source */
+	if (p->found && p->arch.have_hyp) {
+		/* the hypervisor's report: its note holds only panic()'s
+		 * registers, so the message is the source */
 		v->have_faulting = true;
 		v->faulting.cpu = p->cpu;
-		v->faulting.pc = p->hyp.pc;
-		v->faulting.source = "the HYP panic message (PC is ELR_EL2)";
-		v->faulting.have_esr = true;
-		v->faulting.esr = p->hyp.esr;
-		v->faulting.have_far = p->hyp.have_far;
-		v->faulting.far = p->hyp.far;
+		v->faulting.pc = p->arch.hyp_pc;
+		v->faulting.source = p->arch.hyp_source;
+		v->faulting.have_syndrome = true;
+		v->faulting.syndrome = p->arch.hyp_syndrome;
+		v->faulting.have_addr = p->arch.hyp_have_addr;
+		v->faulting.addr = p->arch.hyp_addr;
 	} else if (p->found && !strcmp(p->kind, "oops") && p->cpu >= 0 &&
 	    (unsigned int)p->cpu < a->cpus->nr && a->cpus->cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
 		/* die() passes the exception's pt_regs to crash_kexec(): the note
@@ -117,10 +117,10 @@ static void find_faulting(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 		v->faulting.cpu = p->cpu;
 		v->faulting.pc = a->cpus->cpu[p->cpu].regs.pc;
 		v->faulting.source = "the oopsing CPU's note (exception registers) and the log";
-		v->faulting.have_far = p->have_far;
-		v->faulting.far = p->far;
-		v->faulting.have_esr = p->have_esr;
-		v->faulting.esr = p->esr;
+		v->faulting.have_addr = p->arch.have_addr;
+		v->faulting.addr = p->arch.addr;
+		v->faulting.have_syndrome = p->arch.have_syndrome;
+		v->faulting.syndrome = p->arch.syndrome;
 	} else if (v->nr_stuck && a->cpus->cpu[v->stuck[0]].regs_source == KDC_REGS_RECOVERED &&
 		   a->recovery[v->stuck[0]].confidence != KDC_CONF_CHAIN) {
 		v->have_faulting = true;
@@ -214,16 +214,58 @@ static size_t describe_stuck_place(const struct kdc_verdict_in *a, const struct 
 			   fn, caller);
 	}
 	if (top->at_el2)
-		n = append(s, len, n, " at EL2 in the nVHE hypervisor (its stack's frame records; "
-			   "the world switch runs with interrupts masked)");
+		n = append(s, len, n, "%s", a->kernel->dump->arch->hyp_place ?
+			   a->kernel->dump->arch->hyp_place : " in the hypervisor");
 	else if (r->activity.have_preempt_count && (r->activity.hardirq || r->activity.softirq))
 		n = append(s, len, n, " in %s context", cpu_activity_context(&r->activity));
 	return n;
 }
 
+/* A path of waits from @at back to @path[0], depth-first, at most 8 CPUs long. */
+static bool wait_cycle_from(const struct kdc_verdict *v, unsigned int *path, unsigned int len,
+			    unsigned int at)
+{
+	if (len == 8)
+		return false;
+	path[len++] = at;
+	for (unsigned int w = 0; w < v->nr_waits; w++) {
+		unsigned int to = v->waits[w].waits_for;
+		bool seen = false;
+
+		if (v->waits[w].cpu != at)
+			continue;
+		if (to == path[0]) {
+			path[len] = to;
+			return true;
+		}
+		for (unsigned int i = 0; i < len; i++)
+			seen |= path[i] == to;
+		if (!seen && wait_cycle_from(v, path, len, to))
+			return true;
+	}
+	return false;
+}
+
+/* The first cycle of waits, as CPU numbers from and back to one CPU; 0 when none. */
+static unsigned int wait_cycle(const struct kdc_verdict *v, unsigned int path[9])
+{
+	for (unsigned int w = 0; w < v->nr_waits; w++) {
+		memset(path, 0xff, 9 * sizeof(path[0]));
+		if (wait_cycle_from(v, path, 0, v->waits[w].cpu)) {
+			unsigned int n = 1;
+
+			while (n < 9 && path[n] != path[0])
+				n++;
+			return n + 1;
+		}
+	}
+	return 0;
+}
+
 static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
 	const struct kdc_panic_info *p = a->panic;
+	const struct kdc_arch_ops *arch = a->kernel->dump->arch;
 	char *s = v->summary;
 	size_t len = sizeof(v->summary), n = 0;
 
@@ -274,15 +316,27 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 					   (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 /
 								1000000));
 	}
-	if (v->have_faulting && v->faulting.have_far) {
-		char esr[32] = "";
+	{
+		unsigned int cyc[9], nc = wait_cycle(v, cyc);
 
-		if (v->faulting.have_esr)
-			snprintf(esr, sizeof(esr), " (ESR 0x%llx)", (unsigned long long)v->faulting.esr);
+		if (nc) {
+			n = append(s, len, n, "; a cross-call deadlock: CPUs");
+			for (unsigned int i = 0; i < nc; i++)
+				n = append(s, len, n, "%s %u", i ? " ->" : "", cyc[i]);
+			n = append(s, len, n, " each wait for the next, none can take the IPI it "
+				   "waits on");
+		}
+	}
+	if (v->have_faulting && v->faulting.have_addr) {
+		char syn[48] = "";
+
+		if (v->faulting.have_syndrome)
+			snprintf(syn, sizeof(syn), " (%s 0x%llx)", arch->syndrome_name,
+				 (unsigned long long)v->faulting.syndrome);
 		n = append(s, len, n, "%s%s on CPU %d at %s: %s at 0x%llx%s", n ? "; " : "",
 			   p->kind, v->faulting.cpu, v->faulting.function,
-			   p->fault_what[0] ? p->fault_what : "fault",
-			   (unsigned long long)v->faulting.far, esr);
+			   p->arch.what[0] ? p->arch.what : "fault",
+			   (unsigned long long)v->faulting.addr, syn);
 	}
 	if (p->found && p->cpu >= 0)
 		n = append(s, len, n, "%s%s on CPU %d (%s, pid %d): %s", n ? "; " : "", p->kind,
@@ -321,6 +375,7 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 {
 	const struct kdc_panic_info *p = a->panic;
+	const struct kdc_arch_ops *arch = a->kernel->dump->arch;
 	char fn[160];
 
 	for (unsigned int i = 0; i < a->cpus->nr; i++) {
@@ -338,10 +393,11 @@ static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict 
 				 "crash-stop IPI (Debian kernels have no pseudo-NMI, so a CPU "
 				 "with interrupts masked never writes one)", i);
 	}
-	if (p->failed_to_stop[0])
-		evidence(v, "the log says \"SMP: failed to stop secondary CPUs %s\" (before 6.9 "
-			 "this lists every CPU the stop IPI went to, not only the failed ones)",
-			 p->failed_to_stop);
+	if (p->arch.failed_to_stop[0])
+		evidence(v, "the log says \"%s %s\"%s%s%s", p->arch.failed_to_stop_line,
+			 p->arch.failed_to_stop, p->arch.failed_to_stop_note ? " (" : "",
+			 p->arch.failed_to_stop_note ? p->arch.failed_to_stop_note : "",
+			 p->arch.failed_to_stop_note ? ")" : "");
 	for (unsigned int w = 0; w < v->nr_waits; w++) {
 		kernel_describe(a->kernel, v->waits[w].func, fn, sizeof(fn));
 		evidence(v, "CPU %u's call-function request 0x%llx (func %s) for CPU %u is %s; "
@@ -365,10 +421,11 @@ static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict 
 		evidence(v, "the log at %llu.%06llu: \"%s\"",
 			 (unsigned long long)(p->stall[l].ts_nsec / 1000000000),
 			 (unsigned long long)(p->stall[l].ts_nsec % 1000000000 / 1000), p->stall[l].line);
-	if (v->have_faulting && (v->faulting.have_esr || v->faulting.have_far))
-		evidence(v, "fault on CPU %d at %s: ESR 0x%llx, FAR 0x%llx (%s)", v->faulting.cpu,
-			 v->faulting.function, (unsigned long long)v->faulting.esr,
-			 (unsigned long long)v->faulting.far, v->faulting.source);
+	if (v->have_faulting && (v->faulting.have_syndrome || v->faulting.have_addr))
+		evidence(v, "fault on CPU %d at %s: %s 0x%llx, %s 0x%llx (%s)", v->faulting.cpu,
+			 v->faulting.function, arch->syndrome_name,
+			 (unsigned long long)v->faulting.syndrome, arch->fault_addr_name,
+			 (unsigned long long)v->faulting.addr, v->faulting.source);
 }
 
 void verdict_build(const struct kdc_verdict_in *a, struct kdc_verdict *v)

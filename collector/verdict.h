@@ -53,8 +53,8 @@ struct kdc_verdict {
 		int cpu;
 		uint64_t pc;
 		char function[160];	/* "kdc_oops_write+0x1c [kdc_test]" or "" */
-		bool have_far, have_esr;
-		uint64_t far, esr;
+		bool have_addr, have_syndrome;	/* arch names: kdc_arch_ops.fault_addr_name */
+		uint64_t addr, syndrome;
 		const char *source;	/* static: "exception registers", "recovered", ... */
 	} faulting;
 	char summary[2048];

@@ -174,8 +174,12 @@ void arm64_func_analyze(const uint32_t *insns, size_t n, uint64_t start,
 			f->pushes_record = true;
 		if (arm64_is_return(insn))
 			f->has_return = true;
-		if ((insn & 0xfffff0ffu) == 0xd50340dfu && (insn & 0x200u))	/* msr daifset, #I */
+		if ((insn & 0xfffff0ffu) == 0xd50340dfu && (insn & 0x200u)) {	/* msr daifset, #I */
 			f->masks_irqs = true;
+			if (f->nr_mask_sites < ARM64_MASK_SITES)
+				f->mask_site[f->nr_mask_sites] = pc;
+			f->nr_mask_sites++;
+		}
 		if ((insn & 0xffe0001fu) == 0xd4000002u && !f->hvc) {	/* HVC #imm */
 			f->hvc = true;
 			f->hvc_pc = pc;

@@ -35,6 +35,7 @@ struct arm64_call_site {
 };
 
 #define ARM64_LOOP_SITES 4
+#define ARM64_MASK_SITES 4
 
 struct arm64_loop {
 	uint64_t start, end;	/* the head (branch target) and the backward branch */
@@ -51,6 +52,8 @@ struct arm64_func_facts {
 	bool has_return;	/* RET/RETAA/RETAB/ERET */
 	bool branches_out;	/* B or BR leaving the function (a tail call) */
 	bool masks_irqs;	/* msr daifset with the I bit */
+	unsigned int nr_mask_sites;
+	uint64_t mask_site[ARM64_MASK_SITES];	/* the first few of them */
 	bool hvc;		/* calls the hypervisor */
 	uint64_t hvc_pc;	/* its first HVC */
 	bool self_loop;		/* "b ." */

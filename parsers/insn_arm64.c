@@ -27,6 +27,61 @@ bool arm64_decode_add_imm(uint32_t insn, unsigned *rd, unsigned *rn, uint64_t *i
 	return true;
 }
 
+bool arm64_decode_ldr_imm(uint32_t insn, unsigned *rt, unsigned *rn, uint64_t *off)
+{
+	/* LDR (immediate), unsigned offset, 64-bit: 11 111 0 01 01 imm12 Rn Rt */
+	if ((insn & 0xffc00000u) != 0xf9400000u)
+		return false;
+	*off = (uint64_t)((insn >> 10) & 0xfff) * 8;
+	*rn = (insn >> 5) & 31;
+	*rt = insn & 31;
+	return true;
+}
+
+bool arm64_decode_mov_reg(uint32_t insn, unsigned *rd, unsigned *rm)
+{
+	/* ORR (shifted register), 64-bit, shift 0, Rn = XZR */
+	if ((insn & 0xffe0ffe0u) != 0xaa0003e0u)
+		return false;
+	*rm = (insn >> 16) & 31;
+	*rd = insn & 31;
+	return true;
+}
+
+bool arm64_may_write_reg(uint32_t insn, unsigned reg)
+{
+	uint32_t op0 = (insn >> 25) & 0xf;
+
+	if (arm64_is_call(insn))
+		return reg <= 18 || reg == 30;
+	/* hints (NOP, YIELD, PACIASP...), barriers, MSR/MRS to system registers
+	 * (MRS writes Rt: system instruction class with L=1) */
+	if ((insn & 0xffc00000u) == 0xd5000000u)
+		return ((insn >> 21) & 1) && (insn & 31) == reg;
+	/* branches: B, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR, RET write nothing */
+	if ((op0 & 0xe) == 0xa)
+		return false;
+	/* loads and stores: op0 = x1x0 */
+	if ((op0 & 0x5) == 0x4) {
+		unsigned cls = (insn >> 27) & 7, rn = (insn >> 5) & 31;
+		bool vector = (insn >> 26) & 1, pair = cls == 5, load, writeback;
+
+		if (cls != 5 && cls != 7)	/* exclusives, atomics, literal loads */
+			return (insn & 31) == reg || (((insn >> 10) & 31) == reg);
+		load = pair ? (insn >> 22) & 1 : ((insn >> 22) & 3) != 0;
+		writeback = pair ? ((insn >> 23) & 3) == 1 || ((insn >> 23) & 3) == 3
+				 : ((insn >> 24) & 3) == 0 && !((insn >> 21) & 1) && ((insn >> 10) & 1);
+		if (writeback && rn == reg)
+			return true;
+		if (!load || vector)	/* a store, or a load into SIMD/FP registers */
+			return false;
+		return (insn & 31) == reg || (pair && ((insn >> 10) & 31) == reg);
+	}
+	/* data processing: the destination is bits 4:0 (31 there is XZR/SP:
+	 * CMP, TST and CMN write no general register) */
+	return (insn & 31) == reg;
+}
+
 /* LDR Xt, [Xn, Wm, SXTW #3] / [Xn, Xm, LSL #3]: 64-bit load, register offset, S=1 */
 static bool decode_ldr_scaled_index(uint32_t insn, unsigned *rt, unsigned *rn)
 {

@@ -70,5 +70,16 @@ bool arm64_decode_b(uint32_t insn, uint64_t pc, uint64_t *target);	/* unconditio
 /* Single-instruction decoders, exposed for tests. */
 bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page);
 bool arm64_decode_add_imm(uint32_t insn, unsigned *rd, unsigned *rn, uint64_t *imm);
+/* LDR Xt, [Xn, #imm] (unsigned offset, 64-bit) */
+bool arm64_decode_ldr_imm(uint32_t insn, unsigned *rt, unsigned *rn, uint64_t *off);
+/* MOV Xd, Xm (ORR Xd, XZR, Xm) */
+bool arm64_decode_mov_reg(uint32_t insn, unsigned *rd, unsigned *rm);
+/**
+ * arm64_may_write_reg() - whether @insn may change X@reg: false only for
+ * instructions known not to (stores, compares, branches that link nothing,
+ * hints) and for those whose destination is another register; calls
+ * change x0-x18 and x30 (AAPCS64). Conservative: unknown means "may".
+ */
+bool arm64_may_write_reg(uint32_t insn, unsigned reg);
 
 #endif

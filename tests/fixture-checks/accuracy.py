@@ -53,6 +53,23 @@ the scores. That is why the verdict says "most likely ... (or ...)" whenever a s
 candidate scores close, and why most answers below carry confidence "chain". New shapes
 should be added as fixtures before the scores are touched.
 
+A test of that on 6.1: `work-fnptr-6.1` and `deep-single-6.1` (a work item's poll loop,
+a loop calling its step through a pointer, reached itself through an ops table, and a
+six-level recursion over returned calls) were written after the scoring and run blind
+first: two of the three CPUs were right, the `fnptr` one was wrong ("console_unlock", from
+stale printk records whose parent slot the live frame had reused). What fixed it are
+methods, not scores: children records are no owner for a frame whose caller calls their
+function directly at another site (frame_graph_arm64.c), a BLR's target is read out of
+the caller's code through the global it loads (code_indirect_target()), and a leaf its
+caller calls only before masking IRQs gets no credit for that masking. A second blind
+round, `locked-kick-6.1` (a poll loop under `spin_lock_irqsave()`) and `csd-cycle-6.1` (two
+CPUs cross-calling each other with IRQs masked), was right on the first and wrong on both
+CPUs of the second (the thread function instead of `smp_call_function_single`): a caller
+whose IRQ masking is an out-of-line leaf (`arch_local_irq_disable` in a module) now counts
+as masking for the frames above it, and of a function's spin loops the one reached from
+the call that returned below its frame is taken (`csd_lock_wait()` after
+`generic_exec_single()`, not `csd_lock()` before it). The verdict names the wait cycle.
+
 """
 
 

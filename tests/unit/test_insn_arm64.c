@@ -192,12 +192,50 @@ static void calls_and_returns(void **state)
 	assert_false(arm64_decode_b(0x97fffed8, 0, &t));
 }
 
+/* the slice of code_indirect_target(): loads, moves and what may write a register */
+static void ldr_mov_and_writes(void **state)
+{
+	unsigned rt, rn;
+	uint64_t off;
+
+	(void)state;
+	/* ldr x1, [x19, #8] */
+	assert_true(arm64_decode_ldr_imm(0xf9400661u, &rt, &rn, &off));
+	assert_true(rt == 1 && rn == 19 && off == 8);
+	/* ldr w1, [x19, #8] is a 32-bit load: not a pointer */
+	assert_false(arm64_decode_ldr_imm(0xb9400a61u, &rt, &rn, &off));
+	/* mov x1, x20 */
+	assert_true(arm64_decode_mov_reg(0xaa1403e1u, &rt, &rn));
+	assert_true(rt == 1 && rn == 20);
+	/* orr x1, x2, x20 is no move */
+	assert_false(arm64_decode_mov_reg(0xaa140041u, &rt, &rn));
+
+	assert_false(arm64_may_write_reg(0xd503201fu, 1));	/* nop */
+	assert_false(arm64_may_write_reg(0xf9000261u, 1));	/* str x1, [x19] */
+	assert_false(arm64_may_write_reg(0xa9017bfdu, 29));	/* stp x29, x30, [sp, #16] */
+	assert_true(arm64_may_write_reg(0xa9bf7bfdu, 31));	/* stp ... [sp, #-16]!: writes sp */
+	assert_true(arm64_may_write_reg(0xa8c17bfdu, 29));	/* ldp x29, x30, [sp], #16 */
+	assert_true(arm64_may_write_reg(0xa8c17bfdu, 30));
+	assert_false(arm64_may_write_reg(0xa8c17bfdu, 1));
+	assert_true(arm64_may_write_reg(0xb9800a61u, 1));	/* ldrsw x1, [x19, #8] */
+	assert_false(arm64_may_write_reg(0xfd400661u, 1));	/* ldr d1, [x19, #8]: SIMD */
+	assert_true(arm64_may_write_reg(0x8b020021u, 1));	/* add x1, x1, x2 */
+	assert_false(arm64_may_write_reg(0xeb02003fu, 1));	/* cmp x1, x2 */
+	assert_false(arm64_may_write_reg(0xb4000041u, 1));	/* cbz x1, .+8 */
+	assert_true(arm64_may_write_reg(0x94000010u, 1));	/* bl: x0-x18 clobbered */
+	assert_false(arm64_may_write_reg(0x94000010u, 19));	/* ... not x19 */
+	assert_true(arm64_may_write_reg(0xd53b4221u, 1));	/* mrs x1, daif */
+	assert_false(arm64_may_write_reg(0xd50343dfu, 31));	/* msr daifset, #3 */
+	assert_true(arm64_may_write_reg(0xc85f7c61u, 1));	/* ldxr x1, [x3]: exclusive */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_per_cpu_offset_and_runqueues_in_real_code),
 		cmocka_unit_test(adrp_is_pc_relative_and_signed),
 		cmocka_unit_test(add_imm_with_shift),
+		cmocka_unit_test(ldr_mov_and_writes),
 		cmocka_unit_test(hostile_code_is_rejected),
 		cmocka_unit_test(anchor_and_preindexed_load),
 		cmocka_unit_test(calls_and_returns),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "log_lines.h"
+#include "log_lines_arm64.h"
 
 static void parses_dump_stack_header(void **state)
 {

@@ -21,6 +21,7 @@
 #include "btf_builder.h"
 #include "kallsyms.h"
 #include "mem_image.h"
+#include "code_arm64.h"
 #include "recover.h"
 
 #define TASK_STACK 0xffff80000a010000ull
@@ -190,6 +191,125 @@ static void test_tight_loop_around_helper(void **state)
 	free(w);
 }
 
+#define DATA 0xffff800009000000ull	/* the module's data: an ops pointer and table */
+#define OPS_PTR DATA
+#define OPS (DATA + 0x40)
+#define PRINTK (TEXT + 0x500)		/* what the helper called before it returned */
+#define ARMED HELPER
+#define LOOP_FN (TEXT + 0x600)
+#define STEP_FN (TEXT + 0x700)
+
+static uint32_t adrp(uint64_t pc, unsigned rd, uint64_t target)
+{
+	uint64_t imm = ((target >> 12) - (pc >> 12)) & 0x1fffff;
+
+	return 0x90000000u | (uint32_t)(imm & 3) << 29 | (uint32_t)(imm >> 2) << 5 | rd;
+}
+
+static uint32_t ldr_imm(unsigned rt, unsigned rn, unsigned off)
+{
+	return 0xf9400000u | (off / 8) << 10 | rn << 5 | rt;
+}
+
+/*
+ * The fnptr shape: threadfn calls a helper (bl; the helper called printk,
+ * both returned), then ops->run() through a global (adrp/ldr/ldr/blr): the
+ * callee's record now sits where the helper's was, and the helper's
+ * printk record below still points at that slot. The callee loops calling
+ * ops->step() through x19 = ops.
+ */
+static void fnptr_world(struct world *w)
+{
+	uint64_t top = TASK_STACK + STACK_SIZE, r_kthread = top - 0x400;
+	uint64_t r_threadfn = r_kthread - 0x80, r_slot = r_threadfn - 0x40;
+	uint64_t t = THREADFN, l = LOOP_FN;
+
+	world_init(w);
+	/* the symbol table gains the new functions (replaced whole) */
+	kallsyms_free(w->k.syms.kallsyms);
+	w->k.syms.kallsyms = kallsyms_new();
+	{
+		static const struct { uint64_t addr; const char *name; } syms[] = {
+			{ RET_FROM_FORK, "ret_from_fork" }, { KTHREAD, "kthread" },
+			{ THREADFN, "test_threadfn" }, { ARMED, "test_armed" },
+			{ LEAF, "test_spin" }, { PRINTK, "test_printk" }, { LOOP_FN, "test_loop" },
+			{ STEP_FN, "test_step" }, { TEXT + 0x800, "_etext" },
+		};
+
+		for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+			assert_int_equal(kallsyms_add(w->k.syms.kallsyms, syms[i].addr, 't',
+						      syms[i].name, strlen(syms[i].name), NULL),
+					 KC_OK);
+		kallsyms_sort(w->k.syms.kallsyms);
+	}
+	mem_image_add(&w->mem, DATA, 0x1000);
+	mem_image_put64(&w->mem, OPS_PTR, OPS);
+	mem_image_put64(&w->mem, OPS, LOOP_FN);
+	mem_image_put64(&w->mem, OPS + 8, STEP_FN);
+	/* threadfn: bl armed; adrp x0, ops_ptr; ldr x0, [x0]; ldr x1, [x0]; blr x1 */
+	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(t + 8, ARMED), adrp(t + 12, 0, OPS_PTR),
+		ldr_imm(0, 0, 0), ldr_imm(1, 0, 0), 0x52800060u /* mov w0, #3 */, BLR_X1,
+		LDP_FP_LR, RET }, 10);
+	code(w, ARMED, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(ARMED + 8, PRINTK), LDP_FP_LR, RET }, 5);
+	code(w, PRINTK, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, LDP_FP_LR, RET }, 5);
+	/* loop: x19 = *ops_ptr; mask; again: ldr x1, [x19, #8]; blr x1; b again */
+	code(w, LOOP_FN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, adrp(l + 8, 19, OPS_PTR),
+		ldr_imm(19, 19, 0), MSR_DAIFSET_3, ldr_imm(1, 19, 8), BLR_X1,
+		0x17fffffeu /* b .-8 */, LDP_FP_LR, RET }, 10);
+	code(w, STEP_FN, (uint32_t[]){ NOP, NOP, RET }, 3);
+	/* the stack: the loop's record (returns after the BLR at threadfn+28)
+	 * in the slot the helper's had; the helper's printk record below it */
+	memset(mem_image_at(&w->mem, TASK_STACK, STACK_SIZE), 0, STACK_SIZE);
+	record(w, r_kthread, top - PT_REGS_SIZE + PT_STACKFRAME, RET_FROM_FORK + 12);
+	record(w, r_threadfn, r_kthread, KTHREAD + 16);
+	record(w, r_slot, r_threadfn, THREADFN + 32);
+	record(w, r_slot - 0x40, r_slot, ARMED + 12);
+}
+
+static void test_fnptr_through_global(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	(void)state;
+	fnptr_world(w);
+	/* the BLR's target, read through the global the code loads */
+	{
+		struct code_cache *c = calloc(1, sizeof(*c));
+
+		code_cache_init(c, &w->k);
+		assert_int_equal(code_indirect_target(c, THREADFN + 28), LOOP_FN);
+		assert_int_equal(code_indirect_target(c, LOOP_FN + 24), STEP_FN);
+		code_cache_fini(c);
+		free(c);
+	}
+	recover_cpu(&w->k, &w->cpu, &w->rec);
+	assert_true(w->rec.ok);
+	assert_int_equal(w->rec.cand[0].function, LOOP_FN);
+	assert_int_equal(w->rec.cand[0].via, STEP_FN);
+	/* the stale printk chain names neither */
+	assert_int_equal(rank_of(&w->rec, PRINTK), -1);
+	world_fini(w);
+	free(w);
+}
+
+static void test_fnptr_register_clobbered(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	struct code_cache *c = calloc(1, sizeof(*c));
+
+	(void)state;
+	fnptr_world(w);
+	/* x1 rewritten by an instruction the slice does not model (add x1, x1, x2):
+	 * no answer rather than a guess */
+	mem_image_put32(&w->mem, THREADFN + 24, 0x8b020021u);
+	code_cache_init(c, &w->k);
+	assert_int_equal(code_indirect_target(c, THREADFN + 28), 0);
+	code_cache_fini(c);
+	free(c);
+	world_fini(w);
+	free(w);
+}
+
 static void test_no_anchor(void **state)
 {
 	struct world *w = calloc(1, sizeof(*w));
@@ -226,6 +346,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaf_beats_stale_record),
 		cmocka_unit_test(test_tight_loop_around_helper),
+		cmocka_unit_test(test_fnptr_through_global),
+		cmocka_unit_test(test_fnptr_register_clobbered),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_code_missing),
 	};

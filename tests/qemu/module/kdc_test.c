@@ -30,6 +30,19 @@
  *   timer          a timer_list callback (softirq, leaf) masking IRQs
  *   tasklet        a tasklet callback (softirq, non-leaf) masking IRQs
  *   kprobe         a kprobe pre-handler (debug exception, leaf) on a module function
+ *   work           a work item (kworker, not a kthread of ours) whose function
+ *                  polls with IRQs saved/masked, calling an accounting helper
+ *                  every 4096 rounds (the PC is nearly always in the poll)
+ *   fnptr          a loop that calls its step function through a pointer
+ *                  (BLR, not BL), reached itself through an ops table
+ *   deep           recursion six levels deep, then a leaf spin; a returned
+ *                  call at every level leaves stale records between live ones
+ *   locked         a poll loop under spin_lock_irqsave(): the masking is in
+ *                  the kernel's _raw_spin_lock_irqsave, whose returned
+ *                  record stays below the live frame
+ *   csd-a/csd-b    two CPUs with IRQs masked each smp_call_function_single()
+ *                  the other with wait=1: a cross-call deadlock, each stuck
+ *                  in csd_lock_wait() inlined into smp_call_function_single
  *   kvm-exit       an ftrace callback on kvm_handle_guest_abort, in the vCPU thread
  *   kvm-kprobe     a kprobe pre-handler on kvm_handle_guest_abort, in the vCPU thread
  *   kvm-ws         an ftrace callback on a world-switch function (ws_func),
@@ -58,6 +71,7 @@
 #include <linux/kprobes.h>
 #include <linux/ftrace.h>
 #include <linux/stop_machine.h>
+#include <linux/workqueue.h>
 #include <linux/rcupdate.h>
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
@@ -636,12 +650,172 @@ static int kdc_oops_thread(void *unused)
 	return 0;
 }
 
+/* ---- shapes the recovery was not tuned on (added after its scores) ---------- */
+
+struct kdc_poll {
+	unsigned long polls, accounted;
+	int done;			/* never set */
+};
+
+static struct kdc_poll kdc_work_state;
+
+static noinline void kdc_work_account(struct kdc_poll *p)
+{
+	p->accounted += p->polls >> 12;
+	kdc_spin_count++;
+}
+
+static noinline void kdc_work_poll(struct kdc_poll *p)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	kdc_in_place();
+	while (!READ_ONCE(p->done)) {
+		if ((++p->polls & 0xfff) == 0)
+			kdc_work_account(p);
+		cpu_relax();
+	}
+	local_irq_restore(flags);
+}
+
+static void kdc_work_fn(struct work_struct *w)
+{
+	kdc_armed("kdc_work_poll", "work", "also=kdc_work_account");
+	kdc_work_poll(&kdc_work_state);
+}
+
+static DECLARE_WORK(kdc_work, kdc_work_fn);
+
+/* The kthread only queues the work on its CPU and sleeps: the kworker spins. */
+static int kdc_work_thread(void *unused)
+{
+	queue_work_on(raw_smp_processor_id(), system_highpri_wq, &kdc_work);
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule();
+	}
+	return 0;
+}
+
+struct kdc_ops {
+	void (*run)(unsigned long);
+	unsigned long (*step)(unsigned long);
+};
+
+static noinline unsigned long kdc_fnptr_step(unsigned long v)
+{
+	kdc_spin_count++;
+	return v * 33 + 7;
+}
+
+static noinline void kdc_fnptr_loop(unsigned long seed);
+
+static const struct kdc_ops kdc_ops = { .run = kdc_fnptr_loop, .step = kdc_fnptr_step };
+static const struct kdc_ops *volatile kdc_ops_ptr = &kdc_ops;
+
+static noinline void kdc_fnptr_loop(unsigned long seed)
+{
+	const struct kdc_ops *ops = kdc_ops_ptr;
+	unsigned long v = kdc_compute(seed);	/* returns: a stale record below */
+
+	preempt_disable();
+	local_irq_disable();
+	kdc_in_place();
+	while (!READ_ONCE(kdc_stop))
+		v = ops->step(v);
+	local_irq_enable();
+	preempt_enable();
+	kdc_spin_count += v;
+}
+
+static int kdc_fnptr_thread(void *unused)
+{
+	kdc_armed("kdc_fnptr_loop", "fnptr", "also=kdc_fnptr_step");
+	kdc_ops_ptr->run(3);
+	return 0;
+}
+
+static noinline void kdc_deep_spin(unsigned long depth)
+{
+	local_irq_disable();
+	kdc_in_place();
+	while (!READ_ONCE(kdc_stop)) {
+		kdc_spin_count += depth;
+		cpu_relax();
+	}
+	local_irq_enable();
+}
+
+static noinline unsigned long kdc_recurse(unsigned long n)
+{
+	unsigned long v = kdc_compute(n);	/* returned before the deeper call */
+
+	if (!n) {
+		kdc_deep_spin(v);
+		return v;
+	}
+	return kdc_recurse(n - 1) + v;
+}
+
+static int kdc_deep_thread(void *unused)
+{
+	msleep(10);
+	kdc_armed("kdc_deep_spin", "deep", NULL);
+	kdc_spin_count += kdc_recurse(6);
+	return 0;
+}
+
+static DEFINE_SPINLOCK(kdc_lock_c);
+
+static noinline void kdc_locked_poll(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&kdc_lock_c, flags);
+	kdc_in_place();
+	while (!READ_ONCE(kdc_stop)) {
+		kdc_spin_count++;
+		cpu_relax();
+	}
+	spin_unlock_irqrestore(&kdc_lock_c, flags);
+}
+
+static int kdc_locked_thread(void *unused)
+{
+	kdc_armed("kdc_locked_poll", "locked", NULL);
+	kdc_locked_poll();
+	return 0;
+}
+
+static atomic_t kdc_csd_cycle = ATOMIC_INIT(0);
+
+/* Both CPUs mask IRQs first, then each waits for the other to run its
+ * function: neither can take the other's IPI (smp_call_function_single
+ * warns about IRQs off and goes on). */
+static int kdc_csd_cycle_thread(void *other_cpu)
+{
+	int other = (int)(unsigned long)other_cpu;
+
+	kdc_armed("smp_call_function_single", "csd-cycle", NULL);
+	pr_info("KDC-MARK: armed waiter cpu=%d pid=%d comm=%s via=smp_call_function_single "
+		"target=%d\n", raw_smp_processor_id(), current->pid, current->comm, other);
+	local_irq_disable();
+	atomic_inc(&kdc_csd_cycle);
+	while (atomic_read(&kdc_csd_cycle) < 2)
+		cpu_relax();
+	kdc_in_place();
+	smp_call_function_single(other, kdc_ipi_noop, NULL, 1);
+	local_irq_enable();
+	return 0;
+}
+
 /* ---- scenarios ---------------------------------------------------------------- */
 
 enum kdc_shape {
 	S_NONE, S_NORETURN, S_LEAF, S_NESTED, S_UDELAY, S_HELPER, S_INLINE, S_AA, S_ABBA1,
 	S_ABBA2, S_HRTIMER, S_HRTIMER_HELPER, S_TIMER, S_TASKLET, S_KPROBE, S_KVM_EXIT,
-	S_KVM_KPROBE, S_KVM_WS, S_NVHE_WS,
+	S_KVM_KPROBE, S_KVM_WS, S_NVHE_WS, S_WORK, S_FNPTR, S_DEEP, S_LOCKED, S_CSD_A, S_CSD_B,
 };
 
 struct kdc_scenario {
@@ -665,6 +839,10 @@ static const struct kdc_scenario kdc_scenarios[] = {
 	{ "kvm-kprobe", S_NONE, S_KVM_KPROBE, W_MANY },
 	{ "kvm-ws", S_NONE, S_KVM_WS, W_KICK },
 	{ "nvhe-ws", S_NONE, S_NVHE_WS, W_KICK },
+	{ "work-fnptr", S_WORK, S_FNPTR, W_MANY },
+	{ "deep-single", S_DEEP, S_NONE, W_SINGLE },
+	{ "locked-kick", S_LOCKED, S_NONE, W_KICK },
+	{ "csd-cycle", S_CSD_A, S_CSD_B, W_RCU },
 };
 
 struct kdc_thread_shape {
@@ -688,6 +866,13 @@ static const struct kdc_thread_shape kdc_thread_shapes[] = {
 	[S_TIMER] = { kdc_timer_thread, NULL, "kdc_timer" },
 	[S_TASKLET] = { kdc_tasklet_thread, NULL, "kdc_tasklet" },
 	[S_KPROBE] = { kdc_kprobe_thread, NULL, "kdc_kprobed" },
+	[S_WORK] = { kdc_work_thread, NULL, "kdc_workq" },
+	[S_FNPTR] = { kdc_fnptr_thread, NULL, "kdc_fnptr" },
+	[S_DEEP] = { kdc_deep_thread, NULL, "kdc_deep" },
+	[S_LOCKED] = { kdc_locked_thread, NULL, "kdc_locked" },
+	/* each one's argument is the other's CPU: filled in by kdc_trigger() */
+	[S_CSD_A] = { kdc_csd_cycle_thread, NULL, "kdc_csd_a" },
+	[S_CSD_B] = { kdc_csd_cycle_thread, NULL, "kdc_csd_b" },
 };
 
 /* Created and bound but not yet running: every actor is created before any
@@ -792,7 +977,9 @@ static int kdc_trigger(const char *val, const struct kernel_param *kp)
 			continue;
 		}
 		actors[nr] = create_on(kdc_thread_shapes[shapes[i]].fn,
-				       kdc_thread_shapes[shapes[i]].arg, cpus[i],
+				       shapes[i] == S_CSD_A || shapes[i] == S_CSD_B
+				       ? (void *)(unsigned long)cpus[1 - i]
+				       : kdc_thread_shapes[shapes[i]].arg, cpus[i],
 				       kdc_thread_shapes[shapes[i]].name);
 		if (IS_ERR(actors[nr]))
 			return PTR_ERR(actors[nr]);
