@@ -155,10 +155,18 @@ bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool 
  * base registers; each step looks back CODE_SLICE_INSNS instructions and
  * stops at anything that may write the register in a way not modelled.
  */
+struct slice_callers {
+	const uint64_t *site;		/* the call sites above, innermost first */
+	unsigned int nr;
+};
+
 static bool reg_value(struct code_cache *c, uint64_t start, uint64_t pc, unsigned reg,
-		      unsigned int *loads, unsigned int depth, uint64_t *out)
+		      unsigned int *loads, unsigned int depth, const struct slice_callers *up,
+		      uint64_t *out)
 {
-	for (uint64_t at = pc - 4; at >= start && at + 4 * CODE_SLICE_INSNS > pc && depth < 8;
+	uint64_t at;
+
+	for (at = pc - 4; at >= start && at + 4 * CODE_SLICE_INSNS > pc && depth < 8;
 	     at -= 4) {
 		unsigned rd, rn;
 		uint64_t v, imm;
@@ -171,24 +179,42 @@ static bool reg_value(struct code_cache *c, uint64_t start, uint64_t pc, unsigne
 			return true;
 		}
 		if (arm64_decode_add_imm(insn, &rd, &rn, &imm) && rd == reg) {
-			if (!reg_value(c, start, at, rn, loads, depth + 1, &v))
+			if (!reg_value(c, start, at, rn, loads, depth + 1, up, &v))
 				return false;
 			*out = v + imm;
 			return true;
 		}
 		if (arm64_decode_ldr_imm(insn, &rd, &rn, &imm) && rd == reg) {
 			if (++*loads > CODE_SLICE_LOADS || rn == 31 ||
-			    !reg_value(c, start, at, rn, loads, depth + 1, &v) ||
+			    !reg_value(c, start, at, rn, loads, depth + 1, up, &v) ||
 			    kernel_read_u64(c->k, v + imm, out, NULL))
 				return false;
 			return true;
 		}
 		if (arm64_decode_mov_reg(insn, &rd, &rn) && rd == reg)
-			return rn != 31 && reg_value(c, start, at, rn, loads, depth + 1, out);
+			return rn != 31 && reg_value(c, start, at, rn, loads, depth + 1, up, out);
 		if (arm64_may_write_reg(insn, reg))
 			return false;
 	}
+	/* back at the entry with an argument register (AAPCS64 x0-x7): its
+	 * value is what the caller passed at the call site above */
+	if (at + 4 == start && reg <= 7 && up && up->nr) {
+		const struct arm64_func_facts *cf = code_function(c, up->site[0]);
+		struct slice_callers rest = { up->site + 1, up->nr - 1 };
+
+		return cf && reg_value(c, cf->start, up->site[0], reg, loads, depth + 1, &rest, out);
+	}
 	return false;
+}
+
+bool code_arg_at_call(struct code_cache *c, uint64_t site, unsigned int reg,
+		      const uint64_t *callers, unsigned int nr_callers, uint64_t *out)
+{
+	const struct arm64_func_facts *f = code_function(c, site);
+	struct slice_callers up = { callers, nr_callers };
+	unsigned int loads = 0;
+
+	return f && reg <= 7 && reg_value(c, f->start, site, reg, &loads, 0, &up, out);
 }
 
 uint64_t code_indirect_target(struct code_cache *c, uint64_t site)
@@ -204,7 +230,8 @@ uint64_t code_indirect_target(struct code_cache *c, uint64_t site)
 		if (f->calls[i].site == site && f->calls[i].indirect)
 			reg = f->calls[i].reg;
 	start = f->start;
-	if (reg < 0 || reg > 30 || !reg_value(c, start, site, (unsigned)reg, &loads, 0, &target))
+	if (reg < 0 || reg > 30 ||
+	    !reg_value(c, start, site, (unsigned)reg, &loads, 0, NULL, &target))
 		return 0;
 	return code_entry(c, target) == target ? target : code_resolve_target(c, target);
 }

@@ -75,4 +75,13 @@ bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool 
 #define CODE_SLICE_LOADS 3
 uint64_t code_indirect_target(struct code_cache *c, uint64_t site);
 
+/**
+ * code_arg_at_call() - argument register X@reg (0-7) at the call @site, by
+ * the same slice, followed through the callers' call sites @callers
+ * (innermost first) when the function got it as its own argument
+ * Return: true with *@out set when every step could be followed.
+ */
+bool code_arg_at_call(struct code_cache *c, uint64_t site, unsigned int reg,
+		      const uint64_t *callers, unsigned int nr_callers, uint64_t *out);
+
 #endif

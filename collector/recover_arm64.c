@@ -586,6 +586,46 @@ static uint64_t spin_loop_for(struct rctx *r, const struct cand *c,
 	return best->end;
 }
 
+/*
+ * A qspinlock waiter's lock says whether anyone waits on it:
+ * queued_spin_lock_slowpath(lock, val) (kernel/locking/qspinlock.c,
+ * 4.18-6.12) sets the pending bit or queues itself in the tail before it
+ * spins, and the word is u32 { locked:8; pending:8 (1 with NR_CPUS >= 16K);
+ * tail:16 } (include/asm-generic/qspinlock_types.h). The lock is x0 of the
+ * call, read out of the callers' code. A lock no one waits on has no CPU in
+ * its slowpath; one with waiters is where such a CPU spins.
+ */
+#define QSPINLOCK_WAITERS 0xffffff00u
+
+static void lock_word_evidence(struct rctx *r, struct cand *c, size_t *w)
+{
+	const char *name = name_of(r, c->fn);
+	uint64_t callers[4], lock;
+	unsigned int nr = 0;
+	uint32_t val;
+
+	if (!name || strcmp(name, "queued_spin_lock_slowpath") || !c->return_to || c->node < 0)
+		return;
+	for (int n = c->node; n >= 0 && nr < 4 && !r->g->node[n].exception;
+	     n = r->g->node[n].parent)
+		callers[nr++] = r->g->node[n].lr - 4;
+	if (!code_arg_at_call(r->code, c->return_to - 4, 0, callers, nr, &lock) ||
+	    kernel_read_u32(r->k, lock, &val, NULL))
+		return;
+	if (val & QSPINLOCK_WAITERS) {
+		c->score += PTS_MASKS_PATH;
+		*w += (size_t)snprintf(c->why + *w, *w < sizeof(c->why) ? sizeof(c->why) - *w : 0,
+				       "its lock 0x%llx has waiters (word 0x%x); ",
+				       (unsigned long long)lock, val);
+	} else {
+		c->score += PTS_AFTER_CALL;
+		*w += (size_t)snprintf(c->why + *w, *w < sizeof(c->why) ? sizeof(c->why) - *w : 0,
+				       "but its lock 0x%llx (x0 of the call) has no waiter (word "
+				       "0x%x): no CPU spins in the slowpath for it; ",
+				       (unsigned long long)lock, val);
+	}
+}
+
 static void score(struct rctx *r, struct cand *c)
 {
 	/* a copy: the lookups below (callees, reachability) may reuse the
@@ -648,6 +688,7 @@ static void score(struct rctx *r, struct cand *c)
 			c->pc = lp->end;
 		WHY("a tight loop calls %s every time round; ", name_of(r, c->via) ? name_of(r, c->via) : "a helper");
 	}
+	lock_word_evidence(r, c, &w);
 	/* a CPU stuck for seconds is in a loop, or where it cannot return from */
 	if (f && !c->spin && !c->via && !c->never_returns && !f->self_loop && !c->exact_pc &&
 	    !f->nr_loops) {

@@ -69,6 +69,15 @@ whose IRQ masking is an out-of-line leaf (`arch_local_irq_disable` in a module) 
 as masking for the frames above it, and of a function's spin loops the one reached from
 the call that returned below its frame is taken (`csd_lock_wait()` after
 `generic_exec_single()`, not `csd_lock()` before it). The verdict names the wait cycle.
+With those fixes, the same four scenarios on 6.12 (the `-6.12` fixtures, run afterwards and
+not tuned on) were right on all six stuck CPUs at the first run.
+On 5.10 (`-5.10`, run after that) five of six were right; `locked-kick-5.10` named
+`queued_spin_lock_slowpath` first ("or kdc_locked_poll"): 5.10 builds the lock's inline
+functions into the module, and the slowpath was a leaf of the lock call whose record stayed.
+The qspinlock's own word now decides: its address is x0 of the call, read out of the
+callers' code through their arguments (code_arg_at_call()); a lock with no pending bit and
+no queue (there: word 0x1, held, no waiter) has no CPU in its slowpath, one with them
+(spin-aa-5.10: 0x101) has.
 
 """
 

@@ -23,6 +23,43 @@ ENTRY_FRAMES = {"ret_from_fork", "__primary_switched", "__secondary_switched"}
 def same_as_crash(ours, theirs):
     return ours == theirs or (ours[:-1] == theirs and ours[-1] in ENTRY_FRAMES)
 
+
+def crash_names_for(frames, peer, addr_of):
+    """crash's function names, as far as they name the collector's frames'
+    places too:
+    - frame #0 read at the note's own pc: crash 8.0.2 names every frame at
+      pc - 4 (compare_bt.py), right for a return address but not for frame
+      #0, whose pc is where the CPU stopped; a CPU stopped on a function's
+      first instruction is shown in the function before it (spin-aa-5.10
+      CPU 3: pc rcu_momentary_dyntick_idle+0x0, crash
+      "rcu_stall_kick_kthreads at" pc - 4). Taken as ours only when crash's
+      frame #0 address + 4 is our frame #0's pc, at offset 0;
+    - two names of one address (the guest's /proc/kallsyms, @addr_of: name
+      -> addresses) are one function: crash picks the vmlinux's
+      __softirqentry_text_start where kallsyms and the collector say
+      __do_softirq, both at the start of .softirqentry.text (6.1)."""
+    names = list(peer["functions"])
+    addrs = peer.get("addresses") or []
+    if frames and names and addrs and frames[0]["offset"] == 0 and \
+            frames[0]["function"] and addrs[0] + 4 == int(frames[0]["pc"], 16):
+        names[0] = frames[0]["function"]
+    for i, (f, n) in enumerate(zip(frames, names)):
+        if f["function"] and f["function"] != n and \
+                addr_of.get(f["function"], set()) & addr_of.get(n, set()):
+            names[i] = f["function"]
+    return names
+
+
+def kallsyms_addresses(text):
+    """name -> set of addresses, from /proc/kallsyms text."""
+    addr_of = {}
+    for line in text.splitlines():
+        p = line.split()
+        if len(p) >= 3:
+            addr_of.setdefault(p[2], set()).add(int(p[0], 16))
+    return addr_of
+
+
 TRACE_LINE = re.compile(r"^\[ *\d+\.\d+\]  ([A-Za-z0-9_.$]+)\+0x[0-9a-f]+/0x[0-9a-f]+( \[\w+\])?$")
 
 
@@ -82,6 +119,7 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
     panic_marker = ("Internal error:" if exp["panic"]["message"].startswith("Internal error")
                     else "Kernel panic - not syncing")
     console = console_trace_after(serial, panic_marker)
+    addr_of = None  # kallsyms_addresses(ks), when there is a crash-bt.txt
     for form, path in forms:
         name = "%s/analysis-%s" % (fx, form)
         rc, rep, err = run_json(collector, path)
@@ -152,6 +190,7 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
         if os.path.exists(crash_txt):
             # crash 8.0.2 with the -dbg vmlinux (tests/oracle/run-crash.sh), recorded
             peer, peer_no_note = parse_crash_bt(open(crash_txt).read())
+            addr_of = addr_of if addr_of is not None else kallsyms_addresses(ks)
             check(name + "-crash-no-note", peer_no_note == rep["verdict"]["cpus_without_note"],
                   "crash warns for CPUs %s, report %s" % (peer_no_note,
                                                           rep["verdict"]["cpus_without_note"]))
@@ -166,9 +205,10 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
                 if c["registers_source"] != "note":
                     continue
                 ours = [f["function"] for f in c["backtrace"]]
+                theirs = pc and crash_names_for(c["backtrace"], pc, addr_of)
                 check("%s-cpu%d-bt-vs-crash" % (name, c["cpu"]),
                       pc is not None and len(pc["functions"]) >= 2
-                      and same_as_crash(ours, pc["functions"]),
+                      and same_as_crash(ours, theirs),
                       "ours %s, crash %s" % (ours, pc and pc["functions"]))
         # A call that is a function's last instruction (a noreturn call such
         # as panic()) returns past its end: the kernel's %pS names the next

@@ -17,7 +17,9 @@ export DEBIAN_FRONTEND=noninteractive
 # locks: wait for it rather than fail, for up to 30 minutes.
 wait_apt() {
 	local n=0
-	while pgrep -x 'apt|apt-get|dpkg|unattended-upgr' >/dev/null; do
+	# one name per pgrep: it refuses patterns longer than a process name (15)
+	while pgrep -x apt >/dev/null || pgrep -x apt-get >/dev/null || pgrep -x dpkg >/dev/null ||
+		pgrep -x unattended-upgr >/dev/null; do
 		[ $((n % 12)) = 0 ] && echo "waiting for another apt/dpkg to finish..."
 		n=$((n + 1))
 		[ $n -lt 360 ] || { echo "apt/dpkg still busy after 30 minutes" >&2; exit 1; }

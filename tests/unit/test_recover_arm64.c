@@ -310,6 +310,33 @@ static void test_fnptr_register_clobbered(void **state)
 	free(w);
 }
 
+static void test_argument_through_the_caller(void **state)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	struct code_cache *c = calloc(1, sizeof(*c));
+	uint64_t at = 0, callers[1] = { THREADFN + 12 };
+
+	(void)state;
+	fnptr_world(w);
+	/* threadfn: adrp x0, DATA; add x0, x0, #0x80; bl armed;
+	 * armed: stp; mov x29, sp; mov x19, x0; mov x0, x19; bl printk */
+	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, adrp(THREADFN + 4, 0, DATA),
+		0x91020000u /* add x0, x0, #0x80 */, bl(THREADFN + 12, ARMED), LDP_FP_LR, RET }, 6);
+	code(w, ARMED, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, 0xaa0003f3u /* mov x19, x0 */,
+		0xaa1303e0u /* mov x0, x19 */, bl(ARMED + 16, PRINTK), LDP_FP_LR, RET }, 7);
+	code_cache_init(c, &w->k);
+	assert_true(code_arg_at_call(c, ARMED + 16, 0, callers, 1, &at));
+	assert_int_equal(at, DATA + 0x80);
+	/* without the caller the entry is as far as it goes */
+	assert_false(code_arg_at_call(c, ARMED + 16, 0, NULL, 0, &at));
+	/* x19 is no argument register: not followed into the caller */
+	assert_false(code_arg_at_call(c, ARMED + 12, 19, callers, 1, &at));
+	code_cache_fini(c);
+	free(c);
+	world_fini(w);
+	free(w);
+}
+
 static void test_no_anchor(void **state)
 {
 	struct world *w = calloc(1, sizeof(*w));
@@ -348,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_tight_loop_around_helper),
 		cmocka_unit_test(test_fnptr_through_global),
 		cmocka_unit_test(test_fnptr_register_clobbered),
+		cmocka_unit_test(test_argument_through_the_caller),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_code_missing),
 	};
