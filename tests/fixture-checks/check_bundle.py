@@ -101,6 +101,8 @@ def main():
     manifest = files.get("MANIFEST", b"").decode()
     check("manifest", manifest.startswith("kdump-collector-bundle 1\ncollector-version ")
           and "step analyze " in manifest and "skipped" not in manifest
+          and re.search(r"^step archive \d+\.\d{3}s ok \(%d members " % (len(names) - 1),
+                        manifest, re.M) is not None
           and len(re.findall(r"^sha256 [0-9a-f]{64}  ", manifest, re.M)) == len(names) - 1,
           manifest[:300])
     rc, shown, err = run([collector, "show", bundle])
