@@ -155,6 +155,22 @@ bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool 
  * base registers; each step looks back CODE_SLICE_INSNS instructions and
  * stops at anything that may write the register in a way not modelled.
  */
+/* The instruction at @at: from the decoded function holding it when it is
+ * in the cache (the slice walks code the recovery has already read), else
+ * from the dump. */
+static bool insn_at(const struct code_cache *c, uint64_t at, uint32_t *insn)
+{
+	for (unsigned int i = 0; i < CODE_CACHE_SLOTS; i++) {
+		const struct code_fn *s = &c->slot[i];
+
+		if (s->ok && at >= s->start && at - s->start < s->facts.size) {
+			*insn = s->insns[(at - s->start) / 4];
+			return true;
+		}
+	}
+	return read_insns(c->k, at, insn, 1);
+}
+
 struct slice_callers {
 	const uint64_t *site;		/* the call sites above, innermost first */
 	unsigned int nr;
@@ -172,7 +188,7 @@ static bool reg_value(struct code_cache *c, uint64_t start, uint64_t pc, unsigne
 		uint64_t v, imm;
 		uint32_t insn;
 
-		if (!read_insns(c->k, at, &insn, 1))
+		if (!insn_at(c, at, &insn))
 			return false;
 		if (arm64_decode_adrp(insn, at, &rd, &v) && rd == reg) {
 			*out = v;
@@ -220,18 +236,12 @@ bool code_arg_at_call(struct code_cache *c, uint64_t site, unsigned int reg,
 uint64_t code_indirect_target(struct code_cache *c, uint64_t site)
 {
 	const struct arm64_func_facts *f = code_function(c, site);
-	uint64_t start, target;
+	uint64_t target;
 	unsigned int loads = 0;
-	int reg = -1;
+	int reg = f ? arm64_func_call_reg(f, site) : -1;
 
-	if (!f)
-		return 0;
-	for (unsigned int i = 0; i < f->nr_calls; i++)
-		if (f->calls[i].site == site && f->calls[i].indirect)
-			reg = f->calls[i].reg;
-	start = f->start;
 	if (reg < 0 || reg > 30 ||
-	    !reg_value(c, start, site, (unsigned)reg, &loads, 0, NULL, &target))
+	    !reg_value(c, f->start, site, (unsigned)reg, &loads, 0, NULL, &target))
 		return 0;
 	return code_entry(c, target) == target ? target : code_resolve_target(c, target);
 }

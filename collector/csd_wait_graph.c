@@ -35,8 +35,8 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct csd_layout
 {
 	enum kdc_status st;
 
-	if (ktypes_member(t, "call_function_data", "csd", &l->cfd_csd, NULL, NULL) &&
-	    (st = ktypes_member(t, "call_function_data", "pcpu", &l->cfd_csd, NULL, err)))
+	if ((st = ktypes_member_any(t, "call_function_data", KTYPES_PATHS("csd", "pcpu"),
+				    &l->cfd_csd, NULL, err)))
 		return st;
 	if ((st = ktypes_member(t, "call_function_data", "cpumask", &l->cfd_mask,
 				&l->cfd_mask_size, err)) ||
@@ -44,8 +44,8 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct csd_layout
 		return st;
 	/* cpumask_var_t: struct cpumask[1] inline, or a pointer with OFFSTACK */
 	l->mask_is_pointer = l->cfd_mask_size == 8;
-	if (ktypes_member(t, "__call_single_data", "node.u_flags", &l->flags, NULL, NULL) &&
-	    (st = ktypes_member(t, "__call_single_data", "flags", &l->flags, NULL, err)))
+	if ((st = ktypes_member_any(t, "__call_single_data", KTYPES_PATHS("node.u_flags", "flags"),
+				    &l->flags, NULL, err)))
 		return st;
 	return KC_OK;
 }

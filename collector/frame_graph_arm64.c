@@ -167,12 +167,6 @@ static void link_and_anchor(struct frame_graph *g, uint64_t task_hi)
 }
 
 /*
- * A record reached by BLR: its function is the one its children return
- * into, when they all agree (a child can be left from an earlier call that
- * had its record at the same address: the dispatcher's word, taken later
- * by the recovery, wins over this guess).
- */
-/*
  * The children's function @fn is one @n's caller calls directly, at another
  * site than the BLR @n returns to: they are left from that direct call,
  * whose record sat where a later indirect call's callee put its own.
@@ -197,6 +191,12 @@ static bool called_directly_elsewhere(struct code_cache *code, const struct fg_n
 	return false;
 }
 
+/*
+ * A record reached by BLR: its function is the one its children return
+ * into, when they all agree (a child can be left from an earlier call that
+ * had its record at the same address: the dispatcher's word, taken later
+ * by the recovery, wins over this guess).
+ */
 static void owners_from_children(struct code_cache *code, struct frame_graph *g)
 {
 	uint64_t guess[FG_NODES_MAX] = { 0 };

@@ -54,9 +54,8 @@ static enum kdc_status load_layouts(struct kdc_kernel *k, struct kdc_err *err)
 		return st;
 	/* the volatile long `state` became unsigned int `__state`: Linux kernel
 	 * commit 2f064a59a11f ("sched: Change task_struct::state") (in v5.14) */
-	tl->have_state = !ktypes_member(t, "task_struct", "__state", &tl->state, &tl->state_size,
-					NULL) ||
-			 !ktypes_member(t, "task_struct", "state", &tl->state, &tl->state_size, NULL);
+	tl->have_state = !ktypes_member_any(t, "task_struct", KTYPES_PATHS("__state", "state"),
+					    &tl->state, &tl->state_size, NULL);
 	/* the CPU number moved from task_struct into thread_info: Linux kernel
 	 * commit bcf9033e5449 ("sched: move CPU field back into thread_info if
 	 * THREAD_INFO_IN_TASK=y") (in v5.16) */

@@ -273,6 +273,17 @@ enum kdc_status ktypes_member(const struct kdc_ktypes *t, const char *type, cons
 	return KC_OK;
 }
 
+enum kdc_status ktypes_member_any(const struct kdc_ktypes *t, const char *type,
+				  const char *const *paths, uint64_t *offset, uint64_t *size,
+				  struct kdc_err *err)
+{
+	for (unsigned int i = 0; paths[i]; i++)
+		if (!ktypes_member(t, type, paths[i], offset, size, NULL))
+			return KC_OK;
+	return kdc_fail(err, KC_NODATA, "no member %s (nor older names) in struct %s", paths[0],
+			type);
+}
+
 int ktypes_has_member(const struct kdc_ktypes *t, const char *type, const char *path)
 {
 	uint64_t off;

@@ -50,6 +50,18 @@ void ktypes_fini(struct kdc_ktypes *t);
 enum kdc_status ktypes_member(const struct kdc_ktypes *t, const char *type, const char *path,
 			      uint64_t *offset, uint64_t *size, struct kdc_err *err);
 
+/**
+ * ktypes_member_any() - ktypes_member() of the first of @paths (NULL-terminated,
+ * newest layout first) that @type has: a member renamed or moved across
+ * kernel versions; @err names the newest when none is there
+ */
+enum kdc_status ktypes_member_any(const struct kdc_ktypes *t, const char *type,
+				  const char *const *paths, uint64_t *offset, uint64_t *size,
+				  struct kdc_err *err);
+
+/* KTYPES_PATHS("regs.pc", "gp_regs.regs.pc"): the NULL-terminated list it takes */
+#define KTYPES_PATHS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
 /** ktypes_has_member() - whether ktypes_member() would succeed */
 int ktypes_has_member(const struct kdc_ktypes *t, const char *type, const char *path);
 

@@ -66,20 +66,6 @@ struct kvm_layout {
 	bool have_hyp, have_hyp_running, have_running;
 };
 
-/* the first of @paths (NULL-terminated, newest layout first) that @type has */
-static enum kdc_status member_alt(const struct kdc_ktypes *t, const char *type,
-				  const char *const *paths, uint64_t *off, uint64_t *size,
-				  struct kdc_err *err)
-{
-	for (unsigned int i = 0; paths[i]; i++)
-		if (!ktypes_member(t, type, paths[i], off, size, NULL))
-			return KC_OK;
-	return kdc_fail(err, KC_NODATA, "no member %s (nor older names) in struct %s", paths[0],
-			type);
-}
-
-#define ALT(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 /* the per-CPU variable holding the loaded vCPU, or NULL: a kernel without KVM */
 static const char *running_vcpu_var(const struct kdc_kernel *k)
 {
@@ -95,10 +81,12 @@ static void host_ctxt_layout(const struct kdc_kernel *k, struct kvm_layout *l)
 {
 	const struct kdc_ktypes *t = &k->types;
 
-	l->have_hyp = !member_alt(t, "kvm_cpu_context", ALT("regs.regs", "gp_regs.regs.regs"),
-				  &l->ctxt_regs, NULL, NULL) &&
-		      !member_alt(t, "kvm_cpu_context", ALT("regs.sp", "gp_regs.regs.sp"),
-				  &l->ctxt_sp, NULL, NULL);
+	l->have_hyp = !ktypes_member_any(t, "kvm_cpu_context",
+					 KTYPES_PATHS("regs.regs", "gp_regs.regs.regs"),
+					 &l->ctxt_regs, NULL, NULL) &&
+		      !ktypes_member_any(t, "kvm_cpu_context",
+					 KTYPES_PATHS("regs.sp", "gp_regs.regs.sp"),
+					 &l->ctxt_sp, NULL, NULL);
 	l->host_ctxt_off = 0;
 	if (!kernel_percpu_var(k, "kvm_hyp_ctxt", &(uint64_t){ 0 }, NULL, NULL))
 		l->host_ctxt_var = "kvm_hyp_ctxt";	/* 5.10+ */
@@ -119,13 +107,15 @@ static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout
 
 	if ((st = ktypes_member(t, "kvm_vcpu", "vcpu_id", &l->vcpu_id, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "kvm", &l->kvm, NULL, err)) ||
-	    (st = member_alt(t, "kvm_vcpu", ALT("arch.ctxt.regs.pc", "arch.ctxt.gp_regs.regs.pc"),
-			     &l->pc, NULL, err)) ||
-	    (st = member_alt(t, "kvm_vcpu",
-			     ALT("arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
-			     &l->pstate, NULL, err)) ||
-	    (st = member_alt(t, "kvm_vcpu", ALT("arch.ctxt.regs.sp", "arch.ctxt.gp_regs.regs.sp"),
-			     &l->sp, NULL, err)) ||
+	    (st = ktypes_member_any(t, "kvm_vcpu",
+				    KTYPES_PATHS("arch.ctxt.regs.pc", "arch.ctxt.gp_regs.regs.pc"),
+				    &l->pc, NULL, err)) ||
+	    (st = ktypes_member_any(t, "kvm_vcpu",
+				    KTYPES_PATHS("arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
+				    &l->pstate, NULL, err)) ||
+	    (st = ktypes_member_any(t, "kvm_vcpu",
+				    KTYPES_PATHS("arch.ctxt.regs.sp", "arch.ctxt.gp_regs.regs.sp"),
+				    &l->sp, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.esr_el2", &l->esr, &l->esr_size, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.far_el2", &l->far, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.hpfar_el2", &l->hpfar, NULL, err)))
@@ -340,11 +330,15 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		world_switch(k, &l, c, bts ? &bts[i] : NULL, nvhe, kv);
 		/* under nVHE the host's copy is unused */
 		if (!nvhe && l.have_hyp && !kernel_percpu_addr(k, l.host_ctxt_var, i, &hyp, NULL)) {
+			struct kvm_arm64_state *as = kvm_arm64_state(kv);
+
 			hyp += l.host_ctxt_off;
-			kvm_arm64_state(kv)->have_host_ctxt =
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 29 /* x29 */, &kvm_arm64_state(kv)->host_fp, NULL) &&
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 30 /* lr */, &kvm_arm64_state(kv)->host_lr, NULL) &&
-				!kernel_read_u64(k, hyp + l.ctxt_sp, &kvm_arm64_state(kv)->host_sp_el0, NULL);
+			as->have_host_ctxt =
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 29 /* x29 */, &as->host_fp,
+						 NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 30 /* lr */, &as->host_lr,
+						 NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_sp, &as->host_sp_el0, NULL);
 		}
 		out->nr++;
 	}

@@ -71,6 +71,8 @@ enum {
 	PTS_UNKNOWN_FN = -12,
 	PTS_AFTER_CALL = -16,	/* a call still on the stack comes after this place */
 	PTS_NO_LOOP = -12,	/* no loop, no way to stay: the CPU would have moved on */
+	PTS_LOCK_WAITERS = 4,	/* a qspinlock slowpath whose lock has waiters */
+	PTS_LOCK_FREE = -16,	/* ... whose lock has none: no CPU is in it for that lock */
 };
 
 /* functions that call an ftrace callback (arch/arm64/kernel/entry-ftrace.S,
@@ -91,7 +93,6 @@ struct cand {
 	bool at_el2;			/* hangs from a hyp-stack record */
 	bool dispatch_weak;		/* the caller is not one the dispatcher names */
 	bool confirmed_own;		/* the own code of a record a dispatcher vouches for */
-	bool masked_later;		/* a leaf its caller calls before it masks IRQs */
 	const char *dispatch_kind;
 	char why[384];
 };
@@ -149,24 +150,20 @@ static uint64_t callee_from_saved_regs(struct rctx *r, const struct fg_node *n,
 	const struct arm64_func_facts *pf;
 	uint64_t site = n->lr - 4, found = 0, base_imm = 0;
 	unsigned int matches = 0;
-	int reg = -1, base = -1;
+	int reg, base = -1;
 
-	if (!parent->owner || !(pf = code_function(r->code, parent->owner)))
-		return 0;
-	for (unsigned int i = 0; i < pf->nr_calls; i++)
-		if (pf->calls[i].site == site && pf->calls[i].indirect)
-			reg = pf->calls[i].reg;
-	if (reg < 0)
+	if (!parent->owner || !(pf = code_function(r->code, parent->owner)) ||
+	    (reg = arm64_func_call_reg(pf, site)) < 0)
 		return 0;
 	/* the load that set the call's register, in the few instructions before */
 	for (uint64_t pc = site - 4; pc + 32 > site && pc >= pf->start; pc -= 4) {
+		unsigned rt, rn;
 		uint32_t insn;
 
 		if (kernel_read_u32(r->k, pc, &insn, NULL))
 			return 0;
-		if ((insn & 0xffc00000u) == 0xf9400000u && (int)(insn & 31) == reg) {
-			base = (int)((insn >> 5) & 31);
-			base_imm = (uint64_t)((insn >> 10) & 0xfff) * 8;
+		if (arm64_decode_ldr_imm(insn, &rt, &rn, &base_imm) && (int)rt == reg) {
+			base = (int)rn;
 			break;
 		}
 		if ((int)(insn & 31) == reg)
@@ -541,49 +538,50 @@ static bool callee_masks_irqs(struct rctx *r, const struct arm64_func_facts *f)
 	return false;
 }
 
+/* the calls that returned below a frame: a loop is live if one reaches it */
+struct returned_calls {
+	struct code_cache *code;
+	uint64_t lr[8];
+	unsigned int nr;
+};
+
+static bool reached_after_return(const struct arm64_loop *lp, void *ctx)
+{
+	const struct returned_calls *rc = ctx;
+
+	for (unsigned int i = 0; i < rc->nr; i++)
+		if (code_reaches(rc->code, rc->lr[i], lp->end))
+			return true;
+	return false;
+}
+
 /*
  * The spin loop of @f where @c's CPU would be: of @f's loops that call
  * nothing, one the code reaches from a call whose record still hangs below
  * the candidate's frame (that call returned; the CPU went on from there:
  * smp_call_function_single's csd_lock_wait() after generic_exec_single(),
  * not the csd_lock() before it), else arm64_func_spin_loop()'s choice.
+ * @f must not live in the code cache (score()'s copy): code_reaches() may
+ * reuse its slot.
  */
 static uint64_t spin_loop_for(struct rctx *r, const struct cand *c,
 			      const struct arm64_func_facts *f, bool *waits)
 {
-	uint64_t fallback = arm64_func_spin_loop(f, waits), lrs[8], start = f->start;
-	struct arm64_loop loops[ARM64_FUNC_LOOPS_MAX];
-	const struct arm64_loop *best = NULL;
-	unsigned int nr_lrs = 0, nr = f->nr_loops;
+	struct returned_calls rc = { .code = r->code };
+	uint64_t spin;
 
-	if (c->return_to || c->node < 0 || !fallback)
-		return fallback;
-	memcpy(loops, f->loops, nr * sizeof(loops[0]));	/* the cache may reuse f's slot */
-	for (unsigned int i = 0; i < r->g->nr && nr_lrs < 8; i++) {
+	if (c->return_to || c->node < 0)
+		return arm64_func_spin_loop(f, waits);
+	for (unsigned int i = 0; i < r->g->nr && rc.nr < 8; i++) {
 		const struct fg_node *ch = &r->g->node[i];
 
 		if (ch->anchored && ch->parent == c->node && !ch->exception &&
-		    code_entry(r->code, ch->lr - 4) == start)
-			lrs[nr_lrs++] = ch->lr;
+		    code_entry(r->code, ch->lr - 4) == f->start)
+			rc.lr[rc.nr++] = ch->lr;
 	}
-	for (unsigned int l = 0; l < nr; l++) {
-		const struct arm64_loop *lp = &loops[l];
-		bool after = false;
-
-		if (lp->calls || lp->atomic)
-			continue;
-		for (unsigned int i = 0; i < nr_lrs && !after; i++)
-			after = code_reaches(r->code, lrs[i], lp->end);
-		if (!after)
-			continue;
-		if (!best || (lp->waits && !best->waits) ||
-		    (lp->waits == best->waits && lp->size < best->size))
-			best = lp;
-	}
-	if (!best)
-		return fallback;
-	*waits = best->waits;
-	return best->end;
+	if (rc.nr && (spin = arm64_func_spin_loop_if(f, reached_after_return, &rc, waits)))
+		return spin;
+	return arm64_func_spin_loop(f, waits);
 }
 
 /*
@@ -597,33 +595,24 @@ static uint64_t spin_loop_for(struct rctx *r, const struct cand *c,
  */
 #define QSPINLOCK_WAITERS 0xffffff00u
 
-static void lock_word_evidence(struct rctx *r, struct cand *c, size_t *w)
+enum lock_word { LOCK_UNKNOWN, LOCK_NO_WAITER, LOCK_WAITERS };
+
+static enum lock_word lock_word_of(struct rctx *r, const struct cand *c, uint64_t *lock,
+				   uint32_t *val)
 {
 	const char *name = name_of(r, c->fn);
-	uint64_t callers[4], lock;
+	uint64_t callers[4];
 	unsigned int nr = 0;
-	uint32_t val;
 
 	if (!name || strcmp(name, "queued_spin_lock_slowpath") || !c->return_to || c->node < 0)
-		return;
+		return LOCK_UNKNOWN;
 	for (int n = c->node; n >= 0 && nr < 4 && !r->g->node[n].exception;
 	     n = r->g->node[n].parent)
 		callers[nr++] = r->g->node[n].lr - 4;
-	if (!code_arg_at_call(r->code, c->return_to - 4, 0, callers, nr, &lock) ||
-	    kernel_read_u32(r->k, lock, &val, NULL))
-		return;
-	if (val & QSPINLOCK_WAITERS) {
-		c->score += PTS_MASKS_PATH;
-		*w += (size_t)snprintf(c->why + *w, *w < sizeof(c->why) ? sizeof(c->why) - *w : 0,
-				       "its lock 0x%llx has waiters (word 0x%x); ",
-				       (unsigned long long)lock, val);
-	} else {
-		c->score += PTS_AFTER_CALL;
-		*w += (size_t)snprintf(c->why + *w, *w < sizeof(c->why) ? sizeof(c->why) - *w : 0,
-				       "but its lock 0x%llx (x0 of the call) has no waiter (word "
-				       "0x%x): no CPU spins in the slowpath for it; ",
-				       (unsigned long long)lock, val);
-	}
+	if (!code_arg_at_call(r->code, c->return_to - 4, 0, callers, nr, lock) ||
+	    kernel_read_u32(r->k, *lock, val, NULL))
+		return LOCK_UNKNOWN;
+	return *val & QSPINLOCK_WAITERS ? LOCK_WAITERS : LOCK_NO_WAITER;
 }
 
 static void score(struct rctx *r, struct cand *c)
@@ -635,7 +624,9 @@ static void score(struct rctx *r, struct cand *c)
 	const struct arm64_func_facts *f = cached ? (facts = *cached, &facts) : NULL;
 	struct path_facts pf;
 	size_t w = 0;
-	bool waits = false, leaf, masked_context;
+	bool waits = false, leaf, masked_context, masked_later = false;
+	uint64_t lock;
+	uint32_t lock_val;
 	uint64_t spin;
 	char b[128];
 
@@ -688,7 +679,19 @@ static void score(struct rctx *r, struct cand *c)
 			c->pc = lp->end;
 		WHY("a tight loop calls %s every time round; ", name_of(r, c->via) ? name_of(r, c->via) : "a helper");
 	}
-	lock_word_evidence(r, c, &w);
+	switch (lock_word_of(r, c, &lock, &lock_val)) {
+	case LOCK_WAITERS:
+		c->score += PTS_LOCK_WAITERS;
+		WHY("its lock 0x%llx has waiters (word 0x%x); ", (unsigned long long)lock, lock_val);
+		break;
+	case LOCK_NO_WAITER:
+		c->score += PTS_LOCK_FREE;
+		WHY("but its lock 0x%llx (x0 of the call) has no waiter (word 0x%x): no CPU spins "
+		    "in the slowpath for it; ", (unsigned long long)lock, lock_val);
+		break;
+	case LOCK_UNKNOWN:
+		break;
+	}
 	/* a CPU stuck for seconds is in a loop, or where it cannot return from */
 	if (f && !c->spin && !c->via && !c->never_returns && !f->self_loop && !c->exact_pc &&
 	    !f->nr_loops) {
@@ -702,7 +705,7 @@ static void score(struct rctx *r, struct cand *c)
 	if (leaf && pf.masks && !pf.masks_above &&
 	    !masking_reaches(r, r->g->node[c->node].owner, c->return_to - 4)) {
 		pf.masks = false;
-		c->masked_later = true;
+		masked_later = true;
 	}
 	if (f && !f->masks_irqs && callee_masks_irqs(r, f))
 		pf.masks = true;
@@ -716,7 +719,7 @@ static void score(struct rctx *r, struct cand *c)
 		WHY("IRQs %s; ", pf.masks ? "are masked on the way (msr daifset)"
 				  : pf.hyp ? "are masked at EL2 (nVHE hypervisor)"
 					   : "are masked in exception context");
-	} else if (c->masked_later) {
+	} else if (masked_later) {
 		c->score += PTS_UNMASKED;
 		WHY("its caller masks IRQs only after calling it, so it ran with them enabled "
 		    "and would have taken the IPIs; ");

@@ -224,12 +224,19 @@ bool arm64_func_never_returns(const struct arm64_func_facts *f)
 
 uint64_t arm64_func_spin_loop(const struct arm64_func_facts *f, bool *waits)
 {
+	return arm64_func_spin_loop_if(f, NULL, NULL, waits);
+}
+
+uint64_t arm64_func_spin_loop_if(const struct arm64_func_facts *f,
+				 bool (*keep)(const struct arm64_loop *lp, void *ctx), void *ctx,
+				 bool *waits)
+{
 	const struct arm64_loop *best = NULL;
 
 	for (unsigned int l = 0; l < f->nr_loops; l++) {
 		const struct arm64_loop *lp = &f->loops[l];
 
-		if (lp->calls || lp->atomic)
+		if (lp->calls || lp->atomic || (keep && !keep(lp, ctx)))
 			continue;
 		if (!best || (lp->waits && !best->waits) ||
 		    (lp->waits == best->waits && lp->size < best->size))
@@ -334,4 +341,12 @@ bool arm64_decode_veneer(const uint32_t *insns, size_t n, uint64_t pc, uint64_t 
 		return false;
 	*target = page + imm;
 	return true;
+}
+
+int arm64_func_call_reg(const struct arm64_func_facts *f, uint64_t site)
+{
+	for (unsigned int i = 0; i < f->nr_calls; i++)
+		if (f->calls[i].site == site && f->calls[i].indirect)
+			return f->calls[i].reg;
+	return -1;
 }

@@ -82,6 +82,14 @@ bool arm64_func_never_returns(const struct arm64_func_facts *f);
  */
 uint64_t arm64_func_spin_loop(const struct arm64_func_facts *f, bool *waits);
 
+/** arm64_func_spin_loop_if() - the same choice among the loops @keep accepts */
+uint64_t arm64_func_spin_loop_if(const struct arm64_func_facts *f,
+				 bool (*keep)(const struct arm64_loop *lp, void *ctx), void *ctx,
+				 bool *waits);
+
+/** arm64_func_call_reg() - the register of the BLR at @site, -1 when @site is no BLR of @f */
+int arm64_func_call_reg(const struct arm64_func_facts *f, uint64_t site);
+
 /**
  * arm64_func_tight_loop_around() - whether @site lies in a loop of at most
  * @max_insns instructions and @max_calls calls: a helper called there is

@@ -84,6 +84,21 @@ static inline void mem_image_put32(struct mem_image *m, uint64_t va, uint32_t v)
 	mem_image_put(m, va, v, 4);
 }
 
+/* a frame record {caller's frame pointer, return address} (AAPCS64) at @at */
+static inline void mem_image_put_record(struct mem_image *m, uint64_t at, uint64_t fp, uint64_t lr)
+{
+	mem_image_put64(m, at, fp);
+	mem_image_put64(m, at + 8, lr);
+}
+
+/* @n instruction words from @at (A64 code is little-endian, as all of the image) */
+static inline void mem_image_put_code(struct mem_image *m, uint64_t at, const uint32_t *insn,
+				      unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		mem_image_put32(m, at + 4 * i, insn[i]);
+}
+
 static inline void mem_image_install(struct mem_image *m, struct kdc_dump *d)
 {
 	d->kctx = NULL;

@@ -20,14 +20,15 @@
 
 #include "btf_builder.h"
 #include "kallsyms.h"
+#include "test_symbols.h"
 #include "mem_image.h"
 #include "code_arm64.h"
 #include "recover.h"
 
 #define TASK_STACK 0xffff80000a010000ull
 #define STACK_SIZE 0x4000ull
-#define PT_REGS_SIZE 336u
-#define PT_STACKFRAME 304u
+#define PT_REGS_SIZE BB_PT_REGS_SIZE
+#define PT_STACKFRAME BB_PT_REGS_STACKFRAME
 #define TEXT 0xffff800008010000ull
 #define RET_FROM_FORK (TEXT + 0x000)
 #define KTHREAD (TEXT + 0x100)
@@ -60,24 +61,11 @@ struct world {
 	struct kdc_recovery rec;
 };
 
-static void code(struct world *w, uint64_t at, const uint32_t *insn, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		mem_image_put32(&w->mem, at + 4 * i, insn[i]);
-}
-
-static void record(struct world *w, uint64_t at, uint64_t next_fp, uint64_t ret)
-{
-	mem_image_put64(&w->mem, at, next_fp);
-	mem_image_put64(&w->mem, at + 8, ret);
-}
-
 static void world_init(struct world *w)
 {
 	struct btf *btf = btf__new_empty();
 	int u64 = bb_check(btf__add_int(btf, "long long unsigned int", 8, 0));
-	struct kdc_kallsyms *ks = kallsyms_new();
-	static const struct { uint64_t addr; const char *name; } syms[] = {
+	static const struct test_sym syms[] = {
 		{ RET_FROM_FORK, "ret_from_fork" }, { KTHREAD, "kthread" },
 		{ THREADFN, "test_threadfn" }, { HELPER, "test_helper" }, { LEAF, "test_spin" },
 		{ TEXT_END, "_etext" },
@@ -87,16 +75,9 @@ static void world_init(struct world *w)
 	uint64_t r_kthread = top - 0x400, r_threadfn = r_kthread - 0x80, r_helper = r_threadfn - 0x40;
 
 	memset(w, 0, sizeof(*w));
-	bb_struct(btf, "pt_regs", PT_REGS_SIZE, (struct bb_field[]){
-		{ "regs", bb_array(btf, u64, 31), 0 }, { "sp", u64, 248 }, { "pc", u64, 256 },
-		{ "pstate", u64, 264 }, { "stackframe", bb_array(btf, u64, 2), PT_STACKFRAME } }, 5);
+	bb_pt_regs(btf, u64);
 	w->k.types.btf = btf;
-	assert_non_null(ks);
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		assert_int_equal(kallsyms_add(ks, syms[i].addr, 't', syms[i].name,
-					      strlen(syms[i].name), NULL), KC_OK);
-	kallsyms_sort(ks);
-	w->k.syms.kallsyms = ks;
+	w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
 	w->k.dump = &w->dump;
 	w->k.page_size = 4096;
 	w->k.thread_size = STACK_SIZE;
@@ -115,22 +96,24 @@ static void world_init(struct world *w)
 	w->cpu.note_index = -1;
 
 	/* ret_from_fork: blr x19 (the kthread() call) */
-	code(w, RET_FROM_FORK, (uint32_t[]){ NOP, NOP, BLR_X19, NOP, RET }, 5);
+	mem_image_put_code(&w->mem, RET_FROM_FORK, (uint32_t[]){ NOP, NOP, BLR_X19, NOP, RET }, 5);
 	/* kthread(): calls threadfn through a pointer */
-	code(w, KTHREAD, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, BLR_X1, NOP, LDP_FP_LR, RET }, 7);
+	mem_image_put_code(&w->mem, KTHREAD,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, BLR_X1, NOP, LDP_FP_LR, RET }, 7);
 	/* threadfn: mask IRQs, call the helper (returns), then the spinning leaf */
-	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
+	mem_image_put_code(&w->mem, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
 		bl(THREADFN + 12, HELPER), bl(THREADFN + 16, LEAF), LDP_FP_LR, RET }, 7);
 	/* the helper: an ordinary function that returns */
-	code(w, HELPER, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, NOP, LDP_FP_LR, RET }, 6);
+	mem_image_put_code(&w->mem, HELPER,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, NOP, LDP_FP_LR, RET }, 6);
 	/* the leaf: spins where it is, no frame record */
-	code(w, LEAF, (uint32_t[]){ NOP, B_SELF, RET }, 3);
+	mem_image_put_code(&w->mem, LEAF, (uint32_t[]){ NOP, B_SELF, RET }, 3);
 
 	/* the stack, top down: kthread's record (to ret_from_fork), threadfn's
 	 * (to kthread), and the helper's, left over from the call that returned */
-	record(w, r_kthread, entry, RET_FROM_FORK + 12);
-	record(w, r_threadfn, r_kthread, KTHREAD + 16);
-	record(w, r_helper, r_threadfn, THREADFN + 16);
+	mem_image_put_record(&w->mem, r_kthread, entry, RET_FROM_FORK + 12);
+	mem_image_put_record(&w->mem, r_threadfn, r_kthread, KTHREAD + 16);
+	mem_image_put_record(&w->mem, r_helper, r_threadfn, THREADFN + 16);
 	mem_image_put64(&w->mem, entry, 0);
 	mem_image_put64(&w->mem, entry + 8, 0);
 }
@@ -179,7 +162,7 @@ static void test_tight_loop_around_helper(void **state)
 	world_init(w);
 	/* threadfn instead loops: bl helper; b back to it (udelay-style
 	 * polling, the PC moves between the loop and the helper) */
-	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
+	mem_image_put_code(&w->mem, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
 		bl(THREADFN + 12, HELPER), 0x17ffffffu /* b .-4 */, LDP_FP_LR, RET }, 7);
 	recover_cpu(&w->k, &w->cpu, &w->rec);
 	assert_true(w->rec.ok);
@@ -227,43 +210,42 @@ static void fnptr_world(struct world *w)
 	world_init(w);
 	/* the symbol table gains the new functions (replaced whole) */
 	kallsyms_free(w->k.syms.kallsyms);
-	w->k.syms.kallsyms = kallsyms_new();
 	{
-		static const struct { uint64_t addr; const char *name; } syms[] = {
+		static const struct test_sym syms[] = {
 			{ RET_FROM_FORK, "ret_from_fork" }, { KTHREAD, "kthread" },
 			{ THREADFN, "test_threadfn" }, { ARMED, "test_armed" },
 			{ LEAF, "test_spin" }, { PRINTK, "test_printk" }, { LOOP_FN, "test_loop" },
 			{ STEP_FN, "test_step" }, { TEXT + 0x800, "_etext" },
 		};
 
-		for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-			assert_int_equal(kallsyms_add(w->k.syms.kallsyms, syms[i].addr, 't',
-						      syms[i].name, strlen(syms[i].name), NULL),
-					 KC_OK);
-		kallsyms_sort(w->k.syms.kallsyms);
+		w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
 	}
 	mem_image_add(&w->mem, DATA, 0x1000);
 	mem_image_put64(&w->mem, OPS_PTR, OPS);
 	mem_image_put64(&w->mem, OPS, LOOP_FN);
 	mem_image_put64(&w->mem, OPS + 8, STEP_FN);
 	/* threadfn: bl armed; adrp x0, ops_ptr; ldr x0, [x0]; ldr x1, [x0]; blr x1 */
-	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(t + 8, ARMED), adrp(t + 12, 0, OPS_PTR),
+	mem_image_put_code(&w->mem, THREADFN,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(t + 8, ARMED), adrp(t + 12, 0, OPS_PTR),
 		ldr_imm(0, 0, 0), ldr_imm(1, 0, 0), 0x52800060u /* mov w0, #3 */, BLR_X1,
 		LDP_FP_LR, RET }, 10);
-	code(w, ARMED, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(ARMED + 8, PRINTK), LDP_FP_LR, RET }, 5);
-	code(w, PRINTK, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, LDP_FP_LR, RET }, 5);
+	mem_image_put_code(&w->mem, ARMED,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(ARMED + 8, PRINTK), LDP_FP_LR, RET }, 5);
+	mem_image_put_code(&w->mem, PRINTK,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, LDP_FP_LR, RET }, 5);
 	/* loop: x19 = *ops_ptr; mask; again: ldr x1, [x19, #8]; blr x1; b again */
-	code(w, LOOP_FN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, adrp(l + 8, 19, OPS_PTR),
+	mem_image_put_code(&w->mem, LOOP_FN,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, adrp(l + 8, 19, OPS_PTR),
 		ldr_imm(19, 19, 0), MSR_DAIFSET_3, ldr_imm(1, 19, 8), BLR_X1,
 		0x17fffffeu /* b .-8 */, LDP_FP_LR, RET }, 10);
-	code(w, STEP_FN, (uint32_t[]){ NOP, NOP, RET }, 3);
+	mem_image_put_code(&w->mem, STEP_FN, (uint32_t[]){ NOP, NOP, RET }, 3);
 	/* the stack: the loop's record (returns after the BLR at threadfn+28)
 	 * in the slot the helper's had; the helper's printk record below it */
 	memset(mem_image_at(&w->mem, TASK_STACK, STACK_SIZE), 0, STACK_SIZE);
-	record(w, r_kthread, top - PT_REGS_SIZE + PT_STACKFRAME, RET_FROM_FORK + 12);
-	record(w, r_threadfn, r_kthread, KTHREAD + 16);
-	record(w, r_slot, r_threadfn, THREADFN + 32);
-	record(w, r_slot - 0x40, r_slot, ARMED + 12);
+	mem_image_put_record(&w->mem, r_kthread, top - PT_REGS_SIZE + PT_STACKFRAME, RET_FROM_FORK + 12);
+	mem_image_put_record(&w->mem, r_threadfn, r_kthread, KTHREAD + 16);
+	mem_image_put_record(&w->mem, r_slot, r_threadfn, THREADFN + 32);
+	mem_image_put_record(&w->mem, r_slot - 0x40, r_slot, ARMED + 12);
 }
 
 static void test_fnptr_through_global(void **state)
@@ -320,9 +302,10 @@ static void test_argument_through_the_caller(void **state)
 	fnptr_world(w);
 	/* threadfn: adrp x0, DATA; add x0, x0, #0x80; bl armed;
 	 * armed: stp; mov x29, sp; mov x19, x0; mov x0, x19; bl printk */
-	code(w, THREADFN, (uint32_t[]){ STP_FP_LR, adrp(THREADFN + 4, 0, DATA),
+	mem_image_put_code(&w->mem, THREADFN, (uint32_t[]){ STP_FP_LR, adrp(THREADFN + 4, 0, DATA),
 		0x91020000u /* add x0, x0, #0x80 */, bl(THREADFN + 12, ARMED), LDP_FP_LR, RET }, 6);
-	code(w, ARMED, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, 0xaa0003f3u /* mov x19, x0 */,
+	mem_image_put_code(&w->mem, ARMED,
+		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, 0xaa0003f3u /* mov x19, x0 */,
 		0xaa1303e0u /* mov x0, x19 */, bl(ARMED + 16, PRINTK), LDP_FP_LR, RET }, 7);
 	code_cache_init(c, &w->k);
 	assert_true(code_arg_at_call(c, ARMED + 16, 0, callers, 1, &at));
@@ -345,7 +328,7 @@ static void test_no_anchor(void **state)
 	(void)state;
 	world_init(w);
 	/* kthread's record points nowhere: nothing links to the entry frame */
-	record(w, r_kthread, 0xffff0000c0000000ull, RET_FROM_FORK + 12);
+	mem_image_put_record(&w->mem, r_kthread, 0xffff0000c0000000ull, RET_FROM_FORK + 12);
 	recover_cpu(&w->k, &w->cpu, &w->rec);
 	assert_false(w->rec.ok);
 	assert_int_equal(w->rec.nr_candidates, 0);

@@ -21,14 +21,15 @@
 
 #include "btf_builder.h"
 #include "kallsyms.h"
+#include "test_symbols.h"
 #include "mem_image.h"
 #include "unwind_arm64.h"
 
 #define TASK_STACK 0xffff80000a010000ull	/* THREAD_SIZE 16 KiB */
 #define IRQ_STACK 0xffff800008000000ull
 #define STACK_SIZE 0x4000ull
-#define PT_REGS_SIZE 336u
-#define PT_STACKFRAME 304u
+#define PT_REGS_SIZE BB_PT_REGS_SIZE
+#define PT_STACKFRAME BB_PT_REGS_STACKFRAME
 #define TEXT 0xffff800008010000ull
 #define FN_A (TEXT + 0x1000)		/* kthread-like: calls B */
 #define FN_B (TEXT + 0x2000)		/* calls C */
@@ -51,24 +52,16 @@ static void world_init(struct world *w)
 {
 	struct btf *btf = btf__new_empty();
 	int u64 = bb_check(btf__add_int(btf, "long long unsigned int", 8, 0));
-	struct kdc_kallsyms *ks = kallsyms_new();
-	static const struct { uint64_t addr; const char *name; } syms[] = {
+	static const struct test_sym syms[] = {
 		{ FN_A, "fn_a" }, { FN_B, "fn_b" }, { FN_C, "fn_c" }, { FN_HANDLER, "handler" },
 		{ ENTRY_TEXT, "__entry_text_start" }, { FN_EL1_IRQ, "el1h_64_irq" },
 		{ ENTRY_TEXT + 0x1000, "__entry_text_end" },
 	};
 
 	memset(w, 0, sizeof(*w));
-	bb_struct(btf, "pt_regs", PT_REGS_SIZE, (struct bb_field[]){
-		{ "regs", bb_array(btf, u64, 31), 0 }, { "sp", u64, 248 }, { "pc", u64, 256 },
-		{ "pstate", u64, 264 }, { "stackframe", bb_array(btf, u64, 2), PT_STACKFRAME } }, 5);
+	bb_pt_regs(btf, u64);
 	w->k.types.btf = btf;
-	assert_non_null(ks);
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
-		assert_int_equal(kallsyms_add(ks, syms[i].addr, 't', syms[i].name,
-					      strlen(syms[i].name), NULL), KC_OK);
-	kallsyms_sort(ks);
-	w->k.syms.kallsyms = ks;
+	w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
 	w->k.dump = &w->dump;
 	w->dump.arch = &arch_arm64;
 	mem_image_add(&w->mem, TASK_STACK, STACK_SIZE);
@@ -86,12 +79,6 @@ static void world_fini(struct world *w)
 	btf__free(w->k.types.btf);
 	kallsyms_free(w->k.syms.kallsyms);
 	mem_image_fini(&w->mem);
-}
-
-static void record(struct world *w, uint64_t at, uint64_t next_fp, uint64_t ret)
-{
-	mem_image_put64(&w->mem, at, next_fp);
-	mem_image_put64(&w->mem, at + 8, ret);
 }
 
 /* the task's entry pt_regs at the top of its stack: its record ends the chain */
@@ -114,9 +101,10 @@ static void task_chain(struct world *w)
 
 	w->regs.pc = FN_C + 0x10;
 	w->regs.fp = TASK_STACK + 0x3d00;
-	record(w, w->regs.fp, rb, FN_B + 0x24);
-	record(w, rb, ra, FN_A + 0x38);
-	record(w, ra, entry_record(), FN_A + 0x90);	/* A's caller: the entry code's ret path */
+	mem_image_put_record(&w->mem, w->regs.fp, rb, FN_B + 0x24);
+	mem_image_put_record(&w->mem, rb, ra, FN_A + 0x38);
+	/* A's caller: the entry code's ret path */
+	mem_image_put_record(&w->mem, ra, entry_record(), FN_A + 0x90);
 }
 
 static void test_task_chain(void **state)
@@ -153,8 +141,9 @@ static void test_irq_through_exception_frame(void **state)
 	 * the handler runs on the IRQ stack, its caller is el1h_64_irq */
 	w->regs.pc = FN_HANDLER + 0x8;
 	w->regs.fp = irq_rec;
-	record(w, irq_rec, ptregs + PT_STACKFRAME, FN_EL1_IRQ + 0x40);
-	record(w, ptregs + PT_STACKFRAME, TASK_STACK + 0x3d00, FN_C + 0x10);	/* {x29, ELR} */
+	mem_image_put_record(&w->mem, irq_rec, ptregs + PT_STACKFRAME, FN_EL1_IRQ + 0x40);
+	/* {x29, ELR} */
+	mem_image_put_record(&w->mem, ptregs + PT_STACKFRAME, TASK_STACK + 0x3d00, FN_C + 0x10);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_true(w->bt.complete);
 	assert_int_equal(w->bt.nr, 6);
@@ -181,7 +170,7 @@ static void test_pac_stripped(void **state)
 	task_chain(w);
 	w->k.syms.pac_mask = PAC;
 	/* a signed return address: the PAC replaced the top bits */
-	record(w, w->regs.fp, TASK_STACK + 0x3e00, (FN_B + 0x24) & ~PAC);
+	mem_image_put_record(&w->mem, w->regs.fp, TASK_STACK + 0x3e00, (FN_B + 0x24) & ~PAC);
 	mem_image_put(&w->mem, w->regs.fp + 8 + 6, 0x5a, 1);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_int_equal(w->bt.frame[1].pc, FN_B + 0x24);
@@ -199,8 +188,8 @@ static void test_loop(void **state)
 	world_init(w);
 	w->regs.pc = FN_C;
 	w->regs.fp = r;
-	record(w, r, r - 0x40, FN_B + 4);	/* points down the stack */
-	record(w, r - 0x40, r, FN_A + 4);
+	mem_image_put_record(&w->mem, r, r - 0x40, FN_B + 4);	/* points down the stack */
+	mem_image_put_record(&w->mem, r - 0x40, r, FN_A + 4);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_false(w->bt.complete);
 	assert_string_equal(w->bt.stop, "frame pointer does not move up the stack (loop?)");
@@ -217,9 +206,10 @@ static void test_back_to_left_stack(void **state)
 	world_init(w);
 	w->regs.pc = FN_HANDLER;
 	w->regs.fp = IRQ_STACK + 0x100;
-	record(w, IRQ_STACK + 0x100, TASK_STACK + 0x100, FN_B + 4);
-	record(w, TASK_STACK + 0x100, IRQ_STACK + 0x200, FN_A + 4);	/* back up the IRQ stack */
-	record(w, IRQ_STACK + 0x200, 0, FN_A + 8);
+	mem_image_put_record(&w->mem, IRQ_STACK + 0x100, TASK_STACK + 0x100, FN_B + 4);
+	/* back up the IRQ stack */
+	mem_image_put_record(&w->mem, TASK_STACK + 0x100, IRQ_STACK + 0x200, FN_A + 4);
+	mem_image_put_record(&w->mem, IRQ_STACK + 0x200, 0, FN_A + 8);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_false(w->bt.complete);
 	assert_string_equal(w->bt.stop, "frame pointer returns to a stack already left");
@@ -270,7 +260,7 @@ static void test_depth_bound(void **state)
 	w->regs.fp = r;
 	/* 200 records, each 16 bytes above the last: deeper than any real stack */
 	for (unsigned int i = 0; i < 200; i++, r += 16)
-		record(w, r, r + 16, FN_B + 4);
+		mem_image_put_record(&w->mem, r, r + 16, FN_B + 4);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_string_equal(w->bt.stop, "depth limit");
 	assert_int_equal(w->bt.nr, KDC_BACKTRACE_MAX);
@@ -286,7 +276,7 @@ static void test_old_kernel_fp_zero(void **state)
 	world_init(w);
 	task_chain(w);
 	/* 4.18/5.10 end the chain with fp == 0 instead of the entry record */
-	record(w, TASK_STACK + 0x3e40, 0, FN_A + 0x90);
+	mem_image_put_record(&w->mem, TASK_STACK + 0x3e40, 0, FN_A + 0x90);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_true(w->bt.complete);
 	assert_string_equal(w->bt.stop, "frame pointer is 0 (end of chain)");
@@ -305,8 +295,8 @@ static void test_signed_zero_return_ends(void **state)
 	w->k.syms.pac_mask = PAC;
 	/* the boot CPU's start_kernel record on 5.10: x30 was 0 when it was
 	 * called, and its prologue signed that: {0, PAC(0)} */
-	record(w, TASK_STACK + 0x3e40, TASK_STACK + 0x3f00, FN_A + 0x90);
-	record(w, TASK_STACK + 0x3f00, 0, 0x004c000000000000ull);
+	mem_image_put_record(&w->mem, TASK_STACK + 0x3e40, TASK_STACK + 0x3f00, FN_A + 0x90);
+	mem_image_put_record(&w->mem, TASK_STACK + 0x3f00, 0, 0x004c000000000000ull);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_true(w->bt.complete);
 	assert_string_equal(w->bt.stop, "final frame record");
