@@ -26,7 +26,7 @@
 #define MANIFEST_MAX (256u << 10)
 #define CAPTURE_MAX (16u << 20)	/* report.txt and MANIFEST are held for printing */
 #define NAME_MAX_LEN 512
-#define ZSTD_LEVEL 3
+#define ZSTD_LEVEL 1
 
 struct member {
 	char rel[NAME_MAX_LEN];	/* path under the top directory */

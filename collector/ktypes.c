@@ -2,6 +2,7 @@
 #include "ktypes.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,80 @@
 #define SCAN_CHUNK (256u << 10)
 #define SCAN_PAGE 4096u	/* the smallest page: reads never straddle a missing one */
 #define MEMBER_DEPTH_MAX 8
+
+/*
+ * libbpf's btf__find_by_name_kind() walks every type (about 100,000 in a
+ * distribution kernel's BTF), and the analyses ask for the same few dozen
+ * names once per CPU: on a 32-CPU dump those walks were a third of the
+ * collector's time. The answers (found or not) are kept in a small
+ * open-addressed table; a name too long for it, or a full probe run, just
+ * goes to libbpf.
+ */
+#define MEMO_SLOTS 512
+#define MEMO_PROBES 8
+#define MEMO_NAME_LEN 64
+#define MEMO_PERCPU_VAR 0x100	/* a "kind" of our own: a .data..percpu entry's index */
+
+struct ktypes_memo {
+	struct {
+		char name[MEMO_NAME_LEN];
+		int kind;		/* 0: empty slot */
+		__s32 id;
+	} slot[MEMO_SLOTS];
+};
+
+static unsigned int memo_hash(const char *name, int kind)
+{
+	unsigned int h = 2166136261u ^ (unsigned int)kind;	/* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* @id of the kept answer, or a free slot to keep one in (*@id untouched) */
+static bool memo_get(struct ktypes_memo *m, const char *name, int kind, __s32 *id, int *free_slot)
+{
+	unsigned int h = memo_hash(name, kind);
+
+	*free_slot = -1;
+	if (!m || strlen(name) >= MEMO_NAME_LEN)
+		return false;
+	for (unsigned int p = 0; p < MEMO_PROBES; p++) {
+		unsigned int i = (h + p) % MEMO_SLOTS;
+
+		if (!m->slot[i].kind) {
+			*free_slot = (int)i;
+			return false;
+		}
+		if (m->slot[i].kind == kind && !strcmp(m->slot[i].name, name)) {
+			*id = m->slot[i].id;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void memo_put(struct ktypes_memo *m, int slot, const char *name, int kind, __s32 id)
+{
+	if (!m || slot < 0)
+		return;
+	snprintf(m->slot[slot].name, MEMO_NAME_LEN, "%s", name);
+	m->slot[slot].kind = kind;
+	m->slot[slot].id = id;
+}
+
+static __s32 find_by_name_kind(const struct kdc_ktypes *t, const char *name, int kind)
+{
+	int slot;
+	__s32 id;
+
+	if (memo_get(t->memo, name, kind, &id, &slot))
+		return id;
+	id = btf__find_by_name_kind(t->btf, name, (__u32)kind);
+	memo_put(t->memo, slot, name, kind, id);
+	return id;
+}
 
 /* Reads the blob at @addr once its header has been recognised. */
 static enum kdc_status load_blob(struct kdc_dump *dump, uint64_t addr,
@@ -141,6 +216,7 @@ enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *sym
 			    struct kdc_ktypes *out, struct kdc_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	out->memo = calloc(1, sizeof(*out->memo));	/* without it, lookups go uncached */
 	if (!(src && src->ignore_dump_types)) {
 		if (!from_dump(dump, syms, out, err))
 			return KC_OK;
@@ -168,6 +244,8 @@ enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *sym
 		kdc_fail(err, KC_NOTSUP, "%s has no .BTF (DWARF types are not read yet)",
 			 src->vmlinux);
 	}
+	free(out->memo);
+	out->memo = NULL;
 	return kdc_err_prefix(err, err->code ? err->code : KC_NODATA, "types");
 }
 
@@ -175,18 +253,21 @@ void ktypes_fini(struct kdc_ktypes *t)
 {
 	btf__free(t->btf);
 	t->btf = NULL;
+	free(t->memo);
+	t->memo = NULL;
 }
 
-static const struct btf_type *find_composite(const struct btf *btf, const char *name, __u32 *id)
+static const struct btf_type *find_composite(const struct kdc_ktypes *t, const char *name,
+					     __u32 *id)
 {
-	__s32 r = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+	__s32 r = find_by_name_kind(t, name, BTF_KIND_STRUCT);
 
 	if (r < 0)
-		r = btf__find_by_name_kind(btf, name, BTF_KIND_UNION);
+		r = find_by_name_kind(t, name, BTF_KIND_UNION);
 	if (r < 0)
 		return NULL;
 	*id = (__u32)r;
-	return btf__type_by_id(btf, *id);
+	return btf__type_by_id(t->btf, *id);
 }
 
 /* The composite @id with typedefs and qualifiers peeled off, or NULL. */
@@ -250,7 +331,7 @@ enum kdc_status ktypes_member(const struct kdc_ktypes *t, const char *type, cons
 
 	if (!t->btf)
 		return kdc_fail(err, KC_NODATA, "no kernel types");
-	if (!(cur = find_composite(t->btf, type, &id)))
+	if (!(cur = find_composite(t, type, &id)))
 		return kdc_fail(err, KC_NODATA, "no struct %s in BTF", type);
 	for (const char *p = path; *p;) {
 		size_t len = strcspn(p, ".");
@@ -299,7 +380,7 @@ enum kdc_status ktypes_size(const struct kdc_ktypes *t, const char *type, uint64
 
 	if (!t->btf)
 		return kdc_fail(err, KC_NODATA, "no kernel types");
-	if (!(bt = find_composite(t->btf, type, &id)))
+	if (!(bt = find_composite(t, type, &id)))
 		return kdc_fail(err, KC_NODATA, "no struct %s in BTF", type);
 	*size = bt->size;
 	return KC_OK;
@@ -310,26 +391,34 @@ enum kdc_status ktypes_percpu_var(const struct kdc_ktypes *t, const char *name, 
 {
 	const struct btf_type *sec;
 	const struct btf_var_secinfo *vs;
-	__s32 id;
+	__s32 id, index;
+	int slot;
 
 	if (!t->btf)
 		return kdc_fail(err, KC_NODATA, "no kernel types");
-	id = btf__find_by_name_kind(t->btf, ".data..percpu", BTF_KIND_DATASEC);
+	id = find_by_name_kind(t, ".data..percpu", BTF_KIND_DATASEC);
 	if (id < 0 || !(sec = btf__type_by_id(t->btf, (__u32)id)))
 		return kdc_fail(err, KC_NODATA, "no .data..percpu section in BTF");
 	vs = btf_var_secinfos(sec);
-	for (__u16 i = 0; i < btf_vlen(sec); i++, vs++) {
-		const struct btf_type *var = btf__type_by_id(t->btf, vs->type);
-		const char *vname = var ? btf__name_by_offset(t->btf, var->name_off) : NULL;
+	if (!memo_get(t->memo, name, MEMO_PERCPU_VAR, &index, &slot)) {
+		index = -1;
+		for (__u16 i = 0; i < btf_vlen(sec); i++) {
+			const struct btf_type *var = btf__type_by_id(t->btf, vs[i].type);
+			const char *vname = var ? btf__name_by_offset(t->btf, var->name_off) : NULL;
 
-		if (vname && !strcmp(vname, name)) {
-			*offset = vs->offset;
-			if (size)
-				*size = vs->size;
-			return KC_OK;
+			if (vname && !strcmp(vname, name)) {
+				index = i;
+				break;
+			}
 		}
+		memo_put(t->memo, slot, name, MEMO_PERCPU_VAR, index);
 	}
-	return kdc_fail(err, KC_NODATA, "no per-CPU variable %s in BTF", name);
+	if (index < 0 || index >= btf_vlen(sec))
+		return kdc_fail(err, KC_NODATA, "no per-CPU variable %s in BTF", name);
+	*offset = vs[index].offset;
+	if (size)
+		*size = vs[index].size;
+	return KC_OK;
 }
 
 enum kdc_status ktypes_enum_value(const struct kdc_ktypes *t, const char *type, const char *name,
@@ -340,7 +429,7 @@ enum kdc_status ktypes_enum_value(const struct kdc_ktypes *t, const char *type, 
 
 	if (!t->btf)
 		return kdc_fail(err, KC_NODATA, "no kernel types");
-	id = btf__find_by_name_kind(t->btf, type, BTF_KIND_ENUM);
+	id = find_by_name_kind(t, type, BTF_KIND_ENUM);
 	if (id < 0 || !(et = btf__type_by_id(t->btf, (__u32)id)))
 		return kdc_fail(err, KC_NODATA, "no enum %s in BTF", type);
 	for (__u16 i = 0; i < btf_vlen(et); i++) {
@@ -363,7 +452,7 @@ enum kdc_status ktypes_datasec_size(const struct kdc_ktypes *t, const char *name
 
 	if (!t->btf)
 		return kdc_fail(err, KC_NODATA, "no kernel types");
-	id = btf__find_by_name_kind(t->btf, name, BTF_KIND_DATASEC);
+	id = find_by_name_kind(t, name, BTF_KIND_DATASEC);
 	if (id < 0 || !(sec = btf__type_by_id(t->btf, (__u32)id)))
 		return kdc_fail(err, KC_NODATA, "no %s section in BTF", name);
 	*size = sec->size;

@@ -22,6 +22,7 @@ struct kdc_ktypes {
 	uint64_t btf_addr;	/* where the blob was found in the dump */
 	uint32_t btf_size;
 	struct btf *btf;	/* owned (libbpf) */
+	struct ktypes_memo *memo; /* owned: names already looked up; NULL: none kept */
 };
 
 /**

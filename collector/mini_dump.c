@@ -45,17 +45,29 @@ static void add_stacks(struct kdc_analysis *a)
 #define TASKS_MAX 65536u
 #define SECTION_ROOTS_MAX (1u << 16)
 
-/* From _stext to the end of the image mapping, across holes of pages
- * makedumpfile dropped as zero; 8 MiB of nothing ends it. */
+/*
+ * From _stext to the end of the image mapping, across holes of pages
+ * makedumpfile dropped as zero; 8 MiB of nothing ends it. The kernel's
+ * text (_stext.._etext, half of the image: 13 of 27 MiB on Debian's 6.1)
+ * stays out: it is the vmlinux's own text, crash's bt -a reads none of it
+ * (the same backtraces with and without it on the fixtures, crash 8.0.2),
+ * and the code the analysis read and the code at every frame are in the
+ * set anyway (add_frame_code). Without _etext the whole image goes in.
+ */
 static void add_image(struct kdc_analysis *a)
 {
 	struct kdc_dump *d = a->dump;
-	uint64_t stext, paddr, ps = d->track_page_size, missing = 0;
+	uint64_t stext, etext = 0, paddr, ps = d->track_page_size, missing = 0;
 
 	if (!d->vmcoreinfo || vmcoreinfo_get_symbol(d->vmcoreinfo, "_stext", &stext, NULL))
 		return;
+	if (symbols_address(&a->kernel.syms, "_etext", &etext) || etext < stext ||
+	    etext - stext > IMAGE_MAX)
+		etext = 0;
 	for (uint64_t va = stext & ~(ps - 1); va < stext + IMAGE_MAX && missing < IMAGE_GAP_MAX;
 	     va += ps) {
+		if (va < (etext & ~(ps - 1)))
+			continue;
 		if (mem_to_phys(d, va, &paddr, NULL)) {
 			missing += ps;
 			continue;
@@ -63,6 +75,19 @@ static void add_image(struct kdc_analysis *a)
 		missing = 0;
 		mem_track(d, va, ps);
 	}
+}
+
+/* The code at every frame of every CPU's backtrace, for `dis` in crash on
+ * the small dump: the page(s) of the PC and of the call before a return
+ * address (pc - 4 may be on the page before). */
+static void add_frame_code(struct kdc_analysis *a)
+{
+	for (unsigned int i = 0; a->bt && i < a->cpus.nr; i++)
+		for (unsigned int f = 0; f < a->bt[i].nr && f < KDC_BACKTRACE_MAX; f++) {
+			uint64_t pc = symbols_strip_pac(&a->kernel.syms, a->bt[i].frame[f].pc);
+
+			mem_track(a->dump, pc - 4, 8);
+		}
 }
 
 /* Every process's task_struct, from CPU 0's idle task (init_task) along
@@ -329,6 +354,7 @@ static void add_parts(struct kdc_analysis *a, struct mini_dump_stats *stats)
 		{ "memory-model tables", add_mem_sections },
 		{ "NUMA nodes", add_node_data },
 		{ "kernel image data", add_image },
+		{ "code at every frame", add_frame_code },
 		{ "modules", add_modules },
 		{ "pid IDR", add_pid_idr },
 		{ "task list", add_tasks },

@@ -198,12 +198,49 @@ static void hostile_tables(void **state)
 	}
 }
 
+/* kallsyms_find() through the name index: the lowest-addressed of equal
+ * names, every name of a shuffled table, absent names, and adds after a
+ * sort (the index is stale until the next sort; finds must still work). */
+static void find_by_name(void **state)
+{
+	static const struct { uint64_t addr; const char *name; } syms[] = {
+		{ 0x5000, "zeta" }, { 0x1000, "alpha" }, { 0x3000, "dup" }, { 0x2000, "dup" },
+		{ 0x4000, "mid" }, { 0x6000, "alpha_2" },
+	};
+	struct kdc_kallsyms *ks = kallsyms_new();
+	struct kdc_symbol sym;
+
+	(void)state;
+	assert_non_null(ks);
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
+		assert_int_equal(kallsyms_add(ks, syms[i].addr, 't', syms[i].name,
+					      strlen(syms[i].name), NULL), KC_OK);
+	kallsyms_sort(ks);
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		assert_int_equal(kallsyms_find(ks, syms[i].name, &sym), KC_OK);
+		assert_string_equal(sym.name, syms[i].name);
+	}
+	assert_int_equal(kallsyms_find(ks, "dup", &sym), KC_OK);
+	assert_int_equal(sym.addr, 0x2000);
+	assert_int_equal(kallsyms_find(ks, "alph", &sym), KC_NODATA);
+	assert_int_equal(kallsyms_find(ks, "alpha_3", &sym), KC_NODATA);
+	assert_int_equal(kallsyms_find(ks, "", &sym), KC_NODATA);
+	assert_int_equal(kallsyms_find(ks, "zzz", &sym), KC_NODATA);
+	assert_int_equal(kallsyms_add(ks, 0x7000, 't', "late", 4, NULL), KC_OK);
+	assert_int_equal(kallsyms_find(ks, "late", &sym), KC_OK);
+	assert_int_equal(sym.addr, 0x7000);
+	assert_int_equal(kallsyms_find(ks, "mid", &sym), KC_OK);
+	assert_int_equal(sym.addr, 0x4000);
+	kallsyms_free(ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decodes_sorts_and_looks_up),
 		cmocka_unit_test(big_length_encoding),
 		cmocka_unit_test(hostile_tables),
+		cmocka_unit_test(find_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
