@@ -193,8 +193,9 @@ accuracy: $(BIN)
 	python3 tests/fixture-checks/accuracy.py --collect $(abspath $(BIN)) \
 		--fixtures tests/fixtures --scratch $(abspath $(O))/fixtures --table docs/accuracy.md --quiet
 
-# Speed and memory, side by side with makedumpfile and crash, on 1, 2 and
-# 4 GiB guest dumps (bench/run.sh; makes the dumps on first use).
+# Speed and memory, side by side with makedumpfile and crash, on raw vmcores
+# of 2, 8 and 16 GiB guests in use, 4 and 32 CPUs (bench/run.sh; makes the
+# dumps on first use with bench/make-dumps.sh, about 45 minutes for all).
 bench:
 	bash bench/run.sh
 

@@ -1,109 +1,86 @@
 #!/usr/bin/env bash
-# make bench: what the capture step costs, side by side, on the same dumps
-# of 1, 2 and 4 GiB arm64 guests (the csd-lockup scenario).
+# make bench: bench/run.sh [POINT...] (default: every point of make-dumps.sh)
 #
-# Compared like with like: every tool is the arm64 build (kdump-collect
-# cross-built by tests/qemu/build-collector.sh; Debian's arm64 makedumpfile
-# and crash from tests/oracle/setup.sh), run under qemu-aarch64-static on
-# this host, reading the same ELF vmcore (the form /proc/vmcore has). So
-# absolute times include the emulator's overhead for all alike; the ratios
-# are the point. Peak RSS is the emulator process's: about the same constant
-# is added to every row.
+# What the capture step costs, like with like, on the RAW /proc/vmcore of
+# csd-lockup guests whose memory is in use (bench/make-dumps.sh: anonymous
+# memory, page cache, 4096 threads, scaled to the guest) at 2, 8 and 16 GiB
+# with 4 and 32 CPUs, plus one idle 2 GiB guest:
+#   - kdump-collect collect (the triage bundle), arm64 build under
+#     qemu-aarch64-static, and the host's native build beside it;
+#   - makedumpfile -l -d 31 (RHEL's default) and -c -d 31 (Debian's), 1.7.2
+#     (bookworm, built without zstd), and -z -d 31 with trixie's 1.7.6;
+#   - crash 8.0.2 from start to its first `bt -a`.
+# Every tool is an arm64 binary under qemu-user on this host reading the
+# same file, so the ratios are the point (the emulator's own ~10 MiB is in
+# every RSS). Per run: wall, CPU, peak RSS, output bytes and bytes read
+# (bench/measure.py). The capture kernel's own numbers (collect and
+# makedumpfile -l on /proc/vmcore under TCG) come from each dump's serial
+# log (tests/qemu/initramfs/init, kdc.bench=1).
 #
-# Output: bench/results.md. Dumps are made by the QEMU harness on first use
-# (bench/dumps/, not in git): about 2 minutes per size.
+# Per point: bench/results/POINT.json (committed); then bench/report.py
+# writes bench/results.md from every committed point. Dumps missing under
+# tests/qemu/work/big/ are made first (see make-dumps.sh for how long);
+# BENCH_CLEAN=1 deletes each raw dump once measured.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
+export KDC_KERNEL=6.1
 . "$top/tests/qemu/config.sh"
-ORACLE=${KDC_ORACLE_WORK:-$top/tests/oracle/work}/root
-DUMPS=$here/dumps
-SIZES=${BENCH_SIZES:-1024 2048 4096}
-out=$here/results.md
+ORACLE_WORK=${KDC_ORACLE_WORK:-$top/tests/oracle/work}
+ROOT=$ORACLE_WORK/root ROOT_TRIXIE=$ORACLE_WORK/root-trixie
+BIG=${KDC_BIG_WORK:-$WORK_TOP/big}
+POINTS_ALL="idle-2g-4c inuse-2g-4c inuse-8g-4c inuse-16g-4c inuse-2g-32c inuse-8g-32c inuse-16g-32c"
+points=${*:-$POINTS_ALL}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 bash "$top/tests/oracle/setup.sh" >/dev/null
+bash "$top/tests/oracle/setup-corpus.sh" >/dev/null
 bash "$top/tests/qemu/build-collector.sh" >/dev/null 2>&1
-COLLECT=$WORK/build-arm64/kdump-collect
-QEMU="qemu-aarch64-static -L $ORACLE"
-# the collector's own arm64 libraries (build-collector.sh's sysroot)
-QEMU_COLLECT="qemu-aarch64-static -L $WORK/sysroot"
+make -s -C "$top" >/dev/null
+COLLECT=$WORK/build-arm64/kdump-collect NATIVE=$top/build/kdump-collect
+VMLINUX=$ROOT/usr/lib/debug/boot/vmlinux-$KREL
+mkdir -p "$here/results"
 
-# one measurement: label, then the command; prints "wall cpu rss_kb"
-measure() {
-	local t=$tmp/time
-	/usr/bin/time -f '%e %U %S %M' -o "$t" "$@" >/dev/null 2>&1 || echo "bench: '$*' failed" >&2
-	awk '{printf "%.2f %.2f %d\n", $1, $2 + $3, $4}' "$t"
+# one run: tool label, output file (or -), then the command
+run() {
+	local label=$1 output=$2
+	shift 2
+	rm -rf "$tmp/out" "$tmp/md" && mkdir "$tmp/out"
+	python3 "$here/measure.py" "$tmp/m.json" -- "$@"
+	local bytes=null
+	case $output in
+	bundle) bytes=$(stat -c %s "$tmp"/out/*.tar.zst 2>/dev/null || echo null) ;;
+	md) bytes=$(stat -c %s "$tmp/md" 2>/dev/null || echo null) ;;
+	esac
+	python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m.update(tool=sys.argv[2], output_bytes=None if sys.argv[3]=="null" else int(sys.argv[3])); print(json.dumps(m))' \
+		"$tmp/m.json" "$label" "$bytes" >>"$tmp/rows"
 }
 
-rows=()
-for mem in $SIZES; do
-	d=$DUMPS/$mem/csd-lockup
-	# the committed csd-lockup fixture came from a 2 GiB guest (whole, not a patch)
-	[ "$mem" = 2048 ] && [ ! -s "$d/dump.elf.zst" ] && d=$top/tests/fixtures/csd-lockup
-	if [ ! -s "$d/dump.elf.zst" ]; then
-		QEMU_MEM=$mem KDC_FIXTURES=$DUMPS/$mem bash "$top/tests/qemu/make-fixtures.sh" csd-lockup \
-			>"$tmp/make.log" 2>&1 || { tail -5 "$tmp/make.log"; exit 1; }
-	fi
-	elf=$tmp/vmcore-$mem.elf
-	zstd -q -d -f --long=27 "$d/dump.elf.zst" -o "$elf"
-	size=$(stat -c %s "$elf")
-	rm -rf "$tmp/out" && mkdir "$tmp/out"
-	r=$(measure $QEMU_COLLECT "$COLLECT" collect --vmcore "$elf" --output-dir "$tmp/out")
-	bsize=$(stat -c %s "$tmp"/out/*.tar.zst)
-	rows+=("$mem|kdump-collect collect (triage bundle)|$r|$bsize")
-	for c in c l p z; do
-		rm -f "$tmp/md"
-		r=$(measure $QEMU "$ORACLE/usr/bin/makedumpfile" -$c -d 31 "$elf" "$tmp/md")
-		rows+=("$mem|makedumpfile -$c -d 31|$r|$(stat -c %s "$tmp/md" 2>/dev/null || echo 0)")
+for p in $points; do
+	raw=$BIG/bench-$p-$KERNEL/raw.elf meta=$here/dumps/bench-$p-$KERNEL
+	[ -s "$raw" ] || bash "$here/make-dumps.sh" "$p"
+	echo "bench: $p ($(du -h "$raw" | cut -f1) allocated of $(stat -c %s "$raw") bytes)" >&2
+	: >"$tmp/rows"
+	run "kdump-collect collect" bundle qemu-aarch64-static -L "$WORK/sysroot" "$COLLECT" collect \
+		--vmcore "$raw" --output-dir "$tmp/out"
+	# the bundle of that run: does its first line name the stuck CPU?
+	zstd -dc "$tmp"/out/*.tar.zst | tar x -C "$tmp/out" --wildcards '*/report.txt'
+	head -1 "$tmp"/out/*/report.txt >"$tmp/first-line"
+	run "kdump-collect collect (native amd64)" bundle "$NATIVE" collect --vmcore "$raw" \
+		--output-dir "$tmp/out"
+	for c in l c; do
+		run "makedumpfile -$c -d 31 (1.7.2)" md qemu-aarch64-static -L "$ROOT" \
+			"$ROOT/usr/bin/makedumpfile" -$c -d 31 "$raw" "$tmp/md"
 	done
+	run "makedumpfile -z -d 31 (1.7.6)" md qemu-aarch64-static -L "$ROOT_TRIXIE" \
+		"$ROOT_TRIXIE/usr/bin/makedumpfile" -z -d 31 "$raw" "$tmp/md"
 	printf 'bt -a\nq\n' >"$tmp/cmds"
-	r=$(measure $QEMU "$ORACLE/usr/bin/crash" -s "$ORACLE/usr/lib/debug/boot/vmlinux-$KREL" \
-		"$elf" -i "$tmp/cmds")
-	rows+=("$mem|crash: start to first bt -a|$r|-")
-	rows+=("$mem|(input: ELF vmcore)|-|$size")
-	rm -f "$elf"
+	run "crash 8.0.2: start to first bt -a" - qemu-aarch64-static -L "$ROOT" "$ROOT/usr/bin/crash" \
+		-s "$VMLINUX" "$raw" -i "$tmp/cmds"
+	python3 "$here/point.py" --point "$p" --raw "$raw" --meta "$meta" --rows "$tmp/rows" \
+		--first-line "$tmp/first-line" --out "$here/results/$p.json"
+	[ "${BENCH_CLEAN:-0}" != 1 ] || rm -rf "$BIG/bench-$p-$KERNEL"
 done
-
-{
-	echo "# make bench results"
-	echo
-	echo "Run $(date -u +%Y-%m-%d) on $(nproc) host cores. Every tool is an arm64 binary under"
-	echo "\`qemu-aarch64-static\` on the host, reading the same ELF vmcore of the csd-lockup scenario"
-	echo "(Debian $KREL, \`makedumpfile -d 31\` capture); see bench/run.sh for why."
-	echo
-	echo "| Guest RAM (MiB) | Step | Wall (s) | CPU (s) | Peak RSS (MiB) | Output (bytes) | Wall vs collect |"
-	echo "|---|---|---|---|---|---|---|"
-	for mem in $SIZES; do
-		base=
-		for row in "${rows[@]}"; do
-			IFS='|' read -r m step r bytes <<<"$row"
-			[ "$m" = "$mem" ] || continue
-			if [ "$r" = - ]; then
-				echo "| $m | $step | | | | $bytes | |"
-				continue
-			fi
-			read -r wall cpu rss <<<"$r"
-			[ -n "$base" ] || base=$wall
-			ratio=$(awk -v a="$wall" -v b="$base" 'BEGIN { printf "%.1fx", (b > 0 ? a / b : 0) }')
-			echo "| $m | $step | $wall | $cpu | $((rss / 1024)) | $bytes | $ratio |"
-		done
-	done
-	echo
-	cat <<'NOTE'
-Reading it: the triage bundle costs the same whatever the guest's memory (its size and time
-follow the kernel, not the RAM), while makedumpfile's time and output grow with the pages
-kept, and crash needs half a minute under emulation before its first backtrace. In this
-Debian build `-p` (snappy) and `-z` (zstd) wrote their pages uncompressed (same size for
-both), so only `-c` and `-l` compress here. Peak RSS is the emulator process's; natively
-(amd64 build) `collect` peaks at 19-23 MB RSS on these dumps whatever their size (the dump
-is read with read(2), so its pages are not counted; about 21 MB of heap at most, valgrind
-massif).
-NOTE
-	echo
-	echo "Commands: \`kdump-collect collect --vmcore VMCORE --output-dir DIR\`;"
-	echo "\`makedumpfile -{c,l,p,z} -d 31 VMCORE OUT\` (zlib, lzo, snappy, zstd);"
-	echo "\`crash -s vmlinux VMCORE\` with \`bt -a\` then \`q\`."
-} >"$out"
-cat "$out"
+python3 "$here/report.py" --results "$here/results" --out "$here/results.md"
+cat "$here/results.md"

@@ -46,8 +46,20 @@ for sc in $scenarios; do
 		forms=elf+raw
 		extra="kdc.raw_off=$RAW_OFF kdc.stuck_cpu=$BIG_STUCK_CPU kdc.wait_cpu=$BIG_WAIT_CPU" ;;
 	kvm) forms=elf extra="kdc.kvm_cpus=$BIG_KVM_CPUS" ;;
-	*) echo "make-big: no big variant of scenario '$sc' (csd-lockup, kvm)" >&2; exit 64 ;;
+	bench)
+		# make bench's dumps (bench/run.sh): csd-lockup, the raw /proc/vmcore
+		# only, both tools timed in the capture kernel first; the load is
+		# KDC_BIG_SPAWN (or "none": an idle guest) scaled by the caller
+		forms=raw extra="kdc.bench=1"
+		[ "$QEMU_CPUS" -le "$BIG_STUCK_CPU" ] ||
+			extra="$extra kdc.stuck_cpu=$BIG_STUCK_CPU kdc.wait_cpu=$BIG_WAIT_CPU"
+		name=bench-${KDC_BENCH_NAME:?bench needs KDC_BENCH_NAME}-$KERNEL
+		dumps=$BIG_WORK/$name out=$OUT_TOP/$name ;;
+	*) echo "make-big: no big variant of scenario '$sc' (csd-lockup, kvm, bench)" >&2; exit 64 ;;
 	esac
+	truth_sc=$sc spawn=$BIG_SPAWN,disk=/dev/vda,disk_off=$SCRATCH_OFF
+	[ "$BIG_SPAWN" != none ] || spawn=none
+	[ "$sc" != bench ] || truth_sc=csd-lockup
 	rm -rf "$run" "$dumps" && mkdir -p "$run/truth" "$dumps"
 	truncate -s $((SCRATCH_OFF + 2048))M "$run/disk.img"
 	t0=$SECONDS
@@ -56,26 +68,30 @@ for sc in $scenarios; do
 		--disk "$run/disk.img" --drive-opts detect-zeroes=unmap,discard=unmap \
 		--out "$run" --timeout "$TIMEOUT" \
 		--cpus "$QEMU_CPUS" --mem "$QEMU_MEM" --cpu-model "$QEMU_CPU" \
-		--append "console=ttyAMA0 crashkernel=$CRASHKERNEL kdc.scenario=$sc kdc.kdump_mb=0 kdc.forms=$forms kdc.shape=big kdc.spawn=$BIG_SPAWN,disk=/dev/vda,disk_off=$SCRATCH_OFF $extra"
+		--append "console=ttyAMA0 crashkernel=$CRASHKERNEL kdc.scenario=$truth_sc kdc.kdump_mb=0 kdc.forms=$forms kdc.shape=big kdc.spawn=$spawn $extra"
 	boot=$((SECONDS - t0))
 
 	tar xf "$run/disk.img" -C "$run/truth"
-	# the flattened stream ends with its own marker (see make-fixtures.sh)
-	makedumpfile --message-level 4 -R "$dumps/dump.elf" \
-		< <(dd if="$run/disk.img" bs=1M skip=64 count=$ELF_MB status=none)
-	[ -s "$dumps/dump.elf" ] || { echo "make-big: no dump.elf: capture failed" >&2; exit 1; }
-	if [ "$forms" = elf+raw ]; then
+	if [ "$forms" != raw ]; then
+		# the flattened stream ends with its own marker (see make-fixtures.sh)
+		makedumpfile --message-level 4 -R "$dumps/dump.elf" \
+			< <(dd if="$run/disk.img" bs=1M skip=64 count=$ELF_MB status=none)
+		[ -s "$dumps/dump.elf" ] || { echo "make-big: no dump.elf: capture failed" >&2; exit 1; }
+	fi
+	if [ "$forms" != elf ]; then
 		bytes=$(sed -n 's/.*capture-kernel raw vmcore bytes=\([0-9]*\).*/\1/p' "$run/serial.log")
-		grep -q 'capture-kernel raw written' "$run/serial.log" && [ -n "$bytes" ] ||
+		grep -q 'capture-kernel \(raw written\|done\)' "$run/serial.log" && [ -n "$bytes" ] ||
 			{ echo "make-big: no raw vmcore in the run" >&2; exit 1; }
-		dd if="$run/disk.img" of="$dumps/raw.elf" bs=1M skip=$RAW_OFF \
+		skip=$RAW_OFF
+		[ "$forms" != raw ] || skip=64 # init's elf_off with kdc.kdump_mb=0
+		dd if="$run/disk.img" of="$dumps/raw.elf" bs=1M skip=$skip \
 			count=$(((bytes + 1048575) / 1048576)) conv=sparse status=none
 		truncate -s "$bytes" "$dumps/raw.elf"
 	fi
 	rm -f "$run/disk.img"
 
 	rm -rf "$out" && mkdir -p "$out"
-	python3 "$HARNESS_DIR/truth.py" --scenario "$sc" --kernel "$KERNEL" --run "$run" \
+	python3 "$HARNESS_DIR/truth.py" --scenario "$truth_sc" --kernel "$KERNEL" --run "$run" \
 		--truth "$run/truth" --package "linux-image-$KREL-unsigned $KPKGVER" \
 		--out "$out/expected.json"
 	cp "$run/serial.log" "$run"/regs-*.txt "$run"/chain-*.txt "$out/"
@@ -84,12 +100,12 @@ for sc in $scenarios; do
 	{
 		echo "# the dumps of this fixture, too big for git; rebuilt by tests/qemu/make-big.sh"
 		echo "# (paths relative to tests/qemu/; a rebuilt dump differs byte for byte)"
-		locate dump.elf "$dumps/dump.elf"
+		[ ! -e "$dumps/dump.elf" ] || locate dump.elf "$dumps/dump.elf"
 		[ ! -e "$dumps/raw.elf" ] || locate raw.elf "$dumps/raw.elf"
 	} >"$out/dump.location"
 	step "$name: boot to saved dump ${boot}s, total $((SECONDS - t0))s," \
-		"dump.elf $(stat -c %s "$dumps/dump.elf") B" \
+		"dump.elf $(stat -c %s "$dumps/dump.elf" 2>/dev/null || echo none) B" \
 		"${bytes:+raw.elf $bytes B ($(du -B1 "$dumps/raw.elf" | cut -f1) B allocated)}"
-	grep -o 'KDC-MARK: big-\(ready\|tasks\).*' "$run/serial.log" | sed "s/^/$name: /"
+	grep -o 'KDC-MARK: \(big-ready\|big-tasks\|bench-capture\).*' "$run/serial.log" | sed "s/^/$name: /"
 	bytes=
 done
