@@ -22,8 +22,11 @@ if ! make -C "$top" -s O="$o" install PREFIX=/opt/kdc DESTDIR="$stage" >"$scratc
 fi
 say ok install ""
 # the patterns beside the binary, although PREFIX (/opt/kdc) is not where it runs
-dump=$top/build/fixtures/csd-lockup.elf
-if [ -s "$dump" ]; then
+# (the fixture checks unpack it into the build directory, $(O)/fixtures)
+dump=${KDC_SCRATCH:-$top/build}/fixtures/csd-lockup.elf
+if [ ! -s "$dump" ]; then
+	echo "SKIP install/patterns-beside-binary: no $dump (the fixture checks unpack it)"
+else
 	got=$("$stage/opt/kdc/bin/kdump-collect" analyze --json "$dump" 2>/dev/null |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["known_patterns"]["file"])')
 	case $got in
