@@ -79,7 +79,8 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 				if (a->dump->arch->recovered_flags)
 					a->recovery[i].regs.flags = a->dump->arch->recovered_flags(
 						a->cpus.nr_notes ? &a->cpus.notes[0].regs : NULL,
-						a->recovery[i].cand[0].at_el2, a->recovery[i].regs.flags);
+						a->recovery[i].cand[0].at_el2,
+						a->recovery[i].regs.flags);
 				c->regs = a->recovery[i].regs;
 				c->regs_source = KDC_REGS_RECOVERED;
 				a->bt[i] = a->recovery[i].bt;
@@ -89,7 +90,8 @@ static void gather(struct kdc_dump *dump, const struct kdc_sources *src, struct 
 	/* not complete, whatever else was read: no register note at all, or a
 	 * noted CPU's walk cut by damage rather than by its own end */
 	if (a->cpus.nr && !(a->cpus.nr_notes - a->cpus.nr_synthetic)) {
-		kdc_fail(&err, KC_NODATA, "the dump holds no NT_PRSTATUS note: the kernel saved no "
+		kdc_fail(&err, KC_NODATA,
+			 "the dump holds no NT_PRSTATUS note: the kernel saved no "
 			 "CPU's registers (a dump not made by crash_kexec?)");
 		analysis_problem(a, &err);
 	}
@@ -133,9 +135,10 @@ static void report_cuts(struct kdc_analysis *a)
 	struct kdc_err err = { 0 };
 
 	if (v->cut_stuck || v->cut_parked || v->cut_waits) {
-		kdc_fail(&err, KC_LIMIT, "verdict: %u stuck, %u parked CPUs and %u waits past the "
-			 "%u it lists of each (see cpus[] for all)", v->cut_stuck, v->cut_parked,
-			 v->cut_waits, KDC_VERDICT_CPUS_MAX);
+		kdc_fail(&err, KC_LIMIT,
+			 "verdict: %u stuck, %u parked CPUs and %u waits past the "
+			 "%u it lists of each (see cpus[] for all)",
+			 v->cut_stuck, v->cut_parked, v->cut_waits, KDC_VERDICT_CPUS_MAX);
 		analysis_problem(a, &err);
 	}
 	if (v->cut_evidence) {
@@ -144,13 +147,17 @@ static void report_cuts(struct kdc_analysis *a)
 		analysis_problem(a, &err);
 	}
 	if (v->summary_cut) {
-		kdc_fail(&err, KC_LIMIT, "verdict: the summary line is longer than %zu bytes and "
-			 "was cut", sizeof(v->summary) - 1);
+		kdc_fail(&err, KC_LIMIT,
+			 "verdict: the summary line is longer than %zu bytes and "
+			 "was cut",
+			 sizeof(v->summary) - 1);
 		analysis_problem(a, &err);
 	}
 	if (a->kvm.not_examined) {
-		kdc_fail(&err, KC_LIMIT, "kvm: %u loaded vCPUs listed, the bound; %u CPUs after "
-			 "them not examined", KDC_KVM_MAX, a->kvm.not_examined);
+		kdc_fail(&err, KC_LIMIT,
+			 "kvm: %u loaded vCPUs listed, the bound; %u CPUs after "
+			 "them not examined",
+			 KDC_KVM_MAX, a->kvm.not_examined);
 		analysis_problem(a, &err);
 	}
 }
@@ -158,8 +165,9 @@ static void report_cuts(struct kdc_analysis *a)
 void analysis_run(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_analysis *a)
 {
 	gather(dump, src, a);
-	verdict_build(&(struct kdc_verdict_in){ &a->kernel, &a->cpus, a->recovery, &a->csd,
-						&a->kvm, &a->panic }, &a->verdict);
+	verdict_build(&(struct kdc_verdict_in){ &a->kernel, &a->cpus, a->recovery, &a->csd, &a->kvm,
+						&a->panic },
+		      &a->verdict);
 	report_cuts(a);
 	patterns_match(&(struct kdc_patterns_in){ a->dump, &a->kernel, &a->cpus, a->bt },
 		       src ? src->patterns : NULL, &a->patterns);

@@ -21,13 +21,13 @@
 #define KDC_PROBLEMS_MAX 32
 
 struct kdc_analysis {
-	struct kdc_dump *dump;		/* borrowed */
-	struct kdc_kernel kernel;	/* owned */
-	struct kdc_cpus cpus;		/* owned */
-	struct kdc_backtrace *bt;	/* owned; one per cpus.nr, NULL entries' nr == 0 */
-	struct kdc_backtrace *note_bt;	/* owned; one per unmapped note (cpus.notes) */
-	struct kdc_recovery *recovery;	/* owned; one per CPU, ok when its registers were rebuilt */
-	struct kdc_csd_graph csd;	/* owned */
+	struct kdc_dump *dump;	       /* borrowed */
+	struct kdc_kernel kernel;      /* owned */
+	struct kdc_cpus cpus;	       /* owned */
+	struct kdc_backtrace *bt;      /* owned; one per cpus.nr, NULL entries' nr == 0 */
+	struct kdc_backtrace *note_bt; /* owned; one per unmapped note (cpus.notes) */
+	struct kdc_recovery *recovery; /* owned; one per CPU, ok when its registers were rebuilt */
+	struct kdc_csd_graph csd;      /* owned */
 	struct kdc_kvm kvm;
 	struct kdc_verdict verdict;
 	struct kdc_pattern_matches patterns;

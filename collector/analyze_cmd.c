@@ -48,8 +48,8 @@ enum kdc_status analyze_list_symbols(struct kdc_dump *d, const struct kdc_source
 		const struct kdc_module *m = &k.modules.mod[i];
 
 		for (size_t s = 0; s < m->nr_syms; s++)
-			fprintf(out, "%016" PRIx64 " %c %s\t[%s]\n", m->syms[s].addr, m->syms[s].type,
-				m->names + m->syms[s].name, m->name);
+			fprintf(out, "%016" PRIx64 " %c %s\t[%s]\n", m->syms[s].addr,
+				m->syms[s].type, m->names + m->syms[s].name, m->name);
 	}
 	if (!k.have_modules && k.have_types)
 		fprintf(stderr, "kdump-collect analyze: %s\n", k.modules_err.msg);
@@ -68,8 +68,8 @@ enum kdc_status analyze_read_words(struct kdc_dump *d, const struct kdc_sources 
 	addr = strtoull(spec, &end, 16);
 	if (end == spec || (*end && *end != ',') ||
 	    (*end == ',' && ((len = strtoull(end + 1, &end, 0)) == 0 || *end)) || len > 65536)
-		return kdc_fail(err, KC_INVAL, "--read %s: want ADDR[,LEN] (hex address, LEN <= 65536)",
-				spec);
+		return kdc_fail(err, KC_INVAL,
+				"--read %s: want ADDR[,LEN] (hex address, LEN <= 65536)", spec);
 	kernel_load(d, src, &k);
 	for (unsigned long long off = 0; off < len; off += 8) {
 		uint64_t v;
@@ -85,4 +85,3 @@ enum kdc_status analyze_read_words(struct kdc_dump *d, const struct kdc_sources 
 	kernel_fini(&k);
 	return st;
 }
-

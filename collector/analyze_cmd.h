@@ -16,7 +16,7 @@
 struct analyze_result {
 	unsigned int nr_notes;
 	unsigned int nr_prstatus;
-	unsigned int nr_problems;	/* things that could not be read: a partial report */
+	unsigned int nr_problems; /* things that could not be read: a partial report */
 };
 
 /**
@@ -33,8 +33,8 @@ void analyze_report(struct kdc_dump *dump, const struct kdc_sources *src, bool j
  * ("address type name" in address order)
  * Return: KC_OK, or why no table could be read.
  */
-enum kdc_status analyze_list_symbols(struct kdc_dump *dump, const struct kdc_sources *src, FILE *out,
-				     struct kdc_err *err);
+enum kdc_status analyze_list_symbols(struct kdc_dump *dump, const struct kdc_sources *src,
+				     FILE *out, struct kdc_err *err);
 
 /**
  * analyze_read_words() - print memory at "ADDR[,LEN]" (hex address, length

@@ -30,8 +30,8 @@ struct kdc_log_facts;
 
 /* Data addresses an architecture can read out of kernel code. */
 struct kdc_code_addrs {
-	uint64_t per_cpu_offset;	/* &__per_cpu_offset[0] */
-	uint64_t runqueues;		/* link address of the per-CPU runqueues */
+	uint64_t per_cpu_offset; /* &__per_cpu_offset[0] */
+	uint64_t runqueues;	 /* link address of the per-CPU runqueues */
 };
 
 struct kdc_arch_ops {
@@ -55,10 +55,10 @@ struct kdc_arch_ops {
 	 * DATASEC and whose symbols have no data (Debian's 5.10); @near is
 	 * runqueues' address, which any answer must lie close to; @reject
 	 * (may be NULL) tells variables every function uses (cpu_number) */
-	enum kdc_status (*percpu_var_code)(struct kdc_dump *dump,
-					   const struct kdc_symbols *syms, const char *name,
-					   uint64_t near, bool (*reject)(void *ctx, uint64_t addr),
-					   void *ctx, uint64_t *addr, struct kdc_err *err);
+	enum kdc_status (*percpu_var_code)(struct kdc_dump *dump, const struct kdc_symbols *syms,
+					   const char *name, uint64_t near,
+					   bool (*reject)(void *ctx, uint64_t addr), void *ctx,
+					   uint64_t *addr, struct kdc_err *err);
 	/* THREAD_SIZE when the kernel's types do not say: see arch_<name>.c */
 	uint64_t (*thread_size)(uint64_t page_size);
 	/* backtrace from @regs through @cpu's stacks; see unwind.h */
@@ -102,8 +102,7 @@ struct kdc_arch_ops {
 	const char *hyp_place;
 	/* loaded vCPUs and their saved state; see kvm.h */
 	void (*kvm_scan)(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
-			 const struct kdc_backtrace *bts,
-			 struct kdc_kvm *out);
+			 const struct kdc_backtrace *bts, struct kdc_kvm *out);
 };
 
 extern const struct kdc_arch_ops arch_arm64;

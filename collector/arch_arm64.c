@@ -13,8 +13,8 @@
 #include "recover_arm64.h"
 #include "unwind_arm64.h"
 
-#define EM_AARCH64_VALUE 183	/* ELF gABI */
-#define CODE_WINDOW 48		/* instructions read from the function's start */
+#define EM_AARCH64_VALUE 183 /* ELF gABI */
+#define CODE_WINDOW 48	     /* instructions read from the function's start */
 
 /*
  * nr_iowait_cpu() indexes __per_cpu_offset and adds the result to
@@ -56,9 +56,9 @@ static enum kdc_status arm64_code_addrs(struct kdc_dump *dump, const struct kdc_
  * skipped, and an answer must lie near runqueues (the same small section).
  */
 enum percpu_pick {
-	PICK_ONLY,	/* the function uses exactly one per-CPU variable */
-	PICK_LOWEST,	/* it indexes an array variable: its lowest address */
-	PICK_FIRST,	/* the first it uses (a read at the function's start) */
+	PICK_ONLY,   /* the function uses exactly one per-CPU variable */
+	PICK_LOWEST, /* it indexes an array variable: its lowest address */
+	PICK_FIRST,  /* the first it uses (a read at the function's start) */
 };
 
 static const struct {
@@ -69,7 +69,8 @@ static const struct {
 	/* call_on_irq_stack (6.x, entry.S), el1_irq/el0_irq (5.10's irq_handler) */
 	{ "irq_stack_ptr", PICK_ONLY, { "call_on_irq_stack", "el1_irq", "el0_irq" } },
 	{ "kvm_running_vcpu", PICK_ONLY, { "kvm_get_running_vcpu" } },
-	{ "call_single_queue", PICK_ONLY,
+	{ "call_single_queue",
+	  PICK_ONLY,
 	  { "__smp_call_single_queue", "generic_smp_call_function_single_interrupt" } },
 	{ "cfd_data", PICK_ONLY, { "smp_call_function_many_cond", "smp_call_function_many" } },
 	{ "csd_data", PICK_ONLY, { "smp_call_function_single" } },
@@ -81,7 +82,9 @@ static const struct {
 	/* adr_this_cpu kvm_hyp_ctxt in the hyp entry code (VHE runs it as is) */
 	{ "kvm_hyp_ctxt", PICK_ONLY, { "__guest_enter" } },
 	/* nVHE's hyp stacks (6.2+; 6.1 reads it only in __init code) */
-	{ "kvm_arm_hyp_stack_page", PICK_ONLY, { "stackinfo_get_hyp_kern_va", "teardown_hyp_mode" } },
+	{ "kvm_arm_hyp_stack_page",
+	  PICK_ONLY,
+	  { "stackinfo_get_hyp_kern_va", "teardown_hyp_mode" } },
 };
 
 static size_t read_code_le(struct kdc_dump *dump, uint64_t at, uint32_t *w, size_t n)
@@ -91,16 +94,16 @@ static size_t read_code_le(struct kdc_dump *dump, uint64_t at, uint32_t *w, size
 	n = n < 256 ? n : 256;
 	if (mem_read(dump, at, buf, 4 * n, NULL))
 		return 0;
-	for (size_t i = 0; i < n; i++)	/* AArch64 code is little-endian */
+	for (size_t i = 0; i < n; i++) /* AArch64 code is little-endian */
 		w[i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
 		       (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
 	return n;
 }
 
-static enum kdc_status arm64_percpu_var_code(struct kdc_dump *dump,
-					     const struct kdc_symbols *syms, const char *name,
-					     uint64_t near, bool (*reject)(void *, uint64_t),
-					     void *ctx, uint64_t *addr, struct kdc_err *err)
+static enum kdc_status arm64_percpu_var_code(struct kdc_dump *dump, const struct kdc_symbols *syms,
+					     const char *name, uint64_t near,
+					     bool (*reject)(void *, uint64_t), void *ctx,
+					     uint64_t *addr, struct kdc_err *err)
 {
 	for (size_t v = 0; v < sizeof(percpu_code_vars) / sizeof(percpu_code_vars[0]); v++) {
 		if (strcmp(percpu_code_vars[v].var, name))
@@ -121,7 +124,7 @@ static enum kdc_status arm64_percpu_var_code(struct kdc_dump *dump,
 				uint64_t d = refs[i] > near ? refs[i] - near : near - refs[i];
 
 				if (d > KDC_PERCPU_AREA_MAX || (reject && reject(ctx, refs[i])))
-					continue;	/* not per-CPU, or cpu_number */
+					continue; /* not per-CPU, or cpu_number */
 				if (best && percpu_code_vars[v].pick == PICK_FIRST)
 					break;
 				if (!best || refs[i] < best) {
@@ -136,8 +139,10 @@ static enum kdc_status arm64_percpu_var_code(struct kdc_dump *dump,
 				return KC_OK;
 			}
 		}
-		return kdc_fail(err, KC_NODATA, "per-CPU variable %s: no function that uses it "
-				"shows its address", name);
+		return kdc_fail(err, KC_NODATA,
+				"per-CPU variable %s: no function that uses it "
+				"shows its address",
+				name);
 	}
 	return kdc_fail(err, KC_NOTSUP, "per-CPU variable %s: no code known to use it", name);
 }
@@ -207,8 +212,8 @@ static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 	if (!dump->vmcoreinfo ||
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(VA_BITS)", 10, &va_bits, NULL) ||
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(PHYS_OFFSET)", 16, &phys_offset, NULL) ||
-	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) ||
-	    va_bits < 36 || va_bits > 52 || !((stext >> (va_bits - 1)) & 1))
+	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) || va_bits < 36 ||
+	    va_bits > 52 || !((stext >> (va_bits - 1)) & 1))
 		return 0;
 	/* the linear map is the lower half of the kernel's VA range */
 	if (pa - phys_offset >= 1ull << (va_bits - 1))

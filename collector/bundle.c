@@ -24,12 +24,12 @@
 
 #define CHUNK (64u << 10)
 #define MANIFEST_MAX (256u << 10)
-#define CAPTURE_MAX (16u << 20)	/* report.txt and MANIFEST are held for printing */
+#define CAPTURE_MAX (16u << 20) /* report.txt and MANIFEST are held for printing */
 #define NAME_MAX_LEN 512
 #define ZSTD_LEVEL 1
 
 struct member {
-	char rel[NAME_MAX_LEN];	/* path under the top directory */
+	char rel[NAME_MAX_LEN]; /* path under the top directory */
 	char hex[SHA256_DIGEST_SIZE * 2 + 1];
 };
 
@@ -72,8 +72,8 @@ static enum kdc_status list_files(const char *dir, const char *sub, struct membe
 				return kdc_fail(err, KC_LIMIT, "more than %d files",
 						KDC_BUNDLE_MEMBERS_MAX);
 			}
-			snprintf(m[*nr].rel, sizeof(m[0].rel), "%s%s%s", sub ? sub : "", sub ? "/" : "",
-				 e->d_name);
+			snprintf(m[*nr].rel, sizeof(m[0].rel), "%s%s%s", sub ? sub : "",
+				 sub ? "/" : "", e->d_name);
 			(*nr)++;
 		}
 	}
@@ -116,8 +116,9 @@ static enum kdc_status zout_put(struct zout *z, const void *data, size_t len,
 static enum kdc_status add_entry(struct zout *z, const char *name, uint64_t size,
 				 struct kdc_err *err)
 {
-	struct kdc_tar_entry e = { .size = size, .mtime = (uint64_t)time(NULL), .mode = 0600,
-				   .type = '0' };
+	struct kdc_tar_entry e = {
+		.size = size, .mtime = (uint64_t)time(NULL), .mode = 0600, .type = '0'
+	};
 	uint8_t block[KDC_TAR_BLOCK];
 	enum kdc_status st;
 
@@ -134,8 +135,8 @@ static enum kdc_status add_padding(struct zout *z, uint64_t size, struct kdc_err
 	return zout_put(z, zeros, tar_padding(size), ZSTD_e_continue, err);
 }
 
-static enum kdc_status add_file(struct zout *z, const char *top, const char *dir,
-				struct member *m, uint8_t *buf, struct kdc_err *err)
+static enum kdc_status add_file(struct zout *z, const char *top, const char *dir, struct member *m,
+				uint8_t *buf, struct kdc_err *err)
 {
 	char path[NAME_MAX_LEN * 2], name[NAME_MAX_LEN * 2];
 	uint8_t digest[SHA256_DIGEST_SIZE];
@@ -200,10 +201,10 @@ static enum kdc_status write_archive(struct zout *z, const char *top, const char
 	mlen = (size_t)snprintf(manifest, MANIFEST_MAX, "%s", head);
 	/* the archive step itself, up to this MANIFEST: it is written last,
 	 * so its own bytes and zstd's final flush are what it cannot time */
-	mlen += (size_t)snprintf(manifest + mlen, MANIFEST_MAX - mlen,
-				 "step archive %.3fs ok (%u members compressed and hashed)\n",
-				 (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-				 nr);
+	mlen += (size_t)snprintf(
+		manifest + mlen, MANIFEST_MAX - mlen,
+		"step archive %.3fs ok (%u members compressed and hashed)\n",
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, nr);
 	for (unsigned int i = 0; i < nr && mlen < MANIFEST_MAX; i++)
 		mlen += (size_t)snprintf(manifest + mlen, MANIFEST_MAX - mlen, "sha256 %s  %s\n",
 					 m[i].hex, m[i].rel);
@@ -304,8 +305,7 @@ static const char *relative(const char *name)
 }
 
 static enum kdc_status read_member(struct zin *z, const struct kdc_tar_entry *e, uint8_t *buf,
-				   char *hex, char **capture, size_t *cap_len,
-				   struct kdc_err *err)
+				   char *hex, char **capture, size_t *cap_len, struct kdc_err *err)
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct sha256_ctx sha;
@@ -366,8 +366,8 @@ static void verify(const char *manifest, const struct member *m, unsigned int nr
 		 * is never "verified", listed or not */
 		if (!safe_member_name(m[i].rel)) {
 			if (!chk->bad++)
-				snprintf(chk->first_bad, sizeof(chk->first_bad), "unsafe name %.200s",
-					 m[i].rel);
+				snprintf(chk->first_bad, sizeof(chk->first_bad),
+					 "unsafe name %.200s", m[i].rel);
 		} else if (strstr(manifest, line))
 			chk->verified++;
 		else if (!chk->bad++)
@@ -412,7 +412,8 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 		if (end)
 			break;
 		if (nr >= KDC_BUNDLE_MEMBERS_MAX) {
-			st = kdc_fail(err, KC_LIMIT, "more than %d members", KDC_BUNDLE_MEMBERS_MAX);
+			st = kdc_fail(err, KC_LIMIT, "more than %d members",
+				      KDC_BUNDLE_MEMBERS_MAX);
 			goto out;
 		}
 		/* the whole name is judged: "../x" has a harmless-looking rest */
@@ -420,8 +421,9 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 		is_manifest = !strcmp(rel, "MANIFEST");
 		snprintf(m[nr].rel, sizeof(m[0].rel), "%s", rel);
 		st = read_member(z, &e, buf, m[nr].hex,
-				 is_manifest && !manifest ? &manifest
-				 : !strcmp(rel, "report.txt") && !report ? &report : NULL,
+				 is_manifest && !manifest		 ? &manifest
+				 : !strcmp(rel, "report.txt") && !report ? &report
+									 : NULL,
 				 is_manifest ? &mlen : &rlen, err);
 		if (st) {
 			kdc_err_prefix(err, st, "%s", path);
@@ -444,11 +446,15 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 	if (report)
 		fwrite_terminal(report, rlen, out);
 	if (!report)
-		st = kdc_fail(err, KC_CORRUPT, "%s has no report.txt: the analysis did not run (its "
-			      "MANIFEST says why: show --manifest)", path);
+		st = kdc_fail(err, KC_CORRUPT,
+			      "%s has no report.txt: the analysis did not run (its "
+			      "MANIFEST says why: show --manifest)",
+			      path);
 	else if (chk->bad)
-		st = kdc_fail(err, KC_CORRUPT, "%s is damaged: %u of %u members fail their checksum "
-			      "(first: %s)", path, chk->bad, nr, chk->first_bad);
+		st = kdc_fail(err, KC_CORRUPT,
+			      "%s is damaged: %u of %u members fail their checksum "
+			      "(first: %s)",
+			      path, chk->bad, nr, chk->first_bad);
 out:
 	if (z) {
 		if (z->f)

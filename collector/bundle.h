@@ -31,8 +31,8 @@ enum kdc_status bundle_write(char *path, size_t path_len, const char *top, const
 
 struct bundle_check {
 	unsigned int members, verified;
-	unsigned int bad;		/* members whose checksum differs or that are missing */
-	char first_bad[256];		/* the first one, for the message */
+	unsigned int bad;    /* members whose checksum differs or that are missing */
+	char first_bad[256]; /* the first one, for the message */
 	bool have_manifest;
 };
 

@@ -42,9 +42,10 @@ static size_t read_insns_upto(const struct kdc_kernel *k, uint64_t at, uint32_t 
 
 		if (mem_read(k->dump, at + 4 * done, buf, 4 * now, NULL))
 			return done;
-		for (size_t i = 0; i < now; i++)	/* AArch64 code is little-endian */
+		for (size_t i = 0; i < now; i++) /* AArch64 code is little-endian */
 			w[done + i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
-				      (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
+				      (uint32_t)buf[4 * i + 2] << 16 |
+				      (uint32_t)buf[4 * i + 3] << 24;
 		done += now;
 	}
 	return done;
@@ -100,7 +101,8 @@ bool code_reaches(struct code_cache *c, uint64_t from, uint64_t to)
 
 	for (unsigned int i = 0; f && i < CODE_CACHE_SLOTS; i++)
 		if (c->slot[i].ok && &c->slot[i].facts == f)
-			return arm64_reaches(c->slot[i].insns, (size_t)(f->size / 4), f->start, from, to);
+			return arm64_reaches(c->slot[i].insns, (size_t)(f->size / 4), f->start,
+					     from, to);
 	return true;
 }
 
@@ -172,7 +174,7 @@ static bool insn_at(const struct code_cache *c, uint64_t at, uint32_t *insn)
 }
 
 struct slice_callers {
-	const uint64_t *site;		/* the call sites above, innermost first */
+	const uint64_t *site; /* the call sites above, innermost first */
 	unsigned int nr;
 };
 
@@ -182,8 +184,7 @@ static bool reg_value(struct code_cache *c, uint64_t start, uint64_t pc, unsigne
 {
 	uint64_t at;
 
-	for (at = pc - 4; at >= start && at + 4 * CODE_SLICE_INSNS > pc && depth < 8;
-	     at -= 4) {
+	for (at = pc - 4; at >= start && at + 4 * CODE_SLICE_INSNS > pc && depth < 8; at -= 4) {
 		unsigned rd, rn;
 		uint64_t v, imm;
 		uint32_t insn;
@@ -218,7 +219,8 @@ static bool reg_value(struct code_cache *c, uint64_t start, uint64_t pc, unsigne
 		const struct arm64_func_facts *cf = code_function(c, up->site[0]);
 		struct slice_callers rest = { up->site + 1, up->nr - 1 };
 
-		return cf && reg_value(c, cf->start, up->site[0], reg, loads, depth + 1, &rest, out);
+		return cf &&
+		       reg_value(c, cf->start, up->site[0], reg, loads, depth + 1, &rest, out);
 	}
 	return false;
 }

@@ -14,20 +14,20 @@
 #include "func_arm64.h"
 #include "kernel.h"
 
-#define CODE_FN_INSNS_MAX 4096	/* 16 KiB: no stuck-CPU function is bigger */
+#define CODE_FN_INSNS_MAX 4096 /* 16 KiB: no stuck-CPU function is bigger */
 #define CODE_CACHE_SLOTS 64
 
 struct code_fn {
-	uint64_t start;			/* 0: slot unused */
+	uint64_t start; /* 0: slot unused */
 	bool ok;
 	struct arm64_func_facts facts;
-	uint32_t *insns;		/* owned; facts.size / 4 words */
+	uint32_t *insns; /* owned; facts.size / 4 words */
 };
 
 struct code_cache {
-	const struct kdc_kernel *k;	/* borrowed */
+	const struct kdc_kernel *k; /* borrowed */
 	struct code_fn slot[CODE_CACHE_SLOTS];
-	unsigned int next;		/* round-robin replacement */
+	unsigned int next; /* round-robin replacement */
 };
 
 void code_cache_init(struct code_cache *c, const struct kdc_kernel *k);
@@ -71,7 +71,7 @@ bool code_call_before(struct code_cache *c, uint64_t lr, uint64_t *target, bool 
  * it is now): an ops table or function pointer in a global. The answer must
  * start a known function; 0 when the register cannot be followed.
  */
-#define CODE_SLICE_INSNS 32	/* instructions looked back, per step */
+#define CODE_SLICE_INSNS 32 /* instructions looked back, per step */
 #define CODE_SLICE_LOADS 3
 uint64_t code_indirect_target(struct code_cache *c, uint64_t site);
 

@@ -63,7 +63,7 @@ static double now(void)
 
 struct steps {
 	const char *dir;
-	FILE *log;		/* work/.steps: "step NAME SECONDS ok|failed: why" */
+	FILE *log; /* work/.steps: "step NAME SECONDS ok|failed: why" */
 };
 
 /*
@@ -77,7 +77,8 @@ static FILE *begin(const struct steps *s, const char *name, char *tmp, char *fin
 	FILE *f;
 
 	snprintf(final, PATH_LEN, "%s/%s", s->dir, name);
-	snprintf(tmp, PATH_LEN, "%s/.%s.tmp", s->dir, strchr(name, '/') ? strchr(name, '/') + 1 : name);
+	snprintf(tmp, PATH_LEN, "%s/.%s.tmp", s->dir,
+		 strchr(name, '/') ? strchr(name, '/') + 1 : name);
 	f = fopen(tmp, "w");
 	return n > 4 && !strcmp(name + n - 4, ".txt") ? terminal_safe_file(f) : f;
 }
@@ -106,7 +107,8 @@ static void record(const struct steps *s, const char *step, double t0, const cha
 }
 
 static void write_text(const struct steps *s, const char *name, const char *step,
-		       void (*fn)(const struct kdc_analysis *, FILE *), const struct kdc_analysis *a)
+		       void (*fn)(const struct kdc_analysis *, FILE *),
+		       const struct kdc_analysis *a)
 {
 	char tmp[PATH_LEN], final[PATH_LEN];
 	double t0 = now();
@@ -154,8 +156,9 @@ static void write_cpus(const struct steps *s, const struct kdc_analysis *a)
 				if (x == 30)
 					v = r->lr;
 				fprintf(f, "    x%-2u %016llx", x, (unsigned long long)v);
-				if (kernel_describe(&a->kernel, symbols_strip_pac(&a->kernel.syms, v),
-						    fn, sizeof(fn)))
+				if (kernel_describe(&a->kernel,
+						    symbols_strip_pac(&a->kernel.syms, v), fn,
+						    sizeof(fn)))
 					fprintf(f, "  %s", fn);
 				fputc('\n', f);
 			}
@@ -203,8 +206,8 @@ static void write_notes(const struct steps *s, const struct kdc_analysis *a)
 	}
 	if ((f = begin(s, "notes.bin", tmp, final))) {
 		fwrite(blob, 1, len, f);
-		record(s, "notes", t0, finish(f, tmp, final) ? "ok (%u recovered)" : "failed: write",
-		       added);
+		record(s, "notes", t0,
+		       finish(f, tmp, final) ? "ok (%u recovered)" : "failed: write", added);
 	} else {
 		record(s, "notes", t0, "failed: %s", strerror(errno));
 	}
@@ -264,7 +267,7 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 	time_t now_t = time(NULL);
 	struct tm now_tm;
 	const char *release = vi ? vmcoreinfo_get(vi, "OSRELEASE") : NULL;
-	uint64_t uts, crash_time, nodename_off = 65;	/* new_utsname: sysname[65], nodename[65] */
+	uint64_t uts, crash_time, nodename_off = 65; /* new_utsname: sysname[65], nodename[65] */
 	FILE *f;
 
 	if (vi && !vmcoreinfo_get_symbol(vi, "init_uts_ns", &uts, NULL)) {
@@ -277,7 +280,8 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 			char sysname[6];
 
 			for (name_off = 0; name_off <= 4; name_off += 4)
-				if (!mem_read(a->dump, uts + name_off, sysname, sizeof(sysname), NULL) &&
+				if (!mem_read(a->dump, uts + name_off, sysname, sizeof(sysname),
+					      NULL) &&
 				    !memcmp(sysname, "Linux", sizeof(sysname)))
 					break;
 			if (name_off > 4)
@@ -332,7 +336,7 @@ static void child(const struct collect_opts *o, const char *dir)
 	}
 	record(&s, "open", t0, "ok");
 	t0 = now();
-	dump->track_page_size = 1;	/* on; kernel_load() sets the real page size */
+	dump->track_page_size = 1; /* on; kernel_load() sets the real page size */
 	analysis_run(dump, &o->src, &a);
 	record(&s, "analyze", t0, a.nr_problems ? "partial (%u problems)" : "ok",
 	       a.nr_problems + a.problems_dropped);
@@ -452,7 +456,7 @@ static bool save_instead(const char *vmcore, const char *out, FILE *log)
 	int status;
 	pid_t pid;
 
-	unlink(out);	/* what makedumpfile left behind, if anything */
+	unlink(out); /* what makedumpfile left behind, if anything */
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
 		struct vmcore_save_stats st;
@@ -476,8 +480,8 @@ static bool save_instead(const char *vmcore, const char *out, FILE *log)
  * where makedumpfile is missing or refuses, an ELF copy filtered the same
  * way by kdump-collect save. Its failure costs only itself.
  */
-static void full_dump(const struct collect_opts *o, const char *outdir, const char *name,
-		      FILE *log, struct collect_result *res)
+static void full_dump(const struct collect_opts *o, const char *outdir, const char *name, FILE *log,
+		      struct collect_result *res)
 {
 	char out[PATH_LEN];
 	double t0 = now();
@@ -493,20 +497,23 @@ static void full_dump(const struct collect_opts *o, const char *outdir, const ch
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status)) {
-		fprintf(log, "kdump-collect: makedumpfile %s; saving an ELF copy filtered the same "
+		fprintf(log,
+			"kdump-collect: makedumpfile %s; saving an ELF copy filtered the same "
 			"way (-d 31) instead\n",
-			pid < 0 ? "could not start"
+			pid < 0						  ? "could not start"
 			: WIFEXITED(status) && WEXITSTATUS(status) == 127 ? "is not installed"
 									  : "exited with an error");
 		if (save_instead(o->vmcore, out, log)) {
-			fprintf(log, "kdump-collect: full dump %s (ELF, kdump-collect save, %.1fs)\n",
+			fprintf(log,
+				"kdump-collect: full dump %s (ELF, kdump-collect save, %.1fs)\n",
 				out, now() - t0);
 			return;
 		}
 		fprintf(log, "kdump-collect: full dump failed; the bundle stands\n");
 		res->complete = false;
-		snprintf(res->skipped + strlen(res->skipped), sizeof(res->skipped) -
-			 strlen(res->skipped), "%sfull-dump (failed)", res->skipped[0] ? ", " : "");
+		snprintf(res->skipped + strlen(res->skipped),
+			 sizeof(res->skipped) - strlen(res->skipped), "%sfull-dump (failed)",
+			 res->skipped[0] ? ", " : "");
 		return;
 	}
 	fprintf(log, "kdump-collect: full dump %s (%.1fs)\n", out, now() - t0);
@@ -547,9 +554,9 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 {
 	const char *outdir = o->output_dir ? o->output_dir : ".";
 	char work[PATH_LEN], path[PATH_LEN], name[512], steps[8192], head[16384], when[64];
-	static const char *const expected[] = { "open", "analyze", "report-text", "report-json",
-						"cpus", "dmesg", "notes", "vmcoreinfo",
-						"mini-dump" };
+	static const char *const expected[] = { "open",	       "analyze",    "report-text",
+						"report-json", "cpus",	     "dmesg",
+						"notes",       "vmcoreinfo", "mini-dump" };
 	struct tm tm;
 	time_t t = time(NULL);
 	double t0 = now();
@@ -591,13 +598,14 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	}
 	if (!name[0]) {
 		gmtime_r(&t, &tm);
-		strftime(name, sizeof(name), "kdump-unknown-host-unknown-release-%Y%m%dT%H%M%SZ", &tm);
+		strftime(name, sizeof(name), "kdump-unknown-host-unknown-release-%Y%m%dT%H%M%SZ",
+			 &tm);
 	}
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	hn = (size_t)snprintf(head, sizeof(head),
-			      "%s\ncollector-version %s\ncreated %s\nvmcore %s\n%s", KDC_BUNDLE_MAGIC,
-			      KDC_VERSION, when, o->vmcore, steps);
+			      "%s\ncollector-version %s\ncreated %s\nvmcore %s\n%s",
+			      KDC_BUNDLE_MAGIC, KDC_VERSION, when, o->vmcore, steps);
 	res->complete = !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 			!strstr(steps, "s partial") && !strstr(steps, "s failed");
 	for (size_t i = 0; i < sizeof(expected) / sizeof(expected[0]); i++) {
@@ -613,8 +621,9 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 			const char *how;
 
 			snprintf(one, sizeof(one), "%.*s", (int)strcspn(line, "\n"), line);
-			how = strstr(one, " failed") ? "failed" : strstr(one, " partial") ? "partial"
-											    : NULL;
+			how = strstr(one, " failed")	? "failed"
+			      : strstr(one, " partial") ? "partial"
+							: NULL;
 
 			if (how)
 				snprintf(res->skipped + strlen(res->skipped),
@@ -625,10 +634,10 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 		res->complete = false;
 		hn += (size_t)snprintf(head + hn, hn < sizeof(head) ? sizeof(head) - hn : 0,
 				       "skipped %s (%s)\n", expected[i],
-				       timed_out ? "time budget ran out" :
-				       rss_killed ? "memory limit reached" :
-				       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
-				       "the analysis stopped before it");
+				       timed_out	     ? "time budget ran out"
+				       : rss_killed	     ? "memory limit reached"
+				       : WIFSIGNALED(status) ? strsignal(WTERMSIG(status))
+							     : "the analysis stopped before it");
 		snprintf(res->skipped + strlen(res->skipped),
 			 sizeof(res->skipped) - strlen(res->skipped), "%s%s (skipped)",
 			 res->skipped[0] ? ", " : "", expected[i]);
@@ -639,7 +648,8 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	if (rss_killed)
 		hn += (size_t)snprintf(head + hn, hn < sizeof(head) ? sizeof(head) - hn : 0,
 				       "memory-limit %lu MiB: the analysis was stopped at %lu MiB "
-				       "resident\n", o->memory_limit_mib, rss_killed >> 10);
+				       "resident\n",
+				       o->memory_limit_mib, rss_killed >> 10);
 	snprintf(res->bundle, sizeof(res->bundle), "%s/%s.tar.zst", outdir, name);
 	t0 = now();
 	st = bundle_write(res->bundle, sizeof(res->bundle), name, work, head, 0, err);
@@ -647,8 +657,8 @@ enum kdc_status collect_run(const struct collect_opts *o, FILE *log, struct coll
 	if (st)
 		return st;
 	fprintf(log, "kdump-collect: %s%s%s%s (bundled in %.2fs)\n", res->bundle,
-		res->complete ? "" : " (partial: ", res->skipped,
-		res->complete ? "" : ")", now() - t0);
+		res->complete ? "" : " (partial: ", res->skipped, res->complete ? "" : ")",
+		now() - t0);
 	if (o->full_dump)
 		full_dump(o, outdir, name, log, res);
 	return KC_OK;

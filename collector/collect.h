@@ -23,15 +23,15 @@ struct collect_opts {
 	const char *vmcore;		/* default /proc/vmcore */
 	const char *output_dir;		/* default . */
 	double timeout;			/* seconds for the analysis; 0: none */
-	unsigned long memory_limit_mib;	/* resident-memory ceiling of the analysis; 0: none */
+	unsigned long memory_limit_mib; /* resident-memory ceiling of the analysis; 0: none */
 	bool full_dump;			/* also makedumpfile -d 31 (zstd) beside the bundle */
 	struct kdc_sources src;
 };
 
 struct collect_result {
-	char bundle[4096];		/* the bundle written */
-	bool complete;			/* every step ran */
-	char skipped[512];		/* what did not, and why */
+	char bundle[4096]; /* the bundle written */
+	bool complete;	   /* every step ran */
+	char skipped[512]; /* what did not, and why */
 };
 
 /** collect_run() - write the bundle; log progress to @log */

@@ -6,10 +6,10 @@
 #include "mem.h"
 
 /* include/linux/preempt.h, unchanged 4.18-6.12 */
-#define SOFTIRQ_OFFSET 0x100u		/* serving a softirq (not only bh disabled) */
+#define SOFTIRQ_OFFSET 0x100u /* serving a softirq (not only bh disabled) */
 #define HARDIRQ_MASK 0x000f0000u
 #define NMI_MASK 0x00f00000u
-#define PF_KTHREAD 0x00200000u		/* include/linux/sched.h */
+#define PF_KTHREAD 0x00200000u /* include/linux/sched.h */
 
 static const char *const kthread_callers[] = { "kthread", NULL };
 static const char *const worker_callers[] = { "process_one_work", NULL };
@@ -66,7 +66,8 @@ static void read_kthread(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 	{
 		struct kdc_symbol_hit hit;
 
-		if (!kernel_symbolize(k, fn, &hit) && hit.name && !strcmp(hit.name, "worker_thread") &&
+		if (!kernel_symbolize(k, fn, &hit) && hit.name &&
+		    !strcmp(hit.name, "worker_thread") &&
 		    !ktypes_member(&k->types, "kthread", "data", &off, NULL, NULL) &&
 		    !kernel_read_u64(k, kt + off, &data, NULL) &&
 		    fn_member(k, data, "worker", "current_func", &worker_fn))
@@ -88,8 +89,10 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct kdc_cp
 		for (uint64_t i = 0; i < size / one; i++)
 			if (!kernel_read_u64(k, base + off + i * one + run, &t, NULL) &&
 			    fn_member(k, t, "hrtimer", "function", &fn))
-				add(a, k, fn, "running hrtimer callback "
-				    "(hrtimer_bases.clock_base[].running)", hrtimer_callers, t);
+				add(a, k, fn,
+				    "running hrtimer callback "
+				    "(hrtimer_bases.clock_base[].running)",
+				    hrtimer_callers, t);
 	/* timer_bases is an array of struct timer_base (BASE_STD, BASE_DEF, ...);
 	 * read out of code its size is unknown: NR_BASES is 2 with NO_HZ_COMMON
 	 * until 6.9 added BASE_GLOBAL with the timer migration (struct tmigr_cpu) */
@@ -102,7 +105,8 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct kdc_cp
 		for (uint64_t i = 0; i < size / one; i++)
 			if (!kernel_read_u64(k, base + i * one + off, &t, NULL) &&
 			    fn_member(k, t, "timer_list", "function", &fn))
-				add(a, k, fn, "running timer callback (timer_bases[].running_timer)",
+				add(a, k, fn,
+				    "running timer callback (timer_bases[].running_timer)",
 				    timer_callers, t);
 	if (!kernel_percpu_addr(k, "current_kprobe", cpu->cpu, &base, NULL) &&
 	    !kernel_read_u64(k, base, &t, NULL) && fn_member(k, t, "kprobe", "pre_handler", &fn))

@@ -29,17 +29,17 @@
 #define KDC_DISPATCH_MAX 8
 
 struct kdc_dispatch {
-	uint64_t fn;			/* the function the dispatcher called */
-	const char *kind;		/* "kthread function", ...; static */
-	const char *const *callers;	/* functions that make the call; static, NULL-ended */
-	uint64_t object;		/* the struct it was read from */
-	uint64_t site;			/* the call instruction, when known; else 0 */
+	uint64_t fn;		    /* the function the dispatcher called */
+	const char *kind;	    /* "kthread function", ...; static */
+	const char *const *callers; /* functions that make the call; static, NULL-ended */
+	uint64_t object;	    /* the struct it was read from */
+	uint64_t site;		    /* the call instruction, when known; else 0 */
 };
 
 struct kdc_cpu_activity {
 	bool have_preempt_count;
 	uint32_t preempt_count;
-	bool hardirq, softirq, nmi;	/* in_hardirq(), in_serving_softirq(), in_nmi() */
+	bool hardirq, softirq, nmi; /* in_hardirq(), in_serving_softirq(), in_nmi() */
 	unsigned int nr;
 	struct kdc_dispatch d[KDC_DISPATCH_MAX];
 };

@@ -10,10 +10,14 @@
 const char *kdc_stack_kind_name(enum kdc_stack_kind kind)
 {
 	switch (kind) {
-	case KDC_STACK_TASK: return "task";
-	case KDC_STACK_IRQ: return "irq";
-	case KDC_STACK_OVERFLOW: return "overflow";
-	case KDC_STACK_HYP: return "hyp";
+	case KDC_STACK_TASK:
+		return "task";
+	case KDC_STACK_IRQ:
+		return "irq";
+	case KDC_STACK_OVERFLOW:
+		return "overflow";
+	case KDC_STACK_HYP:
+		return "hyp";
 	}
 	return "?";
 }
@@ -21,9 +25,12 @@ const char *kdc_stack_kind_name(enum kdc_stack_kind kind)
 const char *kdc_regs_source_name(enum kdc_regs_source src)
 {
 	switch (src) {
-	case KDC_REGS_NOTE: return "note";
-	case KDC_REGS_RECOVERED: return "recovered";
-	case KDC_REGS_NONE: break;
+	case KDC_REGS_NOTE:
+		return "note";
+	case KDC_REGS_RECOVERED:
+		return "recovered";
+	case KDC_REGS_NONE:
+		break;
 	}
 	return "none";
 }
@@ -183,8 +190,8 @@ static enum kdc_status load_notes(const struct kdc_kernel *k, struct kdc_cpus *c
 		if (!grown)
 			return kdc_fail(err, KC_NOMEM, "notes");
 		c->notes = grown;
-		c->notes[c->nr_notes++] = (struct kdc_note_cpu){ .pid = ps.pid, .regs = ps.regs,
-								.cpu = -1 };
+		c->notes[c->nr_notes++] =
+			(struct kdc_note_cpu){ .pid = ps.pid, .regs = ps.regs, .cpu = -1 };
 	}
 	return KC_OK;
 }

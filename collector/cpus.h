@@ -18,21 +18,21 @@ enum kdc_stack_kind {
 	KDC_STACK_TASK,
 	KDC_STACK_IRQ,
 	KDC_STACK_OVERFLOW,
-	KDC_STACK_HYP,			/* the nVHE hypervisor's (EL2), not walked by the unwinder */
+	KDC_STACK_HYP, /* the nVHE hypervisor's (EL2), not walked by the unwinder */
 };
 
 struct kdc_stack_range {
 	enum kdc_stack_kind kind;
-	uint64_t lo, hi;		/* [lo, hi) */
+	uint64_t lo, hi; /* [lo, hi) */
 };
 
 struct kdc_task {
-	uint64_t addr;			/* struct task_struct * */
+	uint64_t addr; /* struct task_struct * */
 	int32_t pid;
 	char comm[17];
 	uint64_t state;
 	bool have_state;
-	uint64_t stack;			/* task->stack */
+	uint64_t stack; /* task->stack */
 };
 
 enum kdc_regs_source {
@@ -52,24 +52,24 @@ struct kdc_cpu {
 	unsigned int nr_stacks;
 	enum kdc_regs_source regs_source;
 	struct kdc_regs regs;
-	int note_index;			/* position among the NT_PRSTATUS notes, -1 if none */
-	struct kdc_err err;		/* first thing about this CPU that could not be read */
+	int note_index;	    /* position among the NT_PRSTATUS notes, -1 if none */
+	struct kdc_err err; /* first thing about this CPU that could not be read */
 };
 
 struct kdc_note_cpu {
 	int32_t pid;
 	struct kdc_regs regs;
-	int cpu;			/* -1 when no CPU matched */
-	const char *matched_by;		/* "pid+sp", "pid"; static */
-	bool synthetic;			/* written by kdump-collector repair, not the kernel */
+	int cpu;		/* -1 when no CPU matched */
+	const char *matched_by; /* "pid+sp", "pid"; static */
+	bool synthetic;		/* written by kdump-collector repair, not the kernel */
 };
 
 struct kdc_cpus {
 	unsigned int nr;
-	struct kdc_cpu *cpu;		/* owned, nr entries */
+	struct kdc_cpu *cpu; /* owned, nr entries */
 	unsigned int nr_notes;
-	struct kdc_note_cpu *notes;	/* owned, NT_PRSTATUS notes in file order */
-	unsigned int nr_synthetic;	/* of them, recovered or placeholder notes of a repaired dump */
+	struct kdc_note_cpu *notes; /* owned, NT_PRSTATUS notes in file order */
+	unsigned int nr_synthetic;  /* of them, recovered or placeholder notes of a repaired dump */
 };
 
 /**

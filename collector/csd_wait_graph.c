@@ -14,18 +14,21 @@
 #define CSD_TYPE_TTWU 0x30u
 
 struct csd_layout {
-	uint64_t cfd_csd;		/* call_function_data.csd (or .pcpu, 5.15-6.1) */
+	uint64_t cfd_csd; /* call_function_data.csd (or .pcpu, 5.15-6.1) */
 	uint64_t cfd_mask, cfd_mask_size;
-	bool mask_is_pointer;		/* CONFIG_CPUMASK_OFFSTACK */
-	uint64_t flags, func;		/* in __call_single_data */
+	bool mask_is_pointer; /* CONFIG_CPUMASK_OFFSTACK */
+	uint64_t flags, func; /* in __call_single_data */
 };
 
 const char *kdc_csd_via_name(enum kdc_csd_via via)
 {
 	switch (via) {
-	case KDC_VIA_MANY: return "smp_call_function_many";
-	case KDC_VIA_SINGLE: return "smp_call_function_single";
-	case KDC_VIA_SINGLE_ASYNC: return "smp_call_function_single (async)";
+	case KDC_VIA_MANY:
+		return "smp_call_function_many";
+	case KDC_VIA_SINGLE:
+		return "smp_call_function_single";
+	case KDC_VIA_SINGLE_ASYNC:
+		return "smp_call_function_single (async)";
 	}
 	return "?";
 }
@@ -38,8 +41,8 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct csd_layout
 	if ((st = ktypes_member_any(t, "call_function_data", KTYPES_PATHS("csd", "pcpu"),
 				    &l->cfd_csd, NULL, err)))
 		return st;
-	if ((st = ktypes_member(t, "call_function_data", "cpumask", &l->cfd_mask,
-				&l->cfd_mask_size, err)) ||
+	if ((st = ktypes_member(t, "call_function_data", "cpumask", &l->cfd_mask, &l->cfd_mask_size,
+				err)) ||
 	    (st = ktypes_member(t, "__call_single_data", "func", &l->func, NULL, err)))
 		return st;
 	/* cpumask_var_t: struct cpumask[1] inline, or a pointer with OFFSTACK */
@@ -77,12 +80,14 @@ static void add_wait(struct kdc_csd_graph *g, const struct kdc_kernel *k,
 {
 	for (unsigned int i = 0; i < g->nr; i++)
 		if (g->wait[i].csd == w.csd && g->wait[i].waits_for == w.waits_for)
-			return;	/* seen from the queue side already */
+			return; /* seen from the queue side already */
 	if (g->nr >= KDC_WAITS_MAX)
 		return;
-	w.waiter_in_call = w.via == KDC_VIA_MANY
-		? bt_has(k, &bt[w.cpu], "smp_call_function_many_cond", "smp_call_function_many")
-		: bt_has(k, &bt[w.cpu], "smp_call_function_single", "generic_exec_single");
+	w.waiter_in_call =
+		w.via == KDC_VIA_MANY
+			? bt_has(k, &bt[w.cpu], "smp_call_function_many_cond",
+				 "smp_call_function_many")
+			: bt_has(k, &bt[w.cpu], "smp_call_function_single", "generic_exec_single");
 	g->wait[g->nr++] = w;
 }
 
@@ -133,24 +138,28 @@ static void walk_queue(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		if ((flags & CSD_TYPE_MASK) != CSD_TYPE_TTWU &&
 		    (flags & CSD_TYPE_MASK) != CSD_TYPE_IRQ_WORK) {
 			if ((owner = stack_owner(cpus, node)) >= 0) {
-				add_wait(g, k, bt, (struct kdc_csd_wait){ (unsigned)owner, y,
-						KDC_VIA_SINGLE, node, func, flags, true, false });
+				add_wait(g, k, bt,
+					 (struct kdc_csd_wait){ (unsigned)owner, y, KDC_VIA_SINGLE,
+								node, func, flags, true, false });
 			} else {
 				for (unsigned int x = 0; x < cpus->nr; x++) {
 					uint64_t cd;
 
 					if (cfd_csd_of(k, l, x, y, &csd) && csd == node)
-						add_wait(g, k, bt, (struct kdc_csd_wait){ x, y,
-							KDC_VIA_MANY, node, func, flags, true, false });
+						add_wait(g, k, bt,
+							 (struct kdc_csd_wait){ x, y, KDC_VIA_MANY,
+										node, func, flags,
+										true, false });
 					else if (!kernel_percpu_addr(k, "csd_data", x, &cd, NULL) &&
 						 cd == node)
-						add_wait(g, k, bt, (struct kdc_csd_wait){ x, y,
-							KDC_VIA_SINGLE_ASYNC, node, func, flags, true,
-							false });
+						add_wait(g, k, bt,
+							 (struct kdc_csd_wait){
+								 x, y, KDC_VIA_SINGLE_ASYNC, node,
+								 func, flags, true, false });
 				}
 			}
 		}
-		if (next && (next == node || next == prev)) {	/* a cycle in dump memory */
+		if (next && (next == node || next == prev)) { /* a cycle in dump memory */
 			g->complete = false;
 			kdc_fail(&g->err, KC_CORRUPT, "call_single_queue of CPU %u loops", y);
 			return;
@@ -158,10 +167,12 @@ static void walk_queue(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		prev = node;
 		node = next;
 	}
-	if (node) {	/* a longer cycle, or a queue no CPU could have built */
+	if (node) { /* a longer cycle, or a queue no CPU could have built */
 		g->complete = false;
-		kdc_fail(&g->err, KC_LIMIT, "call_single_queue of CPU %u: more than %u entries "
-			 "(a cycle?)", y, KDC_CSD_QUEUE_MAX);
+		kdc_fail(&g->err, KC_LIMIT,
+			 "call_single_queue of CPU %u: more than %u entries "
+			 "(a cycle?)",
+			 y, KDC_CSD_QUEUE_MAX);
 	}
 }
 
@@ -189,8 +200,9 @@ static void scan_cfd(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		    kernel_read_u32(k, csd + l->flags, &flags, NULL) || !(flags & CSD_FLAG_LOCK))
 			continue;
 		kernel_read_u64(k, csd + l->func, &func, NULL);
-		add_wait(g, k, bt, (struct kdc_csd_wait){ x, y, KDC_VIA_MANY, csd, func, flags,
-							  false, false });
+		add_wait(g, k, bt,
+			 (struct kdc_csd_wait){ x, y, KDC_VIA_MANY, csd, func, flags, false,
+						false });
 	}
 }
 

@@ -22,32 +22,32 @@
 #include "cpus.h"
 #include "kernel.h"
 
-#define KDC_CSD_QUEUE_MAX 4096	/* entries walked per queue */
+#define KDC_CSD_QUEUE_MAX 4096 /* entries walked per queue */
 #define KDC_WAITS_MAX 256
 
 enum kdc_csd_via {
-	KDC_VIA_MANY,		/* smp_call_function_many(_cond) */
-	KDC_VIA_SINGLE,		/* smp_call_function_single, csd on the caller's stack */
-	KDC_VIA_SINGLE_ASYNC,	/* smp_call_function_single(wait=0), per-CPU csd_data */
+	KDC_VIA_MANY,	      /* smp_call_function_many(_cond) */
+	KDC_VIA_SINGLE,	      /* smp_call_function_single, csd on the caller's stack */
+	KDC_VIA_SINGLE_ASYNC, /* smp_call_function_single(wait=0), per-CPU csd_data */
 };
 
 struct kdc_csd_wait {
-	unsigned int cpu;		/* the waiter */
-	unsigned int waits_for;		/* the target */
+	unsigned int cpu;	/* the waiter */
+	unsigned int waits_for; /* the target */
 	enum kdc_csd_via via;
-	uint64_t csd;			/* the request's address */
-	uint64_t func;			/* csd->func */
-	uint32_t flags;			/* csd flags as read */
-	bool queued;			/* still on the target's call_single_queue */
-	bool waiter_in_call;		/* the waiter's backtrace is inside the call */
+	uint64_t csd;	     /* the request's address */
+	uint64_t func;	     /* csd->func */
+	uint32_t flags;	     /* csd flags as read */
+	bool queued;	     /* still on the target's call_single_queue */
+	bool waiter_in_call; /* the waiter's backtrace is inside the call */
 };
 
 struct kdc_csd_graph {
 	unsigned int nr;
 	struct kdc_csd_wait wait[KDC_WAITS_MAX];
-	unsigned int *queued;		/* owned; entries pending per CPU (cpus->nr) */
-	bool complete;			/* every queue and cfd_data was readable */
-	struct kdc_err err;		/* first thing that could not be read */
+	unsigned int *queued; /* owned; entries pending per CPU (cpus->nr) */
+	bool complete;	      /* every queue and cfd_data was readable */
+	struct kdc_err err;   /* first thing that could not be read */
 };
 
 struct kdc_backtrace;

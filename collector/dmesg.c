@@ -44,7 +44,8 @@ static enum kdc_status layout_from_vmcoreinfo(struct kdc_dump *d, struct printk_
 	if (!vi)
 		return kdc_fail(err, KC_NODATA, "dmesg: no VMCOREINFO");
 	if (vmcoreinfo_get_symbol(vi, "prb", &prb_ptr, err))
-		return kdc_fail(err, KC_NOTSUP, "dmesg: no SYMBOL(prb): not a lockless printk ring "
+		return kdc_fail(err, KC_NOTSUP,
+				"dmesg: no SYMBOL(prb): not a lockless printk ring "
 				"buffer (kernel before 5.10?)");
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if ((st = vmcoreinfo_get_u64(vi, fields[i].key, 10, fields[i].dst, err)))
@@ -112,7 +113,8 @@ static enum kdc_status old_log_buf(struct kdc_dump *d, printk_record_fn fn, void
 	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.ts_nsec)", 10, &l.ts_nsec, err)) ||
 	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.len)", 10, &l.len, err)) ||
 	    (st = vmcoreinfo_get_u64(vi, "OFFSET(printk_log.text_len)", 10, &l.text_len, err)))
-		return kdc_fail(err, KC_NOTSUP, "dmesg: neither SYMBOL(prb) (5.10+) nor the log_buf "
+		return kdc_fail(err, KC_NOTSUP,
+				"dmesg: neither SYMBOL(prb) (5.10+) nor the log_buf "
 				"entries (before 5.10) in VMCOREINFO");
 	if ((st = mem_read_u64(d, sym_buf, &buf_addr, err)) ||
 	    (st = mem_read_u32(d, sym_len, &buf_len, err)) ||
@@ -133,8 +135,8 @@ static enum kdc_status old_log_buf(struct kdc_dump *d, printk_record_fn fn, void
 	return st ? kdc_err_prefix(err, st, "dmesg") : KC_OK;
 }
 
-enum kdc_status dmesg_for_each(struct kdc_dump *d, printk_record_fn fn, void *ctx,
-			       size_t *skipped, struct kdc_err *err)
+enum kdc_status dmesg_for_each(struct kdc_dump *d, printk_record_fn fn, void *ctx, size_t *skipped,
+			       struct kdc_err *err)
 {
 	struct printk_layout l;
 	struct kdc_reader r;

@@ -13,7 +13,7 @@
 #include "elf_notes.h"
 #include "kdump_header.h"
 
-#define ELF_PHDRS_MAX 65536	/* e_phnum is 16 bits unless PN_XNUM, which vmcores never use */
+#define ELF_PHDRS_MAX 65536 /* e_phnum is 16 bits unless PN_XNUM, which vmcores never use */
 
 static enum kdc_status pread_exact(int fd, void *buf, size_t len, uint64_t off, const char *what,
 				   struct kdc_err *err)
@@ -45,8 +45,10 @@ static enum kdc_status append_notes(struct kdc_dump *d, uint64_t off, uint64_t l
 	uint8_t *p;
 
 	if (__builtin_add_overflow(off, len, &end) || end > d->file_size)
-		return kdc_fail(err, KC_CORRUPT, "notes at 0x%llx+0x%llx beyond the file's 0x%llx "
-				"bytes", (unsigned long long)off, (unsigned long long)len,
+		return kdc_fail(err, KC_CORRUPT,
+				"notes at 0x%llx+0x%llx beyond the file's 0x%llx "
+				"bytes",
+				(unsigned long long)off, (unsigned long long)len,
 				(unsigned long long)d->file_size);
 	if (len > KDC_NOTES_BYTES_MAX - d->notes_len)
 		return kdc_fail(err, KC_LIMIT, "notes: more than %u bytes", KDC_NOTES_BYTES_MAX);
@@ -65,8 +67,8 @@ static enum kdc_status append_notes(struct kdc_dump *d, uint64_t off, uint64_t l
  * fault in kdump_open_fdset()): every header field it reads is checked here
  * first, against the file, so it is only ever handed a sane table.
  */
-static enum kdc_status check_elf_header(const struct kdc_dump *d, const Elf64_Ehdr *e,
-					size_t phnum, struct kdc_err *err)
+static enum kdc_status check_elf_header(const struct kdc_dump *d, const Elf64_Ehdr *e, size_t phnum,
+					struct kdc_err *err)
 {
 	uint64_t table;
 
@@ -74,8 +76,10 @@ static enum kdc_status check_elf_header(const struct kdc_dump *d, const Elf64_Eh
 		return kdc_fail(err, KC_NOTSUP, "ELF class %u: only 64-bit vmcores are read",
 				e->e_ident[EI_CLASS]);
 	if (e->e_ident[EI_DATA] != ELFDATA2LSB)
-		return kdc_fail(err, KC_NOTSUP, "ELF data encoding %u: only little-endian vmcores "
-				"are read", e->e_ident[EI_DATA]);
+		return kdc_fail(err, KC_NOTSUP,
+				"ELF data encoding %u: only little-endian vmcores "
+				"are read",
+				e->e_ident[EI_DATA]);
 	if (e->e_ehsize != sizeof(Elf64_Ehdr))
 		return kdc_fail(err, KC_CORRUPT, "ELF e_ehsize %u, not %zu", e->e_ehsize,
 				sizeof(Elf64_Ehdr));
@@ -83,14 +87,18 @@ static enum kdc_status check_elf_header(const struct kdc_dump *d, const Elf64_Eh
 		return kdc_fail(err, KC_CORRUPT, "ELF e_phentsize %u, not %zu", e->e_phentsize,
 				sizeof(Elf64_Phdr));
 	if (!phnum)
-		return kdc_fail(err, KC_CORRUPT, "ELF e_phnum %u: no program headers (PN_XNUM "
-				"extended numbering is not used by vmcores)", e->e_phnum);
+		return kdc_fail(err, KC_CORRUPT,
+				"ELF e_phnum %u: no program headers (PN_XNUM "
+				"extended numbering is not used by vmcores)",
+				e->e_phnum);
 	table = (uint64_t)phnum * sizeof(Elf64_Phdr);
 	if (e->e_phoff < sizeof(Elf64_Ehdr) || e->e_phoff > d->file_size ||
 	    table > d->file_size - e->e_phoff)
-		return kdc_fail(err, KC_CORRUPT, "ELF program headers at 0x%llx (%zu of them) are "
-				"not inside the %llu-byte file", (unsigned long long)e->e_phoff,
-				phnum, (unsigned long long)d->file_size);
+		return kdc_fail(err, KC_CORRUPT,
+				"ELF program headers at 0x%llx (%zu of them) are "
+				"not inside the %llu-byte file",
+				(unsigned long long)e->e_phoff, phnum,
+				(unsigned long long)d->file_size);
 	return KC_OK;
 }
 

@@ -31,16 +31,16 @@ enum kdc_dump_format {
 };
 
 struct kdc_dump {
-	char *path;			/* owned */
+	char *path; /* owned */
 	int fd;
 	uint64_t file_size;
 	enum kdc_dump_format format;
-	int kdump_header_version;	/* kdump-compressed only */
-	const struct kdc_arch_ops *arch;	/* static storage */
-	uint8_t *notes;			/* owned; the PT_NOTE blob(s), file order */
+	int kdump_header_version;	 /* kdump-compressed only */
+	const struct kdc_arch_ops *arch; /* static storage */
+	uint8_t *notes;			 /* owned; the PT_NOTE blob(s), file order */
 	size_t notes_len;
-	struct kdc_vmcoreinfo *vmcoreinfo;	/* owned; NULL when absent or unreadable */
-	kdump_ctx_t *kctx;		/* owned; NULL when libkdumpfile could not open it */
+	struct kdc_vmcoreinfo *vmcoreinfo; /* owned; NULL when absent or unreadable */
+	kdump_ctx_t *kctx;		   /* owned; NULL when libkdumpfile could not open it */
 	/* memory given directly instead of through libkdumpfile (read.ctx
 	 * borrowed): the unit suites' synthetic images; used when kctx is NULL */
 	struct kdc_reader image;

@@ -11,7 +11,7 @@
 
 struct stack_words {
 	const struct kdc_stack_range *range;
-	uint64_t *w;			/* owned; NULL when unreadable */
+	uint64_t *w; /* owned; NULL when unreadable */
 	size_t n;
 };
 
@@ -117,7 +117,7 @@ static void find_exceptions(const struct kdc_kernel *k, const struct stack_words
 			continue;
 		if ((at = frame_graph_find(g, e)) >= 0) {
 			n = &g->node[at];
-			n->lr = elr;	/* an ELR, not a return address */
+			n->lr = elr; /* an ELR, not a return address */
 			n->owner = 0;
 		} else if (!(n = add_node(g, e, fp, elr, kind))) {
 			return;
@@ -136,8 +136,8 @@ static void link_and_anchor(struct frame_graph *g, uint64_t task_hi)
 
 		/* fp 0 ends a chain only at the top of the task stack (4.18 and
 		 * 5.10 kthreads end so); elsewhere it is a left-over word */
-		if (n->fp == g->final_record ||
-		    (n->fp == 0 && n->stack == KDC_STACK_TASK && n->addr + FG_TOP_SLACK >= task_hi)) {
+		if (n->fp == g->final_record || (n->fp == 0 && n->stack == KDC_STACK_TASK &&
+						 n->addr + FG_TOP_SLACK >= task_hi)) {
 			n->parent = -1;
 			continue;
 		}
@@ -171,8 +171,7 @@ static void link_and_anchor(struct frame_graph *g, uint64_t task_hi)
  * site than the BLR @n returns to: they are left from that direct call,
  * whose record sat where a later indirect call's callee put its own.
  */
-static bool called_directly_elsewhere(struct code_cache *code, const struct fg_node *n,
-				      uint64_t fn)
+static bool called_directly_elsewhere(struct code_cache *code, const struct fg_node *n, uint64_t fn)
 {
 	const struct arm64_func_facts *f;
 	uint64_t site = n->lr - 4;
@@ -234,9 +233,8 @@ void frame_graph_prune(struct code_cache *code, struct frame_graph *g)
 			if (!c->anchored || c->parent < 0)
 				continue;
 			p = &g->node[c->parent];
-			if (!p->anchored ||
-			    (!c->exception && !p->exception && p->owner &&
-			     code_entry(code, c->lr - 4) != p->owner)) {
+			if (!p->anchored || (!c->exception && !p->exception && p->owner &&
+					     code_entry(code, c->lr - 4) != p->owner)) {
 				c->anchored = false;
 				changed = true;
 			}
@@ -279,7 +277,8 @@ unsigned int frame_graph_build(const struct kdc_kernel *k, const struct kdc_cpu 
 	memset(g, 0, sizeof(*g));
 	g->have_ptregs =
 		!ktypes_size(&k->types, "pt_regs", &g->ptregs_size, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "stackframe", &g->ptregs_stackframe, NULL, NULL) &&
+		!ktypes_member(&k->types, "pt_regs", "stackframe", &g->ptregs_stackframe, NULL,
+			       NULL) &&
 		!ktypes_member(&k->types, "pt_regs", "pc", &g->ptregs_pc, NULL, NULL) &&
 		!ktypes_member(&k->types, "pt_regs", "pstate", &g->ptregs_pstate, NULL, NULL) &&
 		!ktypes_member(&k->types, "pt_regs", "sp", &g->ptregs_sp, NULL, NULL);
@@ -299,7 +298,7 @@ unsigned int frame_graph_build(const struct kdc_kernel *k, const struct kdc_cpu 
 		raw = calloc(1, r->hi - r->lo);
 		s->w = malloc(s->n * 8);
 		if (raw && s->w && read_stack(k, r, raw)) {
-			for (size_t j = 0; j < s->n; j++) {	/* the dump is little-endian */
+			for (size_t j = 0; j < s->n; j++) { /* the dump is little-endian */
 				uint64_t v = 0;
 
 				for (int b = 7; b >= 0; b--)

@@ -39,24 +39,24 @@
 #define FG_TOP_SLACK 1024
 
 struct fg_node {
-	uint64_t addr;			/* the record (for an exception: pt_regs.stackframe) */
-	uint64_t fp, lr;		/* its words; lr with the PAC removed */
+	uint64_t addr;	 /* the record (for an exception: pt_regs.stackframe) */
+	uint64_t fp, lr; /* its words; lr with the PAC removed */
 	enum kdc_stack_kind stack;
-	int parent;			/* node index; -1 when it ends the chain */
+	int parent; /* node index; -1 when it ends the chain */
 	bool anchored;
-	unsigned int depth;		/* records from the chain's end, 1 at the top */
-	bool exception;			/* a pt_regs.stackframe: lr is the ELR */
+	unsigned int depth; /* records from the chain's end, 1 at the top */
+	bool exception;	    /* a pt_regs.stackframe: lr is the ELR */
 	uint64_t pt_regs;
-	uint64_t owner;			/* entry of the function that pushed it; 0 unknown */
-	bool indirect;			/* reached through an indirect call (BLR) */
+	uint64_t owner; /* entry of the function that pushed it; 0 unknown */
+	bool indirect;	/* reached through an indirect call (BLR) */
 	unsigned int nr_children;
 };
 
 struct frame_graph {
 	unsigned int nr;
 	struct fg_node node[FG_NODES_MAX];
-	bool truncated;			/* more records than FG_NODES_MAX */
-	uint64_t final_record;		/* the task's entry frame, 0 if unknown */
+	bool truncated;	       /* more records than FG_NODES_MAX */
+	uint64_t final_record; /* the task's entry frame, 0 if unknown */
 	uint64_t ptregs_size, ptregs_stackframe, ptregs_pc, ptregs_pstate, ptregs_sp;
 	bool have_ptregs;
 };

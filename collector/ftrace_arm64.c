@@ -121,7 +121,7 @@ static bool walk_ops(const struct kdc_kernel *k, struct code_cache *code,
 		if (!op || kernel_read_u64(k, op + l->func, &fn, NULL) ||
 		    code_entry(code, fn) != fn || !(name = name_of(k, fn)))
 			return false;
-		if (!strcmp(name, "ftrace_stub")) {	/* ftrace_list_end */
+		if (!strcmp(name, "ftrace_stub")) { /* ftrace_list_end */
 			for (unsigned int j = 0; j < nr; j++)
 				add_callback(k, f, fns[j]);
 			return true;
@@ -144,8 +144,8 @@ static bool walk_ops(const struct kdc_kernel *k, struct code_cache *code,
 static void add_listed_ops(const struct kdc_kernel *k, struct code_cache *code,
 			   struct arm64_ftrace_frame *f)
 {
-	static const char *const list_fns[] = { "arch_ftrace_ops_list_func",
-						"ftrace_ops_list_func", NULL };
+	static const char *const list_fns[] = { "arch_ftrace_ops_list_func", "ftrace_ops_list_func",
+						NULL };
 	struct ops_layout l;
 	uint64_t head, at, cand[64];
 	uint32_t insns[128];
@@ -237,8 +237,8 @@ void ftrace_frame_find(const struct kdc_kernel *k, struct code_cache *code,
 		uint64_t at, target;
 		uint32_t insn;
 
-		if (!symbols_address(&k->syms, *slot, &at) && !kernel_read_u32(k, at, &insn, NULL) &&
-		    arm64_decode_bl(insn, at, &target))
+		if (!symbols_address(&k->syms, *slot, &at) &&
+		    !kernel_read_u32(k, at, &insn, NULL) && arm64_decode_bl(insn, at, &target))
 			add_callback(k, f, code_resolve_target(code, target));
 	}
 	/* the list function calls the registered ops in turn */

@@ -35,13 +35,14 @@
 
 struct arm64_ftrace_frame {
 	bool found;
-	int node;			/* the trampoline's frame record */
-	const char *layout;		/* "pt_regs" or "__arch_ftrace_regs"; static */
-	uint64_t regs;			/* the register block's address */
-	uint64_t traced;		/* entry of the traced function */
-	uint64_t x[9], fp, lr, sp, pc;	/* as saved: lr is the return into the traced function's caller */
+	int node;	    /* the trampoline's frame record */
+	const char *layout; /* "pt_regs" or "__arch_ftrace_regs"; static */
+	uint64_t regs;	    /* the register block's address */
+	uint64_t traced;    /* entry of the traced function */
+	uint64_t x[9], fp, lr, sp,
+		pc; /* as saved: lr is the return into the traced function's caller */
 	unsigned int nr_callbacks;
-	uint64_t callback[FTRACE_CALLBACKS_MAX];	/* what the trampoline calls */
+	uint64_t callback[FTRACE_CALLBACKS_MAX]; /* what the trampoline calls */
 };
 
 /** ftrace_frame_find() - the innermost ftrace call in @g's linked records */

@@ -42,10 +42,22 @@ static void close_(struct kdc_json *j, char c)
 	fputc(c, j->out);
 }
 
-void json_object_begin(struct kdc_json *j) { open_(j, '{'); }
-void json_object_end(struct kdc_json *j) { close_(j, '}'); }
-void json_array_begin(struct kdc_json *j) { open_(j, '['); }
-void json_array_end(struct kdc_json *j) { close_(j, ']'); }
+void json_object_begin(struct kdc_json *j)
+{
+	open_(j, '{');
+}
+void json_object_end(struct kdc_json *j)
+{
+	close_(j, '}');
+}
+void json_array_begin(struct kdc_json *j)
+{
+	open_(j, '[');
+}
+void json_array_end(struct kdc_json *j)
+{
+	close_(j, ']');
+}
 
 static void write_escaped(FILE *out, const char *s, size_t len)
 {

@@ -32,7 +32,8 @@ bool kernel_describe(const struct kdc_kernel *k, uint64_t addr, char *buf, size_
 
 	if (!kernel_symbolize(k, addr, &hit) && hit.name) {
 		snprintf(buf, len, "%s+0x%llx%s%s%s", hit.name, (unsigned long long)hit.offset,
-			 hit.module ? " [" : "", hit.module ? hit.module : "", hit.module ? "]" : "");
+			 hit.module ? " [" : "", hit.module ? hit.module : "",
+			 hit.module ? "]" : "");
 		return true;
 	}
 	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
@@ -90,13 +91,13 @@ static enum kdc_status find_cpus(struct kdc_kernel *k, struct kdc_err *err)
 		if (slot == 0 && (st = mem_read(k->dump, k->per_cpu_offset_addr + cpu * 8ull, raw,
 						sizeof(raw), err))) {
 			if (cpu)
-				break;	/* the array ended on a page not in the dump */
+				break; /* the array ended on a page not in the dump */
 			return kdc_err_prefix(err, st, "__per_cpu_offset");
 		}
 		for (int i = 7; i >= 0; i--)
 			off = off << 8 | raw[slot * 8 + i];
-		if (kernel_read_u32(k, k->per_cpu_start + k->runqueues_off + off + k->rq.cpu, &rq_cpu,
-				    NULL) ||
+		if (kernel_read_u32(k, k->per_cpu_start + k->runqueues_off + off + k->rq.cpu,
+				    &rq_cpu, NULL) ||
 		    rq_cpu != cpu)
 			break;
 		k->cpu_offset[cpu] = off;
@@ -118,13 +119,13 @@ static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 	 * the DATASEC, so the fixture checks prove it on every dump */
 	const char *debug = getenv("KDC_DEBUG_PERCPU");
 
-	k->percpu_vars_from_btf = !ktypes_datasec_size(&k->types, ".data..percpu",
-						       &(uint64_t){ 0 }, NULL) &&
-				  !(debug && (!strcmp(debug, "symbols") || !strcmp(debug, "code")));
+	k->percpu_vars_from_btf =
+		!ktypes_datasec_size(&k->types, ".data..percpu", &(uint64_t){ 0 }, NULL) &&
+		!(debug && (!strcmp(debug, "symbols") || !strcmp(debug, "code")));
 	/* =code also ignores data symbols: the path of a kernel with neither */
 	bool data_symbols = !(debug && !strcmp(debug, "code"));
-	k->percpu_vars_source = k->percpu_vars_from_btf ? "btf (.data..percpu)"
-							: "symbols (minus __per_cpu_start)";
+	k->percpu_vars_source =
+		k->percpu_vars_from_btf ? "btf (.data..percpu)" : "symbols (minus __per_cpu_start)";
 	if (data_symbols &&
 	    !symbols_address(&k->syms, "__per_cpu_offset", &k->per_cpu_offset_addr) &&
 	    !symbols_address(&k->syms, "__per_cpu_start", &k->per_cpu_start)) {
@@ -137,7 +138,8 @@ static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 			return st;
 	} else {
 		if (!k->dump->arch->code_addrs)
-			return kdc_fail(err, KC_NOTSUP, "no data symbols and no code decoder for %s",
+			return kdc_fail(err, KC_NOTSUP,
+					"no data symbols and no code decoder for %s",
 					k->dump->arch->name);
 		if ((st = k->dump->arch->code_addrs(k->dump, &k->syms, &code, err)))
 			return st;
@@ -164,8 +166,7 @@ static enum kdc_status load_percpu(struct kdc_kernel *k, struct kdc_err *err)
 	return find_cpus(k, err);
 }
 
-unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
-			 struct kdc_kernel *k)
+unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src, struct kdc_kernel *k)
 {
 	const struct kdc_profile *profile = NULL;
 	unsigned int missing = 0;
@@ -186,8 +187,10 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src,
 	/* a page size is a power of two, 4 KiB to 64 KiB on every architecture
 	 * read here: anything else is damage, and would size every buffer */
 	if (k->page_size < 4096 || k->page_size > 65536 || (k->page_size & (k->page_size - 1))) {
-		kdc_fail(&k->page_size_err, KC_CORRUPT, "VMCOREINFO PAGESIZE=%llu is not a page "
-			 "size; 4096 assumed", (unsigned long long)k->page_size);
+		kdc_fail(&k->page_size_err, KC_CORRUPT,
+			 "VMCOREINFO PAGESIZE=%llu is not a page "
+			 "size; 4096 assumed",
+			 (unsigned long long)k->page_size);
 		k->page_size = 4096;
 	}
 	k->thread_size = dump->arch->thread_size(k->page_size);
@@ -274,9 +277,10 @@ static bool names_its_cpu(const struct kdc_kernel *k, const char *name, uint64_t
 			continue;
 		if (ktypes_member(&k->types, percpu_self_naming[i].type,
 				  percpu_self_naming[i].member, &off, NULL, NULL))
-			return true;	/* nothing to check it by */
+			return true; /* nothing to check it by */
 		for (unsigned int cpu = 0; cpu < k->nr_cpus; cpu++)
-			if (kernel_read_u32(k, addr + k->cpu_offset[cpu] + off, &v, NULL) || v != cpu)
+			if (kernel_read_u32(k, addr + k->cpu_offset[cpu] + off, &v, NULL) ||
+			    v != cpu)
 				return false;
 	}
 	return true;
@@ -290,7 +294,7 @@ static enum kdc_status percpu_var_from_code(const struct kdc_kernel *k, const ch
 	struct kdc_percpu_memo *m = k->percpu_memo, one = { 0 };
 	unsigned int i;
 
-	if (!m) {	/* no memory for the memo: answer without it */
+	if (!m) { /* no memory for the memo: answer without it */
 		m = &one;
 		i = 0;
 		goto ask;
@@ -301,7 +305,7 @@ static enum kdc_status percpu_var_from_code(const struct kdc_kernel *k, const ch
 			return m[i].addr ? KC_OK : kdc_fail(err, KC_NODATA, "%s", m[i].why);
 		}
 	if (i == KDC_PERCPU_MEMO_MAX)
-		i = KDC_PERCPU_MEMO_MAX - 1;	/* more names than the analyses use: reuse */
+		i = KDC_PERCPU_MEMO_MAX - 1; /* more names than the analyses use: reuse */
 ask:
 	m[i] = (struct kdc_percpu_memo){ .name = name };
 	{
@@ -312,9 +316,10 @@ ask:
 			kdc_err_prefix(&why, why.code,
 				       "not in BTF's .data..percpu nor among the symbols");
 		else if (!names_its_cpu(k, name, m[i].addr))
-			kdc_fail(&why, KC_CORRUPT, "per-CPU variable %s read out of code at "
-				 "0x%llx, but its copies do not name their CPUs", name,
-				 (unsigned long long)m[i].addr);
+			kdc_fail(&why, KC_CORRUPT,
+				 "per-CPU variable %s read out of code at "
+				 "0x%llx, but its copies do not name their CPUs",
+				 name, (unsigned long long)m[i].addr);
 		if (why.code) {
 			m[i].addr = 0;
 			snprintf(m[i].why, sizeof(m[i].why), "%s", why.msg);
@@ -348,11 +353,13 @@ enum kdc_status kernel_percpu_var(const struct kdc_kernel *k, const char *name, 
 	if (k->have_per_cpu_start && !symbols_address(&k->syms, name, &addr)) {
 		if (addr < k->per_cpu_start ||
 		    (k->percpu_area_size && addr - k->per_cpu_start >= k->percpu_area_size))
-			return kdc_fail(err, KC_CORRUPT, "symbol %s (0x%llx) is not in the per-CPU "
-					"area at 0x%llx", name, (unsigned long long)addr,
+			return kdc_fail(err, KC_CORRUPT,
+					"symbol %s (0x%llx) is not in the per-CPU "
+					"area at 0x%llx",
+					name, (unsigned long long)addr,
 					(unsigned long long)k->per_cpu_start);
 	} else if (k->runqueues_addr && !strcmp(name, "runqueues")) {
-		addr = k->runqueues_addr;	/* the anchor itself */
+		addr = k->runqueues_addr; /* the anchor itself */
 	} else if (k->runqueues_addr && k->dump->arch->percpu_var_code) {
 		/* last: read out of code that uses the variable; its size is
 		 * unknown (callers that need one go without) */
@@ -365,8 +372,10 @@ enum kdc_status kernel_percpu_var(const struct kdc_kernel *k, const char *name, 
 			*size = 0;
 		return KC_OK;
 	} else {
-		return kdc_fail(err, KC_NODATA, "no per-CPU variable %s (neither in BTF's "
-				".data..percpu nor among the symbols)", name);
+		return kdc_fail(err, KC_NODATA,
+				"no per-CPU variable %s (neither in BTF's "
+				".data..percpu nor among the symbols)",
+				name);
 	}
 	*offset = addr - k->per_cpu_start;
 	if (size) {
@@ -379,11 +388,19 @@ enum kdc_status kernel_percpu_var(const struct kdc_kernel *k, const char *name, 
 	return KC_OK;
 }
 
-const char *const kernel_percpu_vars_used[] = {
-	"runqueues", "irq_stack_ptr", "overflow_stack", "call_single_queue", "cfd_data",
-	"csd_data", "timer_bases", "hrtimer_bases", "current_kprobe", "kvm_running_vcpu",
-	"kvm_hyp_ctxt", "kvm_arm_hyp_stack_page", NULL
-};
+const char *const kernel_percpu_vars_used[] = { "runqueues",
+						"irq_stack_ptr",
+						"overflow_stack",
+						"call_single_queue",
+						"cfd_data",
+						"csd_data",
+						"timer_bases",
+						"hrtimer_bases",
+						"current_kprobe",
+						"kvm_running_vcpu",
+						"kvm_hyp_ctxt",
+						"kvm_arm_hyp_stack_page",
+						NULL };
 
 uint64_t kernel_percpu_area_size(const struct kdc_kernel *k)
 {

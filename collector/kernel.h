@@ -33,43 +33,43 @@ struct kdc_rq_layout {
 /* a per-CPU variable read out of code, remembered (addr 0: not found, why) */
 #define KDC_PERCPU_MEMO_MAX 16
 struct kdc_percpu_memo {
-	const char *name;		/* borrowed: the caller's literal */
+	const char *name; /* borrowed: the caller's literal */
 	uint64_t addr;
 	char why[KDC_ERR_MSG_MAX];
 };
 
 struct kdc_kernel {
-	struct kdc_dump *dump;		/* borrowed */
-	const struct kdc_sources *src;	/* borrowed, may be NULL */
-	struct kdc_profile_file profile;	/* owned; buf NULL when none */
-	struct kdc_symbols syms;	/* owned */
-	struct kdc_ktypes types;	/* owned */
+	struct kdc_dump *dump;		 /* borrowed */
+	const struct kdc_sources *src;	 /* borrowed, may be NULL */
+	struct kdc_profile_file profile; /* owned; buf NULL when none */
+	struct kdc_symbols syms;	 /* owned */
+	struct kdc_ktypes types;	 /* owned */
 	uint64_t page_size;
 	uint64_t thread_size;		/* task and IRQ stack size */
-	const char *thread_size_source;	/* "btf" or "arch default"; static */
+	const char *thread_size_source; /* "btf" or "arch default"; static */
 
 	/* per-CPU areas; nr_cpus == 0 when they could not be found */
-	const char *percpu_source;	/* how __per_cpu_offset was found; static */
-	uint64_t per_cpu_offset_addr;	/* &__per_cpu_offset[0] */
-	uint64_t per_cpu_start;		/* __per_cpu_start (KASLR-relocated) */
-	bool have_per_cpu_start;	/* else per_cpu_start holds runqueues_addr */
-	uint64_t runqueues_addr;	/* when read out of code; 0 otherwise */
-	struct kdc_percpu_memo *percpu_memo;	/* owned; KDC_PERCPU_MEMO_MAX */
-	uint64_t percpu_area_size;	/* __per_cpu_end - __per_cpu_start; 0 unknown */
-	bool percpu_vars_from_btf;	/* else variables by symbol - __per_cpu_start */
-	const char *percpu_vars_source;	/* static */
-	unsigned int nr_cpus;		/* possible CPUs: offsets[0..nr_cpus) */
+	const char *percpu_source;	     /* how __per_cpu_offset was found; static */
+	uint64_t per_cpu_offset_addr;	     /* &__per_cpu_offset[0] */
+	uint64_t per_cpu_start;		     /* __per_cpu_start (KASLR-relocated) */
+	bool have_per_cpu_start;	     /* else per_cpu_start holds runqueues_addr */
+	uint64_t runqueues_addr;	     /* when read out of code; 0 otherwise */
+	struct kdc_percpu_memo *percpu_memo; /* owned; KDC_PERCPU_MEMO_MAX */
+	uint64_t percpu_area_size;	     /* __per_cpu_end - __per_cpu_start; 0 unknown */
+	bool percpu_vars_from_btf;	     /* else variables by symbol - __per_cpu_start */
+	const char *percpu_vars_source;	     /* static */
+	unsigned int nr_cpus;		     /* possible CPUs: offsets[0..nr_cpus) */
 	uint64_t cpu_offset[KDC_CPUS_MAX];
 
 	struct kdc_task_layout task;
 	struct kdc_rq_layout rq;
-	uint64_t runqueues_off;		/* per-CPU offset of runqueues */
+	uint64_t runqueues_off; /* per-CPU offset of runqueues */
 
-	struct kdc_modules modules;	/* owned */
+	struct kdc_modules modules; /* owned */
 
 	bool have_symbols, have_types, have_layouts, have_modules;
 	struct kdc_err symbols_err, types_err, percpu_err, layout_err, modules_err, profile_err;
-	struct kdc_err page_size_err;	/* VMCOREINFO's PAGESIZE was not one */
+	struct kdc_err page_size_err; /* VMCOREINFO's PAGESIZE was not one */
 };
 
 /**

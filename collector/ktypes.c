@@ -13,7 +13,7 @@
 
 #define SCAN_LIMIT (64ull << 20)
 #define SCAN_CHUNK (256u << 10)
-#define SCAN_PAGE 4096u	/* the smallest page: reads never straddle a missing one */
+#define SCAN_PAGE 4096u /* the smallest page: reads never straddle a missing one */
 #define MEMBER_DEPTH_MAX 8
 
 /*
@@ -27,19 +27,19 @@
 #define MEMO_SLOTS 512
 #define MEMO_PROBES 8
 #define MEMO_NAME_LEN 64
-#define MEMO_PERCPU_VAR 0x100	/* a "kind" of our own: a .data..percpu entry's index */
+#define MEMO_PERCPU_VAR 0x100 /* a "kind" of our own: a .data..percpu entry's index */
 
 struct ktypes_memo {
 	struct {
 		char name[MEMO_NAME_LEN];
-		int kind;		/* 0: empty slot */
+		int kind; /* 0: empty slot */
 		__s32 id;
 	} slot[MEMO_SLOTS];
 };
 
 static unsigned int memo_hash(const char *name, int kind)
 {
-	unsigned int h = 2166136261u ^ (unsigned int)kind;	/* FNV-1a */
+	unsigned int h = 2166136261u ^ (unsigned int)kind; /* FNV-1a */
 
 	for (; *name; name++)
 		h = (h ^ (unsigned char)*name) * 16777619u;
@@ -164,7 +164,8 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 	}
 	if (st == KC_NODATA)
 		kdc_fail(err, KC_NODATA,
-			 "no BTF in the 64 MiB after _etext (kernel without CONFIG_DEBUG_INFO_BTF?)");
+			 "no BTF in the 64 MiB after _etext (kernel without "
+			 "CONFIG_DEBUG_INFO_BTF?)");
 done:
 	dump->track_page_size = tracking;
 	free(buf);
@@ -194,8 +195,8 @@ static enum kdc_status from_dump(struct kdc_dump *dump, const struct kdc_symbols
 static enum kdc_status from_profile(struct kdc_dump *dump, const struct kdc_profile *p,
 				    struct kdc_ktypes *out, struct kdc_err *err)
 {
-	const char *release = dump->vmcoreinfo ? vmcoreinfo_get(dump->vmcoreinfo, "OSRELEASE")
-					       : NULL;
+	const char *release =
+		dump->vmcoreinfo ? vmcoreinfo_get(dump->vmcoreinfo, "OSRELEASE") : NULL;
 
 	if (!p->btf)
 		return kdc_fail(err, KC_NODATA, "the profile has no btf section");
@@ -216,7 +217,7 @@ enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *sym
 			    struct kdc_ktypes *out, struct kdc_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	out->memo = calloc(1, sizeof(*out->memo));	/* without it, lookups go uncached */
+	out->memo = calloc(1, sizeof(*out->memo)); /* without it, lookups go uncached */
 	if (!(src && src->ignore_dump_types)) {
 		if (!from_dump(dump, syms, out, err))
 			return KC_OK;
@@ -235,8 +236,10 @@ enum kdc_status ktypes_load(struct kdc_dump *dump, const struct kdc_symbols *sym
 			if (!raw || !btf_layout_aligned(raw, raw_size)) {
 				btf__free(out->btf);
 				out->btf = NULL;
-				return kdc_fail(err, KC_CORRUPT, "%s: .BTF with a misaligned "
-						"type section", src->vmlinux);
+				return kdc_fail(err, KC_CORRUPT,
+						"%s: .BTF with a misaligned "
+						"type section",
+						src->vmlinux);
 			}
 			out->source = "btf (vmlinux)";
 			return KC_OK;
@@ -311,7 +314,8 @@ static bool find_member(const struct btf *btf, const struct btf_type *t, const c
 			const struct btf_type *st = peel(btf, &sub);
 			__u64 inner = 0;
 
-			if (st && find_member(btf, st, name, len, depth + 1, &inner, id, bitfield)) {
+			if (st &&
+			    find_member(btf, st, name, len, depth + 1, &inner, id, bitfield)) {
 				*bits += here + inner;
 				return true;
 			}
@@ -340,7 +344,7 @@ enum kdc_status ktypes_member(const struct kdc_ktypes *t, const char *type, cons
 			return kdc_fail(err, KC_NODATA, "no member %s in struct %s", path, type);
 		p += len + (p[len] == '.');
 		rid = id;
-		cur = peel(t->btf, &rid);	/* NULL when a non-composite is not last */
+		cur = peel(t->btf, &rid); /* NULL when a non-composite is not last */
 	}
 	if (bitfield || bits % 8)
 		return kdc_fail(err, KC_NOTSUP, "%s.%s is a bitfield", type, path);

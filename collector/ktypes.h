@@ -18,10 +18,10 @@
 struct btf;
 
 struct kdc_ktypes {
-	const char *source;	/* "btf (dump)", "btf (profile)", "btf (vmlinux)"; static */
-	uint64_t btf_addr;	/* where the blob was found in the dump */
+	const char *source; /* "btf (dump)", "btf (profile)", "btf (vmlinux)"; static */
+	uint64_t btf_addr;  /* where the blob was found in the dump */
 	uint32_t btf_size;
-	struct btf *btf;	/* owned (libbpf) */
+	struct btf *btf;	  /* owned (libbpf) */
 	struct ktypes_memo *memo; /* owned: names already looked up; NULL: none kept */
 };
 

@@ -54,7 +54,7 @@
 #include "report.h"
 
 struct kvm_layout {
-	const char *running_var;	/* per-CPU struct kvm_vcpu * of the loaded vCPU */
+	const char *running_var; /* per-CPU struct kvm_vcpu * of the loaded vCPU */
 	uint64_t vcpu_id, kvm, pc, pstate, sp, sys_regs, sp_el1, esr, esr_size, far, hpfar;
 	uint64_t ctxt_regs, ctxt_sp, hyp_running, host_running, sflags, sysregs_loaded;
 	int64_t sp_el1_index, sysregs_on_cpu_bit;
@@ -81,20 +81,20 @@ static void host_ctxt_layout(const struct kdc_kernel *k, struct kvm_layout *l)
 {
 	const struct kdc_ktypes *t = &k->types;
 
-	l->have_hyp = !ktypes_member_any(t, "kvm_cpu_context",
-					 KTYPES_PATHS("regs.regs", "gp_regs.regs.regs"),
-					 &l->ctxt_regs, NULL, NULL) &&
-		      !ktypes_member_any(t, "kvm_cpu_context",
-					 KTYPES_PATHS("regs.sp", "gp_regs.regs.sp"),
-					 &l->ctxt_sp, NULL, NULL);
+	l->have_hyp =
+		!ktypes_member_any(t, "kvm_cpu_context",
+				   KTYPES_PATHS("regs.regs", "gp_regs.regs.regs"), &l->ctxt_regs,
+				   NULL, NULL) &&
+		!ktypes_member_any(t, "kvm_cpu_context", KTYPES_PATHS("regs.sp", "gp_regs.regs.sp"),
+				   &l->ctxt_sp, NULL, NULL);
 	l->host_ctxt_off = 0;
 	if (!kernel_percpu_var(k, "kvm_hyp_ctxt", &(uint64_t){ 0 }, NULL, NULL))
-		l->host_ctxt_var = "kvm_hyp_ctxt";	/* 5.10+ */
+		l->host_ctxt_var = "kvm_hyp_ctxt"; /* 5.10+ */
 	else if (!kernel_percpu_var(k, "kvm_host_data", &(uint64_t){ 0 }, NULL, NULL) &&
 		 !ktypes_member(t, "kvm_host_data", "host_ctxt", &l->host_ctxt_off, NULL, NULL))
-		l->host_ctxt_var = "kvm_host_data";	/* 5.1-5.9 */
+		l->host_ctxt_var = "kvm_host_data"; /* 5.1-5.9 */
 	else if (!kernel_percpu_var(k, "kvm_host_cpu_state", &(uint64_t){ 0 }, NULL, NULL))
-		l->host_ctxt_var = "kvm_host_cpu_state";	/* 4.18 */
+		l->host_ctxt_var = "kvm_host_cpu_state"; /* 4.18 */
 	else
 		l->have_hyp = false;
 }
@@ -110,9 +110,10 @@ static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout
 	    (st = ktypes_member_any(t, "kvm_vcpu",
 				    KTYPES_PATHS("arch.ctxt.regs.pc", "arch.ctxt.gp_regs.regs.pc"),
 				    &l->pc, NULL, err)) ||
-	    (st = ktypes_member_any(t, "kvm_vcpu",
-				    KTYPES_PATHS("arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
-				    &l->pstate, NULL, err)) ||
+	    (st = ktypes_member_any(
+		     t, "kvm_vcpu",
+		     KTYPES_PATHS("arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
+		     &l->pstate, NULL, err)) ||
 	    (st = ktypes_member_any(t, "kvm_vcpu",
 				    KTYPES_PATHS("arch.ctxt.regs.sp", "arch.ctxt.gp_regs.regs.sp"),
 				    &l->sp, NULL, err)) ||
@@ -125,15 +126,15 @@ static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout
 		!ktypes_member(t, "kvm_vcpu", "arch.ctxt.sys_regs", &l->sys_regs, NULL, NULL) &&
 		!ktypes_enum_value(t, "vcpu_sysreg", "SP_EL1", &l->sp_el1_index, NULL) &&
 		l->sp_el1_index >= 0 && l->sp_el1_index < 4096;
-	l->have_sp_el1_reg = !l->have_sp_el1_index &&
-			     !ktypes_member(t, "kvm_vcpu", "arch.ctxt.gp_regs.sp_el1", &l->sp_el1,
-					    NULL, NULL);
+	l->have_sp_el1_reg =
+		!l->have_sp_el1_index &&
+		!ktypes_member(t, "kvm_vcpu", "arch.ctxt.gp_regs.sp_el1", &l->sp_el1, NULL, NULL);
 	/* 6.1+: SYSREGS_ON_CPU is bit 4 of vcpu->arch.sflags (a #define, not in BTF) */
 	l->have_sflags = !ktypes_member(t, "kvm_vcpu", "arch.sflags", &l->sflags, NULL, NULL);
 	l->sysregs_on_cpu_bit = 4;
-	l->have_sysregs_loaded = !l->have_sflags &&
-				 !ktypes_member(t, "kvm_vcpu", "arch.sysregs_loaded_on_cpu",
-						&l->sysregs_loaded, NULL, NULL);
+	l->have_sysregs_loaded =
+		!l->have_sflags && !ktypes_member(t, "kvm_vcpu", "arch.sysregs_loaded_on_cpu",
+						  &l->sysregs_loaded, NULL, NULL);
 	host_ctxt_layout(k, l);
 	/* kvm_hyp_ctxt's copy is cleared at every exit (5.10+): in the guest now */
 	l->have_hyp_running = !ktypes_member(t, "kvm_cpu_context", "__hyp_running_vcpu",
@@ -144,8 +145,8 @@ static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout
 }
 
 /* Fails when the vCPU's guest PC cannot be read: a pointer to nowhere is no vCPU to list. */
-static enum kdc_status read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l,
-				 uint64_t v, struct kdc_kvm_vcpu *out, struct kdc_err *err)
+static enum kdc_status read_vcpu(const struct kdc_kernel *k, const struct kvm_layout *l, uint64_t v,
+				 struct kdc_kvm_vcpu *out, struct kdc_err *err)
 {
 	struct kvm_arm64_state *st = kvm_arm64_state(out);
 	uint32_t id = 0, esr32 = 0;
@@ -169,13 +170,15 @@ static enum kdc_status read_vcpu(const struct kdc_kernel *k, const struct kvm_la
 	kernel_read_u64(k, v + l->far, &st->far_el2, NULL);
 	kernel_read_u64(k, v + l->hpfar, &st->hpfar_el2, NULL);
 	if (l->have_sp_el1_index)
-		st->have_sp_el1 = !kernel_read_u64(k, v + l->sys_regs + 8 * (uint64_t)l->sp_el1_index,
-						    &st->guest_sp_el1, NULL);
+		st->have_sp_el1 =
+			!kernel_read_u64(k, v + l->sys_regs + 8 * (uint64_t)l->sp_el1_index,
+					 &st->guest_sp_el1, NULL);
 	else if (l->have_sp_el1_reg)
 		st->have_sp_el1 = !kernel_read_u64(k, v + l->sp_el1, &st->guest_sp_el1, NULL);
 	if (l->have_sflags && !mem_read(k->dump, v + l->sflags, &sflags, 1, NULL))
 		st->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
-	else if (l->have_sysregs_loaded && !mem_read(k->dump, v + l->sysregs_loaded, &sflags, 1, NULL))
+	else if (l->have_sysregs_loaded &&
+		 !mem_read(k->dump, v + l->sysregs_loaded, &sflags, 1, NULL))
 		st->sysregs_on_cpu = sflags != 0;
 	snprintf(out->exit_brief, sizeof(out->exit_brief), "ESR_EL2 0x%llx",
 		 (unsigned long long)st->esr_el2);
@@ -186,10 +189,16 @@ static enum kdc_status read_vcpu(const struct kdc_kernel *k, const struct kvm_la
 static bool in_switch_code(const char *fn)
 {
 	static const char *const names[] = {
-		"__kvm_vcpu_run_vhe", "__kvm_vcpu_run", "__guest_enter",
-		"__guest_exit", "__kvm_nvhe___kvm_vcpu_run", "__kvm_nvhe___guest_enter",
-		"__kvm_nvhe___guest_exit", "__kvm_nvhe_handle___kvm_vcpu_run",
-		"kvm_vcpu_run_vhe", "__kvm_vcpu_run_nvhe",	/* 4.18 */
+		"__kvm_vcpu_run_vhe",
+		"__kvm_vcpu_run",
+		"__guest_enter",
+		"__guest_exit",
+		"__kvm_nvhe___kvm_vcpu_run",
+		"__kvm_nvhe___guest_enter",
+		"__kvm_nvhe___guest_exit",
+		"__kvm_nvhe_handle___kvm_vcpu_run",
+		"kvm_vcpu_run_vhe",
+		"__kvm_vcpu_run_nvhe", /* 4.18 */
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -245,26 +254,30 @@ static void world_switch(const struct kdc_kernel *k, const struct kvm_layout *l,
 
 	if (kv->have_in_guest && kv->in_guest) {
 		kv->have_world_switch = kv->in_world_switch = true;
-		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "in the guest: "
+		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why),
+			 "in the guest: "
 			 "kvm_hyp_ctxt.__hyp_running_vcpu names this vCPU");
 		return;
 	}
 
 	if (c->regs_source == KDC_REGS_NOTE) {
 		kv->have_world_switch = true;
-		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "it took the crash-stop "
+		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why),
+			 "it took the crash-stop "
 			 "IPI, and interrupts stay masked through the world switch");
 		return;
 	}
-	if (nvhe && l->have_running && nvhe_percpu_addr(k, c->cpu, "__kvm_nvhe_kvm_host_data", &at) &&
+	if (nvhe && l->have_running &&
+	    nvhe_percpu_addr(k, c->cpu, "__kvm_nvhe_kvm_host_data", &at) &&
 	    !kernel_read_u64(k, at + l->host_running, &running, NULL) &&
 	    (!running || nvhe_hyp_va_of(k, running, kv->vcpu))) {
 		/* handle___kvm_vcpu_run() passes kern_hyp_va(vcpu) */
 		kv->have_world_switch = true;
 		kv->in_world_switch = running != 0;
-		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "the nVHE hypervisor's "
-			 "host context %s (__hyp_running_vcpu)", kv->in_world_switch ?
-			 "names this vCPU" : "names no vCPU running");
+		snprintf(kv->world_switch_why, sizeof(kv->world_switch_why),
+			 "the nVHE hypervisor's "
+			 "host context %s (__hyp_running_vcpu)",
+			 kv->in_world_switch ? "names this vCPU" : "names no vCPU running");
 		return;
 	}
 	for (unsigned int f = 0; bt && f < bt->nr; f++) {
@@ -275,9 +288,13 @@ static void world_switch(const struct kdc_kernel *k, const struct kvm_layout *l,
 		if (in_switch_code(hit.name) || in_exit_handling(hit.name)) {
 			kv->have_world_switch = true;
 			kv->in_world_switch = in_switch_code(hit.name);
-			snprintf(kv->world_switch_why, sizeof(kv->world_switch_why), "its recovered "
-				 "backtrace runs through %s%s", hit.name, kv->in_world_switch ? ""
-				 : ", which handles an exit after the switch returned");
+			snprintf(kv->world_switch_why, sizeof(kv->world_switch_why),
+				 "its recovered "
+				 "backtrace runs through %s%s",
+				 hit.name,
+				 kv->in_world_switch
+					 ? ""
+					 : ", which handles an exit after the switch returned");
 			return;
 		}
 	}
@@ -321,8 +338,8 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		if (read_vcpu(k, &l, vcpu, kv, &why)) {
 			/* the first such CPU is named; the others are alike */
 			if (!out->err.code)
-				kdc_fail(&out->err, why.code, "cpu %u: %s 0x%llx: %s", i, l.running_var,
-					 (unsigned long long)vcpu, why.msg);
+				kdc_fail(&out->err, why.code, "cpu %u: %s 0x%llx: %s", i,
+					 l.running_var, (unsigned long long)vcpu, why.msg);
 			continue;
 		}
 		nvhe = nvhe_mode(k, i);
@@ -334,10 +351,10 @@ void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 
 			hyp += l.host_ctxt_off;
 			as->have_host_ctxt =
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 29 /* x29 */, &as->host_fp,
-						 NULL) &&
-				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 30 /* lr */, &as->host_lr,
-						 NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 29 /* x29 */,
+						 &as->host_fp, NULL) &&
+				!kernel_read_u64(k, hyp + l.ctxt_regs + 8 * 30 /* lr */,
+						 &as->host_lr, NULL) &&
 				!kernel_read_u64(k, hyp + l.ctxt_sp, &as->host_sp_el0, NULL);
 		}
 		out->nr++;
@@ -353,8 +370,7 @@ void kvm_arm64_text(const struct kdc_kvm_vcpu *kv, FILE *out)
 		(unsigned long long)st->far_el2, (unsigned long long)st->hpfar_el2);
 }
 
-void kvm_arm64_json(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv,
-		    struct kdc_json *j)
+void kvm_arm64_json(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv, struct kdc_json *j)
 {
 	const struct kvm_arm64_state *st = kvm_arm64_cstate(kv);
 

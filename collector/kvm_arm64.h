@@ -16,7 +16,7 @@ struct kvm_arm64_state {
 	/* host registers __guest_enter saved (kvm_hyp_ctxt): fp/lr of its caller, sp_el0 */
 	uint64_t host_fp, host_lr, host_sp_el0;
 	bool have_sp_el1;
-	bool sysregs_on_cpu;		/* VHE: EL1 system registers in memory are stale */
+	bool sysregs_on_cpu; /* VHE: EL1 system registers in memory are stale */
 	bool have_host_ctxt;
 };
 
@@ -35,8 +35,7 @@ static inline const struct kvm_arm64_state *kvm_arm64_cstate(const struct kdc_kv
 
 /* the arm64 part of a vCPU's report line, and of its JSON object */
 void kvm_arm64_text(const struct kdc_kvm_vcpu *kv, FILE *out);
-void kvm_arm64_json(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv,
-		    struct kdc_json *j);
+void kvm_arm64_json(const struct kdc_kernel *k, const struct kdc_kvm_vcpu *kv, struct kdc_json *j);
 
 void kvm_scan_arm64(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 		    const struct kdc_backtrace *bts, struct kdc_kvm *out);

@@ -7,14 +7,14 @@
 
 #include "mem.h"
 
-#define TAG_LSB_MIN 20		/* fls64() of the smallest RAM span a hyp layout would use */
+#define TAG_LSB_MIN 20 /* fls64() of the smallest RAM span a hyp layout would use */
 #define TAG_LSB_MAX 51
 
 struct hyp_stack {
-	uint64_t kva, hva, size;	/* the page: its linear address and hyp VA */
+	uint64_t kva, hva, size; /* the page: its linear address and hyp VA */
 	uint64_t phys_offset, kimage_voffset;
 	unsigned int tag_lsb;
-	uint64_t *w;			/* owned: its words */
+	uint64_t *w; /* owned: its words */
 };
 
 static uint64_t text_kva(const struct hyp_stack *h, uint64_t hva, unsigned int tag_lsb)
@@ -48,8 +48,8 @@ bool nvhe_hyp_va_of(const struct kdc_kernel *k, uint64_t hva, uint64_t kva)
 	uint64_t at;
 	uint8_t lsb;
 
-	if (!sym(k, "tag_lsb", &at) || mem_read(k->dump, at, &lsb, 1, NULL) ||
-	    lsb < TAG_LSB_MIN || lsb > TAG_LSB_MAX)
+	if (!sym(k, "tag_lsb", &at) || mem_read(k->dump, at, &lsb, 1, NULL) || lsb < TAG_LSB_MIN ||
+	    lsb > TAG_LSB_MAX)
 		return false;
 	return hva && !((hva ^ kva) & ((1ull << lsb) - 1));
 }
@@ -162,7 +162,7 @@ unsigned int nvhe_add_hyp_stack(const struct kdc_kernel *k, struct code_cache *c
 {
 	struct hyp_stack h;
 	unsigned int first = g->nr, added = 0;
-	size_t top = SIZE_MAX;		/* the highest record that returns into hyp text */
+	size_t top = SIZE_MAX; /* the highest record that returns into hyp text */
 
 	if (!load(k, code, cpu, &h)) {
 		free(h.w);
@@ -193,9 +193,13 @@ unsigned int nvhe_add_hyp_stack(const struct kdc_kernel *k, struct code_cache *c
 				parent = attach;
 			}
 			n = &g->node[g->nr++];
-			*n = (struct fg_node){ .addr = h.kva + 8 * i, .fp = fp_k, .lr = lr,
-					       .stack = KDC_STACK_HYP, .parent = parent,
-					       .owner = target, .indirect = indirect };
+			*n = (struct fg_node){ .addr = h.kva + 8 * i,
+					       .fp = fp_k,
+					       .lr = lr,
+					       .stack = KDC_STACK_HYP,
+					       .parent = parent,
+					       .owner = target,
+					       .indirect = indirect };
 			n->anchored = parent >= 0 && g->node[parent].anchored;
 			n->depth = parent >= 0 ? g->node[parent].depth + 1 : 1;
 			if (parent >= 0)

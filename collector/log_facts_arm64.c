@@ -51,7 +51,8 @@ void arm64_log_line(const char *line, size_t len, bool is_panic_message, struct 
 		f->addr = strtoull(p, &end, 16);
 		f->have_addr = end != p;
 		snprintf(f->what, sizeof(f->what), "%.*s",
-			 (int)(at - buf - (sizeof(fault_prefix) - 1)), buf + sizeof(fault_prefix) - 1);
+			 (int)(at - buf - (sizeof(fault_prefix) - 1)),
+			 buf + sizeof(fault_prefix) - 1);
 	} else if (!strncmp(buf, esr_prefix, sizeof(esr_prefix) - 1)) {
 		const char *p = buf + sizeof(esr_prefix) - 1;
 

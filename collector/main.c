@@ -23,11 +23,11 @@
 #include "version.h"
 
 enum exit_code {
-	EXIT_DONE = 0,		/* every section complete */
-	EXIT_PARTIAL = 1,	/* a report was written, but some of the dump was unreadable */
-	EXIT_NO_REPORT = 2,	/* nothing usable: the dump could not be opened */
-	EXIT_NOT_BUILT = 3,	/* the subcommand is not implemented yet */
-	EXIT_USAGE = 64,	/* EX_USAGE */
+	EXIT_DONE = 0,	    /* every section complete */
+	EXIT_PARTIAL = 1,   /* a report was written, but some of the dump was unreadable */
+	EXIT_NO_REPORT = 2, /* nothing usable: the dump could not be opened */
+	EXIT_NOT_BUILT = 3, /* the subcommand is not implemented yet */
+	EXIT_USAGE = 64,    /* EX_USAGE */
 };
 
 struct subcommand {
@@ -78,7 +78,7 @@ static int parse_opts(const struct subcommand *cmd, int argc, char **argv,
 
 struct analyze_opts {
 	bool json, list_symbols, dmesg;
-	const char *read;		/* --read ADDR[,LEN] */
+	const char *read; /* --read ADDR[,LEN] */
 	struct kdc_sources src;
 };
 
@@ -87,16 +87,36 @@ static bool take_analyze(int opt, const char *arg, void *ctx)
 	struct analyze_opts *o = ctx;
 
 	switch (opt) {
-	case 'j': o->json = true; return true;
-	case 's': o->list_symbols = true; return true;
-	case 'r': o->read = arg; return true;
-	case 'd': o->dmesg = true; return true;
-	case 'v': o->src.vmlinux = arg; return true;
-	case 'm': o->src.system_map = arg; return true;
-	case 'p': o->src.profile = arg; return true;
-	case 'S': o->src.ignore_dump_symbols = true; return true;
-	case 'T': o->src.ignore_dump_types = true; return true;
-	case 'P': o->src.patterns = arg; return true;
+	case 'j':
+		o->json = true;
+		return true;
+	case 's':
+		o->list_symbols = true;
+		return true;
+	case 'r':
+		o->read = arg;
+		return true;
+	case 'd':
+		o->dmesg = true;
+		return true;
+	case 'v':
+		o->src.vmlinux = arg;
+		return true;
+	case 'm':
+		o->src.system_map = arg;
+		return true;
+	case 'p':
+		o->src.profile = arg;
+		return true;
+	case 'S':
+		o->src.ignore_dump_symbols = true;
+		return true;
+	case 'T':
+		o->src.ignore_dump_types = true;
+		return true;
+	case 'P':
+		o->src.patterns = arg;
+		return true;
 	}
 	return false;
 }
@@ -204,8 +224,12 @@ static bool take_collect(int opt, const char *arg, void *ctx)
 	char *end;
 
 	switch (opt) {
-	case 'v': o->vmcore = arg; return true;
-	case 'o': o->output_dir = arg; return true;
+	case 'v':
+		o->vmcore = arg;
+		return true;
+	case 'o':
+		o->output_dir = arg;
+		return true;
 	case 't':
 		o->timeout = strtod(arg, &end);
 		return end != arg && !*end && o->timeout >= 0;
@@ -216,16 +240,25 @@ static bool take_collect(int opt, const char *arg, void *ctx)
 		/* the analysis needs about 25 MiB resident on any dump size
 		 * (make bench): below the floor it could never run */
 		if (o->memory_limit_mib < KDC_MEMORY_LIMIT_FLOOR_MIB) {
-			fprintf(stderr, "kdump-collect collect: --memory-limit %lu is below %u MiB, "
-				"the least a run needs\n", o->memory_limit_mib,
-				KDC_MEMORY_LIMIT_FLOOR_MIB);
+			fprintf(stderr,
+				"kdump-collect collect: --memory-limit %lu is below %u MiB, "
+				"the least a run needs\n",
+				o->memory_limit_mib, KDC_MEMORY_LIMIT_FLOOR_MIB);
 			return false;
 		}
 		return true;
-	case 'f': o->full_dump = true; return true;
-	case 'V': o->src.vmlinux = arg; return true;
-	case 'p': o->src.profile = arg; return true;
-	case 'P': o->src.patterns = arg; return true;
+	case 'f':
+		o->full_dump = true;
+		return true;
+	case 'V':
+		o->src.vmlinux = arg;
+		return true;
+	case 'p':
+		o->src.profile = arg;
+		return true;
+	case 'P':
+		o->src.patterns = arg;
+		return true;
 	}
 	return false;
 }
@@ -309,10 +342,18 @@ static bool take_repair(int opt, const char *arg, void *ctx)
 	struct analyze_opts *o = ctx;
 
 	switch (opt) {
-	case 'o': o->read = arg; return true;	/* the output path */
-	case 'v': o->src.vmlinux = arg; return true;
-	case 'm': o->src.system_map = arg; return true;
-	case 'p': o->src.profile = arg; return true;
+	case 'o':
+		o->read = arg;
+		return true; /* the output path */
+	case 'v':
+		o->src.vmlinux = arg;
+		return true;
+	case 'm':
+		o->src.system_map = arg;
+		return true;
+	case 'p':
+		o->src.profile = arg;
+		return true;
 	}
 	return false;
 }
@@ -351,8 +392,10 @@ static int run_repair(const struct subcommand *cmd, int argc, char **argv)
 	if (st)
 		fprintf(stderr, "kdump-collect repair: %s\n", err.msg);
 	else
-		fprintf(stderr, "kdump-collect repair: %s: %u NT_PRSTATUS notes in CPU order, %u "
-				"of them recovered\n", o.read, a.cpus.nr, added);
+		fprintf(stderr,
+			"kdump-collect repair: %s: %u NT_PRSTATUS notes in CPU order, %u "
+			"of them recovered\n",
+			o.read, a.cpus.nr, added);
 	analysis_fini(&a);
 	dump_close(dump);
 	return st ? EXIT_NO_REPORT : EXIT_DONE;
@@ -370,7 +413,9 @@ static bool take_save(int opt, const char *arg, void *ctx)
 	unsigned long v;
 
 	switch (opt) {
-	case 'o': o->output = arg; return true;
+	case 'o':
+		o->output = arg;
+		return true;
 	case 'd':
 		v = strtoul(arg, &end, 10);
 		o->level = (unsigned int)v;
@@ -411,7 +456,8 @@ static int run_save(const struct subcommand *cmd, int argc, char **argv)
 		fprintf(stderr, "kdump-collect save: %s\n", err.msg);
 		return s == KC_INVAL ? EXIT_USAGE : EXIT_NO_REPORT;
 	}
-	fprintf(stderr, "kdump-collect save: %s: dump level %u%s%s; %llu of %llu pages kept "
+	fprintf(stderr,
+		"kdump-collect save: %s: dump level %u%s%s; %llu of %llu pages kept "
 		"(left out: %llu zero, %llu free, %llu cache, %llu user; %llu kept because their "
 		"struct page was unreadable), %u PT_LOADs, %llu bytes\n",
 		o.output, st.level, st.note[0] ? ": " : "", st.note,
@@ -428,12 +474,24 @@ static bool take_profile(int opt, const char *arg, void *ctx)
 	struct profile_opts *o = ctx;
 
 	switch (opt) {
-	case 'o': o->output = arg; return true;
-	case 'k': o->kallsyms = arg; return true;
-	case 'b': o->btf = arg; return true;
-	case 'm': o->system_map = arg; return true;
-	case 'r': o->release = arg; return true;
-	case 'n': o->notes = arg; return true;
+	case 'o':
+		o->output = arg;
+		return true;
+	case 'k':
+		o->kallsyms = arg;
+		return true;
+	case 'b':
+		o->btf = arg;
+		return true;
+	case 'm':
+		o->system_map = arg;
+		return true;
+	case 'r':
+		o->release = arg;
+		return true;
+	case 'n':
+		o->notes = arg;
+		return true;
 	}
 	return false;
 }
@@ -469,8 +527,9 @@ static int run_profile(const struct subcommand *cmd, int argc, char **argv)
 }
 
 static const struct subcommand subcommands[] = {
-	{ "collect", "[--vmcore FILE] [--output-dir DIR] [--timeout SEC] [--memory-limit MIB] "
-		     "[--full-dump] [--vmlinux FILE] [--profile FILE] [--patterns FILE]",
+	{ "collect",
+	  "[--vmcore FILE] [--output-dir DIR] [--timeout SEC] [--memory-limit MIB] "
+	  "[--full-dump] [--vmlinux FILE] [--profile FILE] [--patterns FILE]",
 	  "Analyze the crashed kernel (default /proc/vmcore) and write a .tar.zst triage bundle\n"
 	  "named kdump-HOST-RELEASE-CRASHTIME.tar.zst: report.txt (verdict first), report.json,\n"
 	  "dmesg.txt, cpus/cpuN.txt, notes.bin (NT_PRSTATUS in CPU order, recovered ones\n"
@@ -481,8 +540,9 @@ static const struct subcommand subcommands[] = {
 	  "is created mode 0600 and never replaces a file (a second one gets -2). A file that is\n"
 	  "not a dump writes nothing (exit 2). Prints the bundle's path.",
 	  run_collect },
-	{ "analyze", "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] "
-		     "[--profile FILE] [--no-dump-symbols] [--no-dump-types] [--patterns FILE] DUMP",
+	{ "analyze",
+	  "[--json | --list-symbols | --dmesg] [--vmlinux FILE] [--system-map FILE] "
+	  "[--profile FILE] [--no-dump-symbols] [--no-dump-types] [--patterns FILE] DUMP",
 	  "Print what DUMP (an ELF vmcore or a kdump-compressed file) says: kernel, panic,\n"
 	  "every CPU's task, registers and backtrace, and which notes belong to which CPU.\n"
 	  "  --json             machine-readable report (docs/report-schema.md)\n"
@@ -517,8 +577,9 @@ static const struct subcommand subcommands[] = {
 	  "copied unchanged; OUT is created new (mode 0600) and never overwritten. Exit 1\n"
 	  "when some level bits could not be applied (the copy is then bigger, not wrong).",
 	  run_save },
-	{ "profile", "-o FILE [--kallsyms FILE] [--btf FILE] [--system-map FILE] [--release R] "
-		     "[--notes FILE]",
+	{ "profile",
+	  "-o FILE [--kallsyms FILE] [--btf FILE] [--system-map FILE] [--release R] "
+	  "[--notes FILE]",
 	  "On the live system, write the symbol and type profile for kernels whose dumps carry\n"
 	  "no kallsyms or BTF; `analyze --profile FILE` reads it. Defaults: /proc/kallsyms\n"
 	  "(run as root: addresses must be visible), /sys/kernel/btf/vmlinux,\n"
@@ -536,7 +597,8 @@ static void usage(FILE *out)
 		     "Turn a Linux kernel crash dump into a self-explaining triage report.\n\n");
 	for (size_t i = 0; i < NR_SUBCOMMANDS; i++)
 		fprintf(out, "  %-8s %s\n", subcommands[i].name, subcommands[i].synopsis);
-	fprintf(out, "\n'kdump-collect COMMAND --help' describes one command.\n%s", exit_codes_help);
+	fprintf(out, "\n'kdump-collect COMMAND --help' describes one command.\n%s",
+		exit_codes_help);
 }
 
 int main(int argc, char **argv)

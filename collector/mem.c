@@ -40,12 +40,12 @@ static void track_page(struct kdc_dump *dump, addrxlat_ctx_t *axctx, addrxlat_sy
 	addrxlat_step_t step = { .ctx = axctx, .sys = axsys };
 	addrxlat_fulladdr_t fa = { vaddr, ADDRXLAT_KVADDR };
 
-	if (idx != ADDRXLAT_SYS_METH_NONE &&
-	    (step.meth = addrxlat_sys_get_meth(axsys, idx)) &&
+	if (idx != ADDRXLAT_SYS_METH_NONE && (step.meth = addrxlat_sys_get_meth(axsys, idx)) &&
 	    addrxlat_launch(&step, vaddr) == ADDRXLAT_OK) {
 		/* at most one step per level; a bound against a looping table */
 		for (int n = 0; step.remain && n < ADDRXLAT_FIELDS_MAX + 1; n++) {
-			if (step.base.as == ADDRXLAT_KPHYSADDR || step.base.as == ADDRXLAT_MACHPHYSADDR)
+			if (step.base.as == ADDRXLAT_KPHYSADDR ||
+			    step.base.as == ADDRXLAT_MACHPHYSADDR)
 				page_set_add(&dump->touched, step.base.addr / ps);
 			if (addrxlat_step(&step) != ADDRXLAT_OK)
 				break;
@@ -84,20 +84,22 @@ enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_
 		return kdc_fail(err, KC_NODATA, "no memory access: %s", dump->kdumpfile_err.msg);
 	ks = kdump_read(dump->kctx, KDUMP_KVADDR, vaddr, buf, &got);
 	if (ks == KDUMP_OK && got == len) {
-		if (dump->track_page_size > 1)	/* 1: asked for, page size not known yet */
+		if (dump->track_page_size > 1) /* 1: asked for, page size not known yet */
 			mem_track(dump, vaddr, len);
 		return KC_OK;
 	}
 	/* Filtered-out pages (makedumpfile -d) and unmapped addresses are
 	 * absent data, not a broken dump. */
-	return kdc_fail(err, ks == KDUMP_ERR_NODATA || ks == KDUMP_ERR_ADDRXLAT || ks == KDUMP_OK
-				     ? KC_NODATA : KC_IO,
+	return kdc_fail(err,
+			ks == KDUMP_ERR_NODATA || ks == KDUMP_ERR_ADDRXLAT || ks == KDUMP_OK
+				? KC_NODATA
+				: KC_IO,
 			"0x%llx+0x%zx: %s", (unsigned long long)(vaddr + got), len - got,
 			ks == KDUMP_OK ? "short read" : kdump_get_err(dump->kctx));
 }
 
-static enum kdc_status read_le(struct kdc_dump *dump, uint64_t vaddr, unsigned int n,
-			       uint64_t *v, struct kdc_err *err)
+static enum kdc_status read_le(struct kdc_dump *dump, uint64_t vaddr, unsigned int n, uint64_t *v,
+			       struct kdc_err *err)
 {
 	uint8_t b[8];
 	enum kdc_status st = mem_read(dump, vaddr, b, n, err);
@@ -142,12 +144,12 @@ enum kdc_status mem_reader(struct kdc_dump *dump, struct kdc_reader *out, struct
 	return KC_OK;
 }
 
-size_t mem_code_data_refs(struct kdc_dump *dump, uint64_t fn, size_t len, uint64_t *out,
-			  size_t max)
+size_t mem_code_data_refs(struct kdc_dump *dump, uint64_t fn, size_t len, uint64_t *out, size_t max)
 {
 	uint8_t code[1024];
 
-	if (!dump->arch->code_data_refs || len > sizeof(code) || mem_read(dump, fn, code, len, NULL))
+	if (!dump->arch->code_data_refs || len > sizeof(code) ||
+	    mem_read(dump, fn, code, len, NULL))
 		return 0;
 	return dump->arch->code_data_refs(code, len, fn, out, max);
 }

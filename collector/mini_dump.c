@@ -97,7 +97,8 @@ static void add_tasks(struct kdc_analysis *a)
 	const struct kdc_kernel *k = &a->kernel;
 	uint64_t tasks_off, size, idle_off, head, pos, rq;
 
-	if (!a->cpus.nr || ktypes_member(&k->types, "task_struct", "tasks", &tasks_off, NULL, NULL) ||
+	if (!a->cpus.nr ||
+	    ktypes_member(&k->types, "task_struct", "tasks", &tasks_off, NULL, NULL) ||
 	    ktypes_size(&k->types, "task_struct", &size, NULL) ||
 	    ktypes_member(&k->types, "rq", "idle", &idle_off, NULL, NULL))
 		return;
@@ -220,7 +221,7 @@ static void xa_visit(struct xa_walk *w, uint64_t entry, int depth)
 			xa_visit(w, slot, depth + 1);
 		}
 	} else if (!(entry & 3)) {
-		mem_track(w->a->dump, entry, (size_t)w->pid_size);	/* a struct pid */
+		mem_track(w->a->dump, entry, (size_t)w->pid_size); /* a struct pid */
 	}
 }
 
@@ -236,7 +237,8 @@ static void add_pid_idr(struct kdc_analysis *a)
 	    ktypes_member(t, "pid", "numbers", &ns_off, NULL, NULL) ||
 	    ktypes_member(t, "pid_namespace", "idr.idr_rt.xa_head", &idr_off, NULL, NULL) ||
 	    ktypes_member(t, "xa_node", "slots", &w.slots, NULL, NULL) ||
-	    ktypes_size(t, "xa_node", &w.node_size, NULL) || ktypes_size(t, "pid", &w.pid_size, NULL))
+	    ktypes_size(t, "xa_node", &w.node_size, NULL) ||
+	    ktypes_size(t, "pid", &w.pid_size, NULL))
 		return;
 	{
 		uint64_t upid_ns;
@@ -421,10 +423,10 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 	}
 	/* header, program headers, notes, then page data aligned to pages */
 	memcpy(eh, "\177ELF\2\1\1", 7);
-	put(eh + 16, 4, 2);				/* ET_CORE */
+	put(eh + 16, 4, 2); /* ET_CORE */
 	put(eh + 18, d->arch->e_machine, 2);
-	put(eh + 20, 1, 4);				/* EV_CURRENT */
-	put(eh + 32, EHDR_SIZE, 8);			/* e_phoff */
+	put(eh + 20, 1, 4);	    /* EV_CURRENT */
+	put(eh + 32, EHDR_SIZE, 8); /* e_phoff */
 	put(eh + 52, EHDR_SIZE, 2);
 	put(eh + 54, PHDR_SIZE, 2);
 	put(eh + 56, 1 + nr_runs, 2);
@@ -442,13 +444,13 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 	for (size_t i = 0; i < nr_runs; i++) {
 		memset(ph, 0, sizeof(ph));
 		put(ph, PT_LOAD_TYPE, 4);
-		put(ph + 4, 7, 4);				/* RWX, as kdump writes them */
+		put(ph + 4, 7, 4); /* RWX, as kdump writes them */
 		put(ph + 8, off, 8);
 		/* the linear-map address, as /proc/vmcore gives it: readers
 		 * (libkdumpfile, crash) learn the direct mapping from it */
 		if (d->arch->linear_vaddr)
 			put(ph + 16, d->arch->linear_vaddr(d, runs[i].pfn * ps), 8);
-		put(ph + 24, runs[i].pfn * ps, 8);	/* p_paddr */
+		put(ph + 24, runs[i].pfn * ps, 8); /* p_paddr */
 		put(ph + 32, runs[i].count * ps, 8);
 		put(ph + 40, runs[i].count * ps, 8);
 		if (fwrite(ph, 1, sizeof(ph), out) != sizeof(ph))
@@ -464,9 +466,11 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 		for (uint64_t p = 0; p < runs[i].count; p++) {
 			size_t got = ps;
 
-			if (kdump_read(d->kctx, KDUMP_KPHYSADDR, (runs[i].pfn + p) * ps, page, &got) !=
-			    KDUMP_OK || got != ps)
-				memset(page, 0, ps);	/* read before: cannot fail unless the file changed */
+			if (kdump_read(d->kctx, KDUMP_KPHYSADDR, (runs[i].pfn + p) * ps, page,
+				       &got) != KDUMP_OK ||
+			    got != ps)
+				memset(page, 0,
+				       ps); /* read before: cannot fail unless the file changed */
 			if (fwrite(page, 1, ps, out) != ps)
 				goto io;
 		}

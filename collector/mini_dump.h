@@ -17,9 +17,9 @@
 
 struct mini_dump_stats {
 	size_t pages, segments;
-	size_t dropped;		/* pages past the bounds (page set, segments) */
-	size_t dropped_by_analysis;	/* of those, pages the analysis read */
-	char left_out[384];	/* "task list (1234 pages), ..."; "" when nothing was */
+	size_t dropped;		    /* pages past the bounds (page set, segments) */
+	size_t dropped_by_analysis; /* of those, pages the analysis read */
+	char left_out[384];	    /* "task list (1234 pages), ..."; "" when nothing was */
 };
 
 /** mini_dump_write() - write the small dump of @a (tracking must have been on) to @out */

@@ -37,8 +37,8 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct module_lay
 	/* the type letters the kernel itself shows (4.20+ keep them apart from st_info) */
 	l->have_typetab = !ktypes_member(t, "mod_kallsyms", "typetab", &l->typetab, NULL, NULL);
 	if (!ktypes_member(t, "module", "core_layout.base", &l->text, NULL, NULL) &&
-	    !ktypes_member(t, "module", "core_layout.text_size", &l->text_size,
-			   &l->text_size_size, NULL))
+	    !ktypes_member(t, "module", "core_layout.text_size", &l->text_size, &l->text_size_size,
+			   NULL))
 		return KC_OK;
 	/* Linux kernel commit ac3b43283923 ("module: replace module_layout with
 	 * module_memory") (in v6.4): the text is mem[MOD_TEXT], MOD_TEXT being
@@ -50,11 +50,13 @@ static enum kdc_status read_layout(const struct kdc_ktypes *t, struct module_lay
 		if (ktypes_member(t, "module", "mem", &mem, NULL, err) ||
 		    ktypes_member(t, "module_memory", "base", &base, NULL, err) ||
 		    ktypes_member(t, "module_memory", "size", &size, &l->text_size_size, err))
-			return kdc_err_prefix(err, err->code, "struct module has neither "
+			return kdc_err_prefix(err, err->code,
+					      "struct module has neither "
 					      "core_layout nor mem[]");
 		if (!ktypes_enum_value(t, "mod_mem_type", "MOD_TEXT", &mod_text, NULL) &&
 		    mod_text != 0)
-			return kdc_fail(err, KC_NOTSUP, "MOD_TEXT is %lld, not 0", (long long)mod_text);
+			return kdc_fail(err, KC_NOTSUP, "MOD_TEXT is %lld, not 0",
+					(long long)mod_text);
 		l->text = mem + base;
 		l->text_size = mem + size;
 	}
@@ -85,8 +87,8 @@ static bool is_module_list(const struct kdc_modules_src *k, const struct module_
 	while (pos != head) {
 		char name[KDC_MODULE_NAME_LEN];
 
-		if (++n > KDC_MODULES_MAX || mem_read(k->dump, pos - l->list + l->name, name,
-						      sizeof(name), NULL) ||
+		if (++n > KDC_MODULES_MAX ||
+		    mem_read(k->dump, pos - l->list + l->name, name, sizeof(name), NULL) ||
 		    !printable_name(name, sizeof(name)) || mem_read_u64(k->dump, pos, &pos, NULL))
 			return false;
 	}
@@ -94,8 +96,9 @@ static bool is_module_list(const struct kdc_modules_src *k, const struct module_
 	return true;
 }
 
-static enum kdc_status find_list_head(const struct kdc_modules_src *k, const struct module_layout *l,
-				      uint64_t *head, size_t *nr, struct kdc_err *err)
+static enum kdc_status find_list_head(const struct kdc_modules_src *k,
+				      const struct module_layout *l, uint64_t *head, size_t *nr,
+				      struct kdc_err *err)
 {
 	uint64_t cand[CODE_WINDOW], at;
 	size_t nc;
@@ -103,9 +106,11 @@ static enum kdc_status find_list_head(const struct kdc_modules_src *k, const str
 	if (!symbols_address(k->syms, "modules", head) && is_module_list(k, l, *head, nr))
 		return KC_OK;
 	if (symbols_address(k->syms, "print_modules", &at))
-		return kdc_fail(err, KC_NODATA, "no print_modules symbol to find the module list by");
+		return kdc_fail(err, KC_NODATA,
+				"no print_modules symbol to find the module list by");
 	if (!(nc = mem_code_data_refs(k->dump, at, 4 * CODE_WINDOW, cand, CODE_WINDOW)))
-		return kdc_fail(err, KC_NODATA, "print_modules code: unreadable, or it forms no address");
+		return kdc_fail(err, KC_NODATA,
+				"print_modules code: unreadable, or it forms no address");
 	for (size_t i = 0; i < nc; i++) {
 		if (is_module_list(k, l, cand[i], nr)) {
 			*head = cand[i];
@@ -265,7 +270,7 @@ enum kdc_status modules_lookup(const struct kdc_modules *m, uint64_t addr,
 			out->offset = addr - mod->syms[lo].addr;
 			out->size = mod->syms[lo].size;
 		} else {
-			out->name = NULL;	/* in the module, but in no function */
+			out->name = NULL; /* in the module, but in no function */
 			out->offset = addr - mod->text;
 			out->size = mod->text_size;
 		}

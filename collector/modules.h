@@ -24,28 +24,28 @@ struct kdc_symbol_hit;
 
 #define KDC_MODULES_MAX 4096
 #define KDC_MODULE_SYMS_MAX (1u << 16)
-#define KDC_MODULE_NAME_LEN 56	/* MODULE_NAME_LEN on 64-bit */
+#define KDC_MODULE_NAME_LEN 56 /* MODULE_NAME_LEN on 64-bit */
 
 struct kdc_module_sym {
 	uint64_t addr, size;
-	uint32_t name;		/* offset into kdc_module.names */
-	char type;		/* 'T' global, 't' local, as /proc/kallsyms shows them */
+	uint32_t name; /* offset into kdc_module.names */
+	char type;     /* 'T' global, 't' local, as /proc/kallsyms shows them */
 };
 
 struct kdc_module {
 	char name[KDC_MODULE_NAME_LEN];
-	uint64_t addr;		/* struct module * */
+	uint64_t addr; /* struct module * */
 	uint64_t text, text_size;
-	struct kdc_module_sym *syms;	/* owned, sorted by addr */
+	struct kdc_module_sym *syms; /* owned, sorted by addr */
 	size_t nr_syms;
-	char *names;			/* owned */
+	char *names; /* owned */
 	size_t names_len;
 };
 
 struct kdc_modules {
-	const char *source;		/* how the list was found; static */
+	const char *source; /* how the list was found; static */
 	uint64_t list_head;
-	struct kdc_module *mod;		/* owned */
+	struct kdc_module *mod; /* owned */
 	size_t nr;
 };
 

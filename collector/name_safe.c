@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#define _GNU_SOURCE	/* fopencookie */
+#define _GNU_SOURCE /* fopencookie */
 #include "name_safe.h"
 
 #include <string.h>

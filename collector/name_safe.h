@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define KDC_NAME_COMPONENT_MAX 64	/* bytes, without the NUL */
+#define KDC_NAME_COMPONENT_MAX 64 /* bytes, without the NUL */
 
 /**
  * name_component() - @in as one file-name component in @out (@len >= 2):

@@ -43,9 +43,11 @@ enum kdc_status out_path_check(int in_fd, const char *path, struct kdc_err *err)
 	if (!path || !*path)
 		return kdc_fail(err, KC_INVAL, "no output file name");
 	if (stat(path, &out))
-		return errno == ENOENT ? KC_OK : kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? KC_OK
+				       : kdc_fail(err, KC_IO, "%s: %s", path, strerror(errno));
 	if (!fstat(in_fd, &in) && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
-		return kdc_fail(err, KC_INVAL, "%s is the input dump: refusing to write over it", path);
+		return kdc_fail(err, KC_INVAL, "%s is the input dump: refusing to write over it",
+				path);
 	return kdc_fail(err, KC_INVAL, "%s exists; not replaced", path);
 }
 
@@ -111,9 +113,10 @@ enum kdc_status out_file_commit(struct out_file *o, const char *ext, struct kdc_
 			break;
 	}
 	e = errno;
-	kdc_fail(err, KC_IO, "%s: %s", o->final, e != EEXIST ? strerror(e)
-						 : ext ? "every numbered name is taken"
-						       : "exists; not replaced");
+	kdc_fail(err, KC_IO, "%s: %s", o->final,
+		 e != EEXIST ? strerror(e)
+		 : ext	     ? "every numbered name is taken"
+			     : "exists; not replaced");
 	out_file_abort(o);
 	return KC_IO;
 }

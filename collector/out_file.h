@@ -14,9 +14,9 @@
 #include "err.h"
 
 struct out_file {
-	FILE *f;			/* owned until out_file_commit()/out_file_abort() */
-	char tmp[4096];			/* its temporary name */
-	char final[4096];		/* the name it gets (a counter may be added) */
+	FILE *f;	  /* owned until out_file_commit()/out_file_abort() */
+	char tmp[4096];	  /* its temporary name */
+	char final[4096]; /* the name it gets (a counter may be added) */
 };
 
 /**

@@ -8,7 +8,7 @@
 /* A buddy block larger than this is not a real one (MAX_PAGE_ORDER is 10
  * on 4 KiB arm64, 13 with 64 KiB pages; 20 leaves room for any config). */
 #define BUDDY_ORDER_MAX 20
-#define PAGE_MAPPING_ANON 1ull	/* include/linux/page-flags.h, all versions */
+#define PAGE_MAPPING_ANON 1ull /* include/linux/page-flags.h, all versions */
 
 static bool vi_u64(const struct kdc_dump *d, const char *key, int base, uint64_t *v)
 {
@@ -36,12 +36,14 @@ enum kdc_status page_filter_init(struct kdc_dump *dump, unsigned int level,
 	    !vi_u64(dump, "OFFSET(page.mapping)", 10, &f->off_mapping) ||
 	    f->off_flags + 8 > f->page_struct_size || f->off_mapcount + 4 > f->page_struct_size ||
 	    f->off_private + 8 > f->page_struct_size || f->off_mapping + 8 > f->page_struct_size) {
-		kdc_fail(err, KC_NODATA, "VMCOREINFO lacks the struct page layout: only zero pages "
+		kdc_fail(err, KC_NODATA,
+			 "VMCOREINFO lacks the struct page layout: only zero pages "
 			 "are left out");
 		return KC_OK;
 	}
 	if (!dump->arch->vmemmap_base || dump->arch->vmemmap_base(dump, &f->vmemmap)) {
-		kdc_fail(err, KC_NODATA, "the struct page array is not known: only zero pages are "
+		kdc_fail(err, KC_NODATA,
+			 "the struct page array is not known: only zero pages are "
 			 "left out");
 		return KC_OK;
 	}
@@ -51,8 +53,8 @@ enum kdc_status page_filter_init(struct kdc_dump *dump, unsigned int level,
 	if (!vi_u64(dump, "OFFSET(page.compound_head)", 10, &f->off_compound_head) ||
 	    f->off_compound_head + 8 > f->page_struct_size)
 		f->off_compound_head = 0;
-	if ((level & KDC_EXCLUDE_FREE) && vi_u64(dump, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", 10,
-						 &buddy)) {
+	if ((level & KDC_EXCLUDE_FREE) &&
+	    vi_u64(dump, "NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", 10, &buddy)) {
 		f->buddy_value = (uint32_t)buddy;
 		/* 6.12 keeps the type in page_type's top byte (PGTY_buddy << 24,
 		 * include/linux/page-flags.h), older kernels clear one bit of an
@@ -63,8 +65,8 @@ enum kdc_status page_filter_init(struct kdc_dump *dump, unsigned int level,
 	if ((level & (KDC_EXCLUDE_CACHE | KDC_EXCLUDE_CACHE_PRIVATE | KDC_EXCLUDE_USER)) &&
 	    vi_u64(dump, "NUMBER(PG_lru)", 10, &f->pg_lru) && f->pg_lru < 64 &&
 	    vi_u64(dump, "NUMBER(PG_private)", 10, &f->pg_private) && f->pg_private < 64)
-		f->level |= level & (KDC_EXCLUDE_CACHE | KDC_EXCLUDE_CACHE_PRIVATE |
-				     KDC_EXCLUDE_USER);
+		f->level |=
+			level & (KDC_EXCLUDE_CACHE | KDC_EXCLUDE_CACHE_PRIVATE | KDC_EXCLUDE_USER);
 	if ((f->level | KDC_EXCLUDE_ZERO) != (level | KDC_EXCLUDE_ZERO))
 		kdc_fail(err, KC_NODATA, "VMCOREINFO lacks page flag numbers: dump level %u of %u",
 			 f->level, level);
@@ -129,7 +131,8 @@ static enum page_class tail_class(struct kdc_page_filter *f, uint64_t pfn, uint6
 	if (head_pfn != f->head_pfn) {
 		f->head_pfn = head_pfn;
 		f->head_class = mem_read(f->dump, head, buf, f->page_struct_size, NULL)
-					? PAGE_KEEP : classify(f, buf);
+					? PAGE_KEEP
+					: classify(f, buf);
 	}
 	return (enum page_class)f->head_class;
 }
@@ -150,8 +153,8 @@ bool page_filter_excludes(struct kdc_page_filter *f, uint64_t pfn)
 		f->nr_unknown++;
 		return false;
 	}
-	if ((f->level & KDC_EXCLUDE_FREE) &&
-	    ((uint32_t)le(p + f->off_mapcount, 4) & f->buddy_mask) == (f->buddy_value & f->buddy_mask)) {
+	if ((f->level & KDC_EXCLUDE_FREE) && ((uint32_t)le(p + f->off_mapcount, 4) &
+					      f->buddy_mask) == (f->buddy_value & f->buddy_mask)) {
 		order = le(p + f->off_private, 8);
 		if (order <= BUDDY_ORDER_MAX) {
 			f->skip_until = pfn + (1ull << order);

@@ -37,24 +37,24 @@ enum kdc_exclude {
 	KDC_EXCLUDE_FREE = 16,
 };
 
-#define KDC_PAGE_FILTER_BATCH 64	/* struct pages read at once */
+#define KDC_PAGE_FILTER_BATCH 64 /* struct pages read at once */
 
 struct kdc_page_filter {
-	struct kdc_dump *dump;		/* borrowed */
-	unsigned int level;		/* the kdc_exclude bits that can be applied */
+	struct kdc_dump *dump; /* borrowed */
+	unsigned int level;    /* the kdc_exclude bits that can be applied */
 	uint64_t page_size;
-	uint64_t vmemmap;		/* struct page of pfn 0 */
+	uint64_t vmemmap; /* struct page of pfn 0 */
 	uint64_t page_struct_size;
 	uint64_t off_flags, off_mapcount, off_private, off_mapping;
 	uint64_t pg_lru, pg_private;
 	/* tail pages of a compound page (THP, large folios) carry neither
 	 * PG_lru nor the mapping: they go as their head page goes */
-	uint64_t off_compound_head;	/* 0: not known, tails kept */
-	uint64_t head_pfn;		/* last head looked up, UINT64_MAX: none */
-	int head_class;			/* what that head is (enum in page_filter.c) */
+	uint64_t off_compound_head; /* 0: not known, tails kept */
+	uint64_t head_pfn;	    /* last head looked up, UINT64_MAX: none */
+	int head_class;		    /* what that head is (enum in page_filter.c) */
 	uint32_t buddy_value, buddy_mask;
 	/* a free block still being skipped */
-	uint64_t skip_until;		/* first pfn past it */
+	uint64_t skip_until; /* first pfn past it */
 	/* the batch of struct pages last read */
 	uint64_t batch_pfn;
 	bool batch_ok;

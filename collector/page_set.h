@@ -11,13 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KDC_PAGE_SET_MAX (1u << 16)	/* 256 MiB of 4 KiB pages, 512 KiB of memory */
+#define KDC_PAGE_SET_MAX (1u << 16) /* 256 MiB of 4 KiB pages, 512 KiB of memory */
 
 struct kdc_page_set {
-	uint64_t *pfn;		/* owned; unsorted until page_set_sort() */
+	uint64_t *pfn; /* owned; unsorted until page_set_sort() */
 	size_t nr, cap;
 	size_t dropped;
-	uint64_t last;		/* the pfn added last + 1, 0 if none: skips repeats cheaply */
+	uint64_t last; /* the pfn added last + 1, 0 if none: skips repeats cheaply */
 };
 
 void page_set_add(struct kdc_page_set *s, uint64_t pfn);

@@ -17,8 +17,8 @@ static const char oops_prefix[] = "Internal error: ";
 struct scan {
 	const struct kdc_arch_ops *arch;
 	struct kdc_panic_info *pi;
-	unsigned int since_message;	/* records after the message; UINT_MAX when none */
-	bool have_panic;		/* a "Kernel panic" line was seen (it wins over an oops) */
+	unsigned int since_message; /* records after the message; UINT_MAX when none */
+	bool have_panic;	    /* a "Kernel panic" line was seen (it wins over an oops) */
 };
 
 static bool starts_with(const char *s, size_t len, const char *prefix, size_t plen)
@@ -60,7 +60,7 @@ static void note_facts(const struct kdc_arch_ops *arch, struct kdc_panic_info *p
 	if (arch->log_line)
 		arch->log_line(line, strlen(line), false, &pi->arch);
 	if (find_after(line, strlen(line), "BUG: soft lockup - CPU#", &p) &&
-		   pi->nr_soft_lockups < 8) {
+	    pi->nr_soft_lockups < 8) {
 		long cpu = strtol(p, &end, 10);
 		unsigned long secs;
 
@@ -73,7 +73,8 @@ static void note_facts(const struct kdc_arch_ops *arch, struct kdc_panic_info *p
 		}
 	} else if ((strstr(line, "hard LOCKUP") || strstr(line, "detected stalls on CPUs") ||
 		    strstr(line, "self-detected stall on CPU") ||
-		    strstr(line, "detected expedited stalls")) && pi->nr_stalls < 8) {
+		    strstr(line, "detected expedited stalls")) &&
+		   pi->nr_stalls < 8) {
 		/* kernel/watchdog*.c, kernel/rcu/tree_stall.h (4.18-6.12 wording) */
 		pi->stall[pi->nr_stalls].ts_nsec = rec->ts_nsec;
 		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line), "%.159s", line);
@@ -84,8 +85,8 @@ static void note_facts(const struct kdc_arch_ops *arch, struct kdc_panic_info *p
 		 * header (print_cpu_stall_info(), kernel/rcu/tree_stall.h, 5.10-6.12):
 		 * RCU's own word for which CPU holds up the grace period */
 		pi->stall[pi->nr_stalls].ts_nsec = rec->ts_nsec;
-		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line), "rcu: CPU %.150s",
-			 line + 6);
+		snprintf(pi->stall[pi->nr_stalls].line, sizeof(pi->stall[0].line),
+			 "rcu: CPU %.150s", line + 6);
 		pi->nr_stalls++;
 	}
 }
@@ -94,7 +95,8 @@ static int on_record(const struct printk_record *rec, void *ctx)
 {
 	struct scan *s = ctx;
 	struct kdc_panic_info *pi = s->pi;
-	bool is_panic = starts_with(rec->text, rec->text_len, panic_prefix, sizeof(panic_prefix) - 1);
+	bool is_panic =
+		starts_with(rec->text, rec->text_len, panic_prefix, sizeof(panic_prefix) - 1);
 	bool is_oops = starts_with(rec->text, rec->text_len, oops_prefix, sizeof(oops_prefix) - 1);
 
 	pi->records_read++;

@@ -27,29 +27,29 @@ struct kdc_log_facts {
 	 * the syndrome (arm64: FAR from "Unable to handle kernel ...", ESR) */
 	bool have_addr, have_syndrome;
 	uint64_t addr, syndrome;
-	char what[96];				/* "NULL pointer dereference" */
+	char what[96]; /* "NULL pointer dereference" */
 	/* the panic message is the hypervisor's fault report: its PC is the
 	 * faulting hypervisor instruction */
 	bool have_hyp, hyp_have_addr;
 	uint64_t hyp_pc, hyp_syndrome, hyp_addr;
-	const char *hyp_source;			/* static: how to read hyp_pc */
+	const char *hyp_source; /* static: how to read hyp_pc */
 	/* the CPUs the kernel says it failed to stop, and how to read that */
-	char failed_to_stop[64];		/* as printed, "" when absent */
-	const char *failed_to_stop_line;	/* static: "SMP: failed to stop secondary CPUs" */
-	const char *failed_to_stop_note;	/* static, may be NULL */
+	char failed_to_stop[64];	 /* as printed, "" when absent */
+	const char *failed_to_stop_line; /* static: "SMP: failed to stop secondary CPUs" */
+	const char *failed_to_stop_note; /* static, may be NULL */
 };
 
 #define KDC_PANIC_MSG_MAX 256
 
 struct kdc_panic_info {
 	bool found;
-	char message[KDC_PANIC_MSG_MAX];	/* "softlockup: hung tasks" */
-	const char *kind;			/* "panic" or "oops"; static */
-	int cpu;				/* -1 when the log does not say */
+	char message[KDC_PANIC_MSG_MAX]; /* "softlockup: hung tasks" */
+	const char *kind;		 /* "panic" or "oops"; static */
+	int cpu;			 /* -1 when the log does not say */
 	int32_t pid;
 	char comm[17];
-	uint64_t seq;				/* of the record that gave the message */
-	uint64_t ts_nsec;			/* its timestamp: uptime at the panic */
+	uint64_t seq;	  /* of the record that gave the message */
+	uint64_t ts_nsec; /* its timestamp: uptime at the panic */
 	unsigned int records_read;
 
 	/* the architecture's fault, hypervisor and CPU-stop lines */
@@ -69,7 +69,6 @@ struct kdc_panic_info {
 		uint64_t ts_nsec;
 		char line[160];
 	} stall[8];
-
 };
 
 /**

@@ -91,11 +91,12 @@ static const char *bt_match(const struct kdc_patterns_in *a, const char *glob, u
 	return NULL;
 }
 
-void patterns_match(const struct kdc_patterns_in *a, const char *given, struct kdc_pattern_matches *out)
+void patterns_match(const struct kdc_patterns_in *a, const char *given,
+		    struct kdc_pattern_matches *out)
 {
 	struct log_scan scan = { 0 };
-	const char *release = a->dump->vmcoreinfo ? vmcoreinfo_get(a->dump->vmcoreinfo, "OSRELEASE")
-						  : NULL;
+	const char *release =
+		a->dump->vmcoreinfo ? vmcoreinfo_get(a->dump->vmcoreinfo, "OSRELEASE") : NULL;
 	uint8_t *text;
 	size_t len, skipped;
 
@@ -129,19 +130,19 @@ void patterns_match(const struct kdc_patterns_in *a, const char *given, struct k
 		if (p->kernel_before[0])
 			ok = ok && release && release_before(release, p->kernel_before);
 		for (unsigned int c = 0; c < p->nr_log && ok; c++)
-			n += (size_t)snprintf(m->evidence + n, n < sizeof(m->evidence) ?
-					      sizeof(m->evidence) - n : 0, "%slog has \"%s\"",
-					      n ? "; " : "", p->log[c]);
+			n += (size_t)snprintf(m->evidence + n,
+					      n < sizeof(m->evidence) ? sizeof(m->evidence) - n : 0,
+					      "%slog has \"%s\"", n ? "; " : "", p->log[c]);
 		for (unsigned int c = 0; c < p->nr_backtrace && ok; c++) {
 			unsigned int cpu = 0;
 			const char *fn = bt_match(a, p->backtrace[c], &cpu);
 
 			ok = fn != NULL;
 			if (ok)
-				n += (size_t)snprintf(m->evidence + n, n < sizeof(m->evidence) ?
-						      sizeof(m->evidence) - n : 0,
-						      "%sCPU %u's backtrace has %s", n ? "; " : "",
-						      cpu, fn);
+				n += (size_t)snprintf(
+					m->evidence + n,
+					n < sizeof(m->evidence) ? sizeof(m->evidence) - n : 0,
+					"%sCPU %u's backtrace has %s", n ? "; " : "", cpu, fn);
 		}
 		if (ok) {
 			m->pattern = p;

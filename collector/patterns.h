@@ -19,26 +19,27 @@ struct kdc_patterns_in {
 	struct kdc_dump *dump;
 	const struct kdc_kernel *kernel;
 	const struct kdc_cpus *cpus;
-	const struct kdc_backtrace *bt;		/* per CPU */
+	const struct kdc_backtrace *bt; /* per CPU */
 };
 
 struct kdc_pattern_match {
-	const struct kdc_pattern *pattern;	/* borrowed from the loaded file */
+	const struct kdc_pattern *pattern; /* borrowed from the loaded file */
 	char evidence[320];
 };
 
 struct kdc_pattern_matches {
-	char path[256];			/* the file used, "" when none was found */
-	struct kdc_patterns *file;	/* owned */
+	char path[256];		   /* the file used, "" when none was found */
+	struct kdc_patterns *file; /* owned */
 	unsigned int nr;
 	struct kdc_pattern_match match[KDC_PATTERNS_MAX];
-	struct kdc_err err;		/* the file could not be read or parsed */
-	bool missing;			/* no patterns file was found at all */
+	struct kdc_err err; /* the file could not be read or parsed */
+	bool missing;	    /* no patterns file was found at all */
 };
 
 /* what the reports say when no patterns file was found */
-#define PATTERNS_MISSING "no known-patterns file found (--patterns, $KDC_PATTERNS, " \
-	"/etc/kdump-collector/patterns.conf, BINDIR/../share/kdump-collector/patterns.conf): " \
+#define PATTERNS_MISSING                                                                           \
+	"no known-patterns file found (--patterns, $KDC_PATTERNS, "                                \
+	"/etc/kdump-collector/patterns.conf, BINDIR/../share/kdump-collector/patterns.conf): "     \
 	"known crash patterns were not checked"
 
 /**

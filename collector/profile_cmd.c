@@ -69,7 +69,7 @@ static enum kdc_status relative_map(const char *text, size_t len, const char *wh
 		kallsyms_get(ks, i, &sym);
 		w = snprintf(buf + n, cap - n, "%016" PRIx64 " %c %s\n", sym.addr - stext, sym.type,
 			     sym.name);
-		if (w < 0 || (size_t)w >= cap - n) {	/* a name longer than 24 bytes on average */
+		if (w < 0 || (size_t)w >= cap - n) { /* a name longer than 24 bytes on average */
 			char *p = realloc(buf, cap * 2);
 
 			if (!p) {
@@ -153,10 +153,11 @@ enum kdc_status profile_write(const struct profile_opts *o, FILE *log, struct kd
 			goto out;
 		}
 	} else if (!strcmp(ksyms_path, "/proc/kallsyms") &&
-		 (!o->release || (!uname(&u) && !strcmp(u.release, o->release))))
+		   (!o->release || (!uname(&u) && !strcmp(u.release, o->release))))
 		read_build_id("/sys/kernel/notes", build_id, sizeof(build_id));
 	else
-		fprintf(log, "profile: no build ID recorded: --kallsyms or --release is not the "
+		fprintf(log,
+			"profile: no build ID recorded: --kallsyms or --release is not the "
 			"running kernel's, so /sys/kernel/notes is not this kernel's (give --notes "
 			"FILE, a copy of that kernel's /sys/kernel/notes)\n");
 	snprintf(tmp, sizeof(tmp), "%s.tmp", o->output);

@@ -14,7 +14,7 @@ struct profile_opts {
 	const char *output;
 	const char *kallsyms;	/* default /proc/kallsyms */
 	const char *btf;	/* default /sys/kernel/btf/vmlinux (skipped if absent) */
-	const char *system_map;	/* default /boot/System.map-RELEASE (skipped if a stub) */
+	const char *system_map; /* default /boot/System.map-RELEASE (skipped if a stub) */
 	const char *release;	/* default uname -r */
 	const char *notes;	/* default /sys/kernel/notes: the build ID */
 };

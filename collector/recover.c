@@ -7,9 +7,12 @@
 const char *kdc_confidence_name(enum kdc_confidence c)
 {
 	switch (c) {
-	case KDC_CONF_EXACT: return "exact";
-	case KDC_CONF_FUNCTION: return "function";
-	case KDC_CONF_CHAIN: return "chain";
+	case KDC_CONF_EXACT:
+		return "exact";
+	case KDC_CONF_FUNCTION:
+		return "function";
+	case KDC_CONF_CHAIN:
+		return "chain";
 	}
 	return "?";
 }

@@ -18,9 +18,11 @@
 #include "unwind.h"
 
 enum kdc_confidence {
-	KDC_CONF_EXACT,		/* registers the hardware or kernel saved, or a PC that cannot be elsewhere */
-	KDC_CONF_FUNCTION,	/* the function is certain (it cannot return, or a dispatcher names it), not the instruction */
-	KDC_CONF_CHAIN,		/* the best-ranked fit of the frame records and code: may be wrong */
+	KDC_CONF_EXACT, /* registers the hardware or kernel saved, or a PC that cannot be elsewhere
+			 */
+	KDC_CONF_FUNCTION, /* the function is certain (it cannot return, or a dispatcher names it),
+			      not the instruction */
+	KDC_CONF_CHAIN,	   /* the best-ranked fit of the frame records and code: may be wrong */
 };
 
 #define KDC_CANDIDATES_MAX 6
@@ -29,43 +31,45 @@ enum kdc_confidence {
 #define KDC_DISPATCH_FTRACE "ftrace callback the trampoline calls"
 
 struct kdc_candidate {
-	uint64_t function;		/* entry of the function the CPU is in */
-	uint64_t pc;			/* the instruction it passes most; 0 when not even that */
+	uint64_t function; /* entry of the function the CPU is in */
+	uint64_t pc;	   /* the instruction it passes most; 0 when not even that */
 	enum kdc_confidence confidence;
-	const char *method;		/* static */
-	int score;			/* rank within this CPU's candidates, higher first */
+	const char *method; /* static */
+	int score;	    /* rank within this CPU's candidates, higher first */
 	char evidence[512];
 	/* where it sits on the stack, to rebuild registers and backtrace */
-	uint64_t frame;			/* frame pointer: the innermost frame record in use */
-	uint64_t return_to;		/* link register when it is a leaf called by the frame's owner; else 0 */
-	uint64_t via;			/* the helper it calls in a tight loop, if that is how it was found */
-	const char *dispatch_kind;	/* static; the dispatcher that names it, if one does */
-	bool at_el2;			/* in the nVHE hypervisor: function and pc are the kernel
-					 * image's aliases of hyp text, frame is on the hyp stack */
+	uint64_t frame; /* frame pointer: the innermost frame record in use */
+	uint64_t
+		return_to; /* link register when it is a leaf called by the frame's owner; else 0 */
+	uint64_t via;	   /* the helper it calls in a tight loop, if that is how it was found */
+	const char *dispatch_kind; /* static; the dispatcher that names it, if one does */
+	bool at_el2;		   /* in the nVHE hypervisor: function and pc are the kernel
+				    * image's aliases of hyp text, frame is on the hyp stack */
 };
 
 /* A traced call in progress (an ftrace trampoline's saved registers) */
 struct kdc_traced_call {
 	bool found;
-	uint64_t function;		/* the traced function's entry */
-	uint64_t return_to;		/* its return address into its caller */
-	uint64_t args[8];		/* x0-x7 (arm64) as the trampoline saved them */
-	uint64_t saved_at;		/* where they are in memory */
-	const char *layout;		/* "pt_regs", "__arch_ftrace_regs"; static */
+	uint64_t function;  /* the traced function's entry */
+	uint64_t return_to; /* its return address into its caller */
+	uint64_t args[8];   /* x0-x7 (arm64) as the trampoline saved them */
+	uint64_t saved_at;  /* where they are in memory */
+	const char *layout; /* "pt_regs", "__arch_ftrace_regs"; static */
 };
 
 struct kdc_recovery {
 	bool ok;
-	struct kdc_regs regs;		/* the top candidate's: pc, fp and lr as recovered; sp approximate */
-	struct kdc_backtrace bt;	/* the top candidate's */
-	const char *method;		/* the top candidate's */
+	struct kdc_regs regs; /* the top candidate's: pc, fp and lr as recovered; sp approximate */
+	struct kdc_backtrace bt; /* the top candidate's */
+	const char *method;	 /* the top candidate's */
 	enum kdc_confidence confidence;
-	char evidence[1024];		/* why, in words a kernel engineer can check */
+	char evidence[1024]; /* why, in words a kernel engineer can check */
 	unsigned int nr_candidates;
-	struct kdc_candidate cand[KDC_CANDIDATES_MAX];	/* ranked, best first */
+	struct kdc_candidate cand[KDC_CANDIDATES_MAX]; /* ranked, best first */
 	struct kdc_cpu_activity activity;
 	struct kdc_traced_call traced;
-	unsigned int records, anchored;	/* frame records seen on its stacks, and linked to its entry */
+	unsigned int records,
+		anchored; /* frame records seen on its stacks, and linked to its entry */
 };
 
 /** recover_cpu() - rebuild @cpu's state; @out->ok false (with evidence) when nothing fits */

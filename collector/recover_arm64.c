@@ -47,15 +47,15 @@
 #include "mem.h"
 
 #define CANDS_MAX 96
-#define TIGHT_LOOP_INSNS 24	/* a loop this small around a call keeps calling it */
+#define TIGHT_LOOP_INSNS 24 /* a loop this small around a call keeps calling it */
 #define TIGHT_LOOP_CALLS 2
-#define MERGE_LEVELS 3		/* helper levels a tight loop is looked for above a candidate */
-#define HELPER_BYTES_MAX 512	/* a helper a tight loop calls: udelay's, cpu_relax wrappers */
-#define SAVED_REG_SLOTS 16	/* words above an unknown callee's record searched for x19-x28 */
+#define MERGE_LEVELS 3	     /* helper levels a tight loop is looked for above a candidate */
+#define HELPER_BYTES_MAX 512 /* a helper a tight loop calls: udelay's, cpu_relax wrappers */
+#define SAVED_REG_SLOTS 16   /* words above an unknown callee's record searched for x19-x28 */
 
 /* score points; a level of records trusted without evidence costs PTS_LEVEL */
 enum {
-	PTS_NEVER_RETURNS = 32,	/* a leaf with no return */
+	PTS_NEVER_RETURNS = 32, /* a leaf with no return */
 	PTS_SELF_LOOP = 16,	/* "b ." (it may sit on a path never taken) */
 	PTS_SPIN_LEAF = 8,	/* a leaf with a loop that calls nothing */
 	PTS_SPIN_OWN = 4,	/* a record's own function with such a loop */
@@ -69,30 +69,35 @@ enum {
 	PTS_CONTEXT_WRONG = -24,
 	PTS_LEVEL = -1,
 	PTS_UNKNOWN_FN = -12,
-	PTS_AFTER_CALL = -16,	/* a call still on the stack comes after this place */
-	PTS_NO_LOOP = -12,	/* no loop, no way to stay: the CPU would have moved on */
-	PTS_LOCK_WAITERS = 4,	/* a qspinlock slowpath whose lock has waiters */
-	PTS_LOCK_FREE = -16,	/* ... whose lock has none: no CPU is in it for that lock */
+	PTS_AFTER_CALL = -16, /* a call still on the stack comes after this place */
+	PTS_NO_LOOP = -12,    /* no loop, no way to stay: the CPU would have moved on */
+	PTS_LOCK_WAITERS = 4, /* a qspinlock slowpath whose lock has waiters */
+	PTS_LOCK_FREE = -16,  /* ... whose lock has none: no CPU is in it for that lock */
 };
 
 /* functions that call an ftrace callback (arch/arm64/kernel/entry-ftrace.S,
  * kernel/trace/ftrace.c) */
-static const char *const ftrace_callers[] = { "ftrace_caller", "ftrace_regs_caller",
-	"ftrace_call", "ftrace_regs_call", "arch_ftrace_ops_list_func", "ftrace_ops_list_func",
-	"ftrace_ops_assist_func", NULL };
+static const char *const ftrace_callers[] = { "ftrace_caller",
+					      "ftrace_regs_caller",
+					      "ftrace_call",
+					      "ftrace_regs_call",
+					      "arch_ftrace_ops_list_func",
+					      "ftrace_ops_list_func",
+					      "ftrace_ops_assist_func",
+					      NULL };
 
 /* where softirqs are served (kernel/softirq.c): __do_softirq() in 6.1,
  * handle_softirqs() in 6.12 */
 static const char *const softirq_fns[] = { "__do_softirq", "handle_softirqs", NULL };
 
 struct cand {
-	int node;			/* frame record it hangs from; -1 none */
+	int node; /* frame record it hangs from; -1 none */
 	uint64_t fn, pc, return_to, via;
 	int score;
 	bool dispatched, never_returns, spin, tight, masks, exact_pc;
-	bool at_el2;			/* hangs from a hyp-stack record */
-	bool dispatch_weak;		/* the caller is not one the dispatcher names */
-	bool confirmed_own;		/* the own code of a record a dispatcher vouches for */
+	bool at_el2;	    /* hangs from a hyp-stack record */
+	bool dispatch_weak; /* the caller is not one the dispatcher names */
+	bool confirmed_own; /* the own code of a record a dispatcher vouches for */
 	const char *dispatch_kind;
 	char why[384];
 };
@@ -103,9 +108,10 @@ struct rctx {
 	struct code_cache *code;
 	struct frame_graph *g;
 	struct kdc_cpu_activity *act;
-	bool *confirmed;		/* per node: reached by a call a dispatcher named */
-	bool *innermost;		/* per node: an exception frame with none in its subtree */
-	bool caller_seen[KDC_DISPATCH_MAX];	/* a record of a caller the dispatcher names is linked */
+	bool *confirmed; /* per node: reached by a call a dispatcher named */
+	bool *innermost; /* per node: an exception frame with none in its subtree */
+	bool caller_seen[KDC_DISPATCH_MAX]; /* a record of a caller the dispatcher names is linked
+					     */
 	const char **confirmed_by;
 	unsigned int nr;
 	struct cand c[CANDS_MAX];
@@ -167,7 +173,7 @@ static uint64_t callee_from_saved_regs(struct rctx *r, const struct fg_node *n,
 			break;
 		}
 		if ((int)(insn & 31) == reg)
-			return 0;	/* set some other way */
+			return 0; /* set some other way */
 	}
 	if (base < 19 || base > 28)
 		return 0;
@@ -183,8 +189,9 @@ static uint64_t callee_from_saved_regs(struct rctx *r, const struct fg_node *n,
 		for (unsigned int i = 0; i < ARM64_PROLOGUE_INSNS && readable; i++)
 			readable = !kernel_read_u32(r->k, fn + 4 * i, &prologue[i], NULL);
 		/* the candidate's own prologue must put xB exactly in this slot */
-		if (!readable || !arm64_prologue_saved_slot(prologue, ARM64_PROLOGUE_INSNS,
-							   (unsigned int)base, &slot) ||
+		if (!readable ||
+		    !arm64_prologue_saved_slot(prologue, ARM64_PROLOGUE_INSNS, (unsigned int)base,
+					       &slot) ||
 		    slot != 8 * (int64_t)s)
 			continue;
 		if (fn != found)
@@ -242,11 +249,11 @@ static void identify_indirect(struct rctx *r)
 static bool callee_masks_irqs(struct rctx *r, const struct arm64_func_facts *f);
 
 struct path_facts {
-	int levels;			/* records trusted without a dispatcher's word */
+	int levels; /* records trusted without a dispatcher's word */
 	bool irq_stack, exception, softirq, masks;
-	bool masks_above;		/* masks, not counting the first record's own function */
-	bool innermost_exception;	/* through an exception frame with none below it */
-	bool hyp;			/* on the nVHE hypervisor's stack: EL2 runs with DAIF masked */
+	bool masks_above;	  /* masks, not counting the first record's own function */
+	bool innermost_exception; /* through an exception frame with none below it */
+	bool hyp;		  /* on the nVHE hypervisor's stack: EL2 runs with DAIF masked */
 	unsigned int depth;
 };
 
@@ -284,8 +291,10 @@ static void path_of(struct rctx *r, int node, struct path_facts *pf)
 			pf->masks_above |= j > 0;
 		}
 		/* a record whose function never returns is live: the CPU is in it or below */
-		if (n->parent >= 0 && !r->confirmed[path[j]] && !(free_below && exc >= 0 && j < exc) &&
-		    !(n->owner && (f = code_function(r->code, n->owner)) && arm64_func_never_returns(f)))
+		if (n->parent >= 0 && !r->confirmed[path[j]] &&
+		    !(free_below && exc >= 0 && j < exc) &&
+		    !(n->owner && (f = code_function(r->code, n->owner)) &&
+		      arm64_func_never_returns(f)))
 			pf->levels++;
 	}
 }
@@ -308,8 +317,8 @@ static void find_innermost_exceptions(struct rctx *r)
 
 /*
  * A host that made an HVC (the HVC inline in the record's function, 6.12, or
- * in a leaf it calls, __kvm_call_hyp on 5.10-6.1) may still be in the nVHE hypervisor: its hyp stack's
- * records hang below that record.
+ * in a leaf it calls, __kvm_call_hyp on 5.10-6.1) may still be in the nVHE hypervisor: its hyp
+ * stack's records hang below that record.
  */
 static void add_hyp_stack(struct rctx *r)
 {
@@ -325,14 +334,16 @@ static void add_hyp_stack(struct rctx *r)
 		    !(f = code_function(r->code, n->owner)) ||
 		    (attach >= 0 && n->depth <= r->g->node[attach].depth))
 			continue;
-		if (f->hvc) {		/* 6.12 inlines arm_smccc_1_1_hvc() */
+		if (f->hvc) { /* 6.12 inlines arm_smccc_1_1_hvc() */
 			attach = (int)i;
 			continue;
 		}
 		nr = f->nr_calls;
 		memcpy(calls, f->calls, nr * sizeof(calls[0]));
 		for (unsigned int c = 0; c < nr; c++) {
-			uint64_t t = calls[c].indirect ? 0 : code_resolve_target(r->code, calls[c].target);
+			uint64_t t = calls[c].indirect
+					     ? 0
+					     : code_resolve_target(r->code, calls[c].target);
 			const struct arm64_func_facts *cf = t ? code_function(r->code, t) : NULL;
 
 			if (cf && cf->hvc && !cf->pushes_record)
@@ -352,17 +363,19 @@ static void add_ftrace_callbacks(struct rctx *r, struct kdc_recovery *out)
 	ftrace_frame_find(r->k, r->code, r->g, &f);
 	if (!f.found)
 		return;
-	out->traced = (struct kdc_traced_call){ .found = true, .function = f.traced,
-						.return_to = f.lr, .saved_at = f.regs,
+	out->traced = (struct kdc_traced_call){ .found = true,
+						.function = f.traced,
+						.return_to = f.lr,
+						.saved_at = f.regs,
 						.layout = f.layout };
 	memcpy(out->traced.args, f.x, sizeof(out->traced.args));
 	/* 6.1 calls from a patched slot (a label inside the trampoline) */
 	if (!symbols_address(&r->k->syms, "ftrace_call", &at))
 		slot_site = at;
 	for (unsigned int i = 0; i < f.nr_callbacks && r->act->nr < KDC_DISPATCH_MAX; i++)
-		r->act->d[r->act->nr++] = (struct kdc_dispatch){
-			f.callback[i], KDC_DISPATCH_FTRACE, ftrace_callers,
-			f.regs, slot_site };
+		r->act->d[r->act->nr++] =
+			(struct kdc_dispatch){ f.callback[i], KDC_DISPATCH_FTRACE, ftrace_callers,
+					       f.regs, slot_site };
 }
 
 static void add_cand(struct rctx *r, int node, uint64_t fn, uint64_t return_to,
@@ -406,7 +419,7 @@ static void gen_candidates(struct rctx *r)
 		}
 		if (!n->owner || !(f = code_function(r->code, n->owner)))
 			continue;
-		facts = *f;	/* the cache may reuse the slot below */
+		facts = *f; /* the cache may reuse the slot below */
 		/* a dispatcher's leaf: it left no record to be found by */
 		for (unsigned int d = 0; d < r->act->nr; d++) {
 			const struct arm64_func_facts *df;
@@ -476,7 +489,7 @@ static void merge_into_loop(struct rctx *r, struct cand *c)
 		 * big function a loop calls is where the CPU is, not the loop) */
 		if (!f || arm64_func_never_returns(f) || f->self_loop || f->size > HELPER_BYTES_MAX)
 			return;
-		if (!site) {	/* the callee is the record's own function: step up */
+		if (!site) { /* the callee is the record's own function: step up */
 			if (n->parent < 0 || n->exception)
 				return;
 			site = n->lr - 4;
@@ -484,7 +497,8 @@ static void merge_into_loop(struct rctx *r, struct cand *c)
 			continue;
 		}
 		f = code_function(r->code, n->owner);
-		if (f && arm64_func_tight_loop_around(f, site, TIGHT_LOOP_INSNS, TIGHT_LOOP_CALLS)) {
+		if (f &&
+		    arm64_func_tight_loop_around(f, site, TIGHT_LOOP_INSNS, TIGHT_LOOP_CALLS)) {
 			c->via = c->fn;
 			c->fn = n->owner;
 			c->node = node;
@@ -514,7 +528,7 @@ static bool masking_reaches(struct rctx *r, uint64_t fn, uint64_t site)
 	if (!f || f->nr_mask_sites > ARM64_MASK_SITES)
 		return true;
 	nr = f->nr_mask_sites;
-	memcpy(sites, f->mask_site, nr * sizeof(sites[0]));	/* the cache may reuse f's slot */
+	memcpy(sites, f->mask_site, nr * sizeof(sites[0])); /* the cache may reuse f's slot */
 	for (unsigned int i = 0; i < nr; i++)
 		if (code_reaches(r->code, sites[i], site))
 			return true;
@@ -527,7 +541,7 @@ static bool callee_masks_irqs(struct rctx *r, const struct arm64_func_facts *f)
 	struct arm64_call_site calls[ARM64_FUNC_CALLS_MAX];
 	unsigned int nr = f->nr_calls;
 
-	memcpy(calls, f->calls, nr * sizeof(calls[0]));	/* the cache may reuse f's slot */
+	memcpy(calls, f->calls, nr * sizeof(calls[0])); /* the cache may reuse f's slot */
 	for (unsigned int i = 0; i < nr; i++) {
 		const struct arm64_func_facts *cf;
 		uint64_t t = calls[i].indirect ? 0 : code_resolve_target(r->code, calls[i].target);
@@ -630,8 +644,9 @@ static void score(struct rctx *r, struct cand *c)
 	uint64_t spin;
 	char b[128];
 
-#define WHY(...) (w += (size_t)snprintf(c->why + w, w < sizeof(c->why) ? sizeof(c->why) - w : 0, \
-					 __VA_ARGS__))
+#define WHY(...)                                                                                   \
+	(w +=                                                                                      \
+	 (size_t)snprintf(c->why + w, w < sizeof(c->why) ? sizeof(c->why) - w : 0, __VA_ARGS__))
 	path_of(r, c->node, &pf);
 	/* the interrupted context of an exception frame runs outside it */
 	if (c->exact_pc && r->g->node[c->node].exception) {
@@ -665,29 +680,32 @@ static void score(struct rctx *r, struct cand *c)
 		if (!c->pc)
 			c->pc = spin;
 		kernel_describe(r->k, spin, b, sizeof(b));
-		WHY("a loop that calls nothing closes at %s%s; ", b, waits ? " (it waits: WFE/YIELD)" : "");
+		WHY("a loop that calls nothing closes at %s%s; ", b,
+		    waits ? " (it waits: WFE/YIELD)" : "");
 	} else if (c->via) {
 		const struct arm64_loop *lp = NULL;
 
 		for (unsigned int l = 0; f && l < f->nr_loops; l++)
-			if ((!lp || f->loops[l].size < lp->size) &&
-			    f->loops[l].calls)
+			if ((!lp || f->loops[l].size < lp->size) && f->loops[l].calls)
 				lp = &f->loops[l];
 		c->score += PTS_TIGHT_LOOP;
 		c->tight = true;
 		if (lp && !c->pc)
 			c->pc = lp->end;
-		WHY("a tight loop calls %s every time round; ", name_of(r, c->via) ? name_of(r, c->via) : "a helper");
+		WHY("a tight loop calls %s every time round; ",
+		    name_of(r, c->via) ? name_of(r, c->via) : "a helper");
 	}
 	switch (lock_word_of(r, c, &lock, &lock_val)) {
 	case LOCK_WAITERS:
 		c->score += PTS_LOCK_WAITERS;
-		WHY("its lock 0x%llx has waiters (word 0x%x); ", (unsigned long long)lock, lock_val);
+		WHY("its lock 0x%llx has waiters (word 0x%x); ", (unsigned long long)lock,
+		    lock_val);
 		break;
 	case LOCK_NO_WAITER:
 		c->score += PTS_LOCK_FREE;
 		WHY("but its lock 0x%llx (x0 of the call) has no waiter (word 0x%x): no CPU spins "
-		    "in the slowpath for it; ", (unsigned long long)lock, lock_val);
+		    "in the slowpath for it; ",
+		    (unsigned long long)lock, lock_val);
 		break;
 	case LOCK_UNKNOWN:
 		break;
@@ -717,8 +735,8 @@ static void score(struct rctx *r, struct cand *c)
 		c->score += PTS_MASKS_PATH;
 		c->masks = true;
 		WHY("IRQs %s; ", pf.masks ? "are masked on the way (msr daifset)"
-				  : pf.hyp ? "are masked at EL2 (nVHE hypervisor)"
-					   : "are masked in exception context");
+				 : pf.hyp ? "are masked at EL2 (nVHE hypervisor)"
+					  : "are masked in exception context");
 	} else if (masked_later) {
 		c->score += PTS_UNMASKED;
 		WHY("its caller masks IRQs only after calling it, so it ran with them enabled "
@@ -730,7 +748,8 @@ static void score(struct rctx *r, struct cand *c)
 	if (c->dispatched) {
 		c->score += c->dispatch_weak ? PTS_DISPATCH / 2 : PTS_DISPATCH;
 		WHY("the %s%s; ", c->dispatch_kind,
-		    c->dispatch_weak ? ", though called from a function it is not known to use" : "");
+		    c->dispatch_weak ? ", though called from a function it is not known to use"
+				     : "");
 	} else if (c->confirmed_own) {
 		/* the record is live; that its own code runs is another matter */
 		c->score += PTS_DISPATCH / 4;
@@ -741,8 +760,8 @@ static void score(struct rctx *r, struct cand *c)
 		 * run on the IRQ stack, but from a call, not an exception) */
 		if (r->act->hardirq) {
 			c->score += pf.innermost_exception ? PTS_CONTEXT : PTS_CONTEXT_WRONG;
-			WHY("%s hard-IRQ context (preempt_count 0x%x); ", pf.innermost_exception
-			    ? "fits" : "outside the", r->act->preempt_count);
+			WHY("%s hard-IRQ context (preempt_count 0x%x); ",
+			    pf.innermost_exception ? "fits" : "outside the", r->act->preempt_count);
 		} else if (pf.irq_stack && !r->act->softirq) {
 			c->score += PTS_CONTEXT_WRONG;
 			WHY("on the IRQ stack while preempt_count 0x%x says no IRQ is running; ",
@@ -763,13 +782,15 @@ static void score(struct rctx *r, struct cand *c)
 			const struct fg_node *ch = &r->g->node[i];
 
 			if (!ch->anchored || ch->parent != c->node ||
-			    code_entry(r->code, ch->lr - (ch->exception ? 0 : 4)) != r->g->node[c->node].owner ||
+			    code_entry(r->code, ch->lr - (ch->exception ? 0 : 4)) !=
+				    r->g->node[c->node].owner ||
 			    code_reaches(r->code, ch->lr, here))
 				continue;
 			c->score += PTS_AFTER_CALL;
 			kernel_describe(r->k, ch->lr, b, sizeof(b));
 			WHY("but the %s at %s (record 0x%llx) comes after it with no way back; ",
-			    ch->exception ? "exception" : "call returning", b, (unsigned long long)ch->addr);
+			    ch->exception ? "exception" : "call returning", b,
+			    (unsigned long long)ch->addr);
 			break;
 		}
 	}
@@ -797,8 +818,10 @@ static void score(struct rctx *r, struct cand *c)
 				continue;
 			c->score += PTS_AFTER_CALL / 2;
 			kernel_describe(r->k, ch->lr, b, sizeof(b));
-			WHY("but the frame is in the call returning at %s (record 0x%llx, on the way "
-			    "to the %s's); ", b, (unsigned long long)ch->addr,
+			WHY("but the frame is in the call returning at %s (record 0x%llx, on the "
+			    "way "
+			    "to the %s's); ",
+			    b, (unsigned long long)ch->addr,
 			    r->confirmed_by[i] ? r->confirmed_by[i] : "vouched-for callback");
 			break;
 		}
@@ -807,7 +830,8 @@ static void score(struct rctx *r, struct cand *c)
 		WHY("the registers of an exception frame (pt_regs at 0x%llx); ",
 		    (unsigned long long)r->g->node[c->node].pt_regs);
 	if (pf.levels)
-		WHY("%d frame record%s above it trusted as live; ", pf.levels, pf.levels == 1 ? "" : "s");
+		WHY("%d frame record%s above it trusted as live; ", pf.levels,
+		    pf.levels == 1 ? "" : "s");
 #undef WHY
 }
 
@@ -895,8 +919,11 @@ static void build_hyp_backtrace(const struct rctx *r, const struct kdc_candidate
 		const struct fg_node *n = &r->g->node[node];
 
 		if (bt->nr < KDC_BACKTRACE_MAX)
-			bt->frame[bt->nr++] = (struct kdc_frame){ .pc = n->lr, .fp = n->addr,
-				.is_return = true, .have_stack = true, .stack = KDC_STACK_HYP };
+			bt->frame[bt->nr++] = (struct kdc_frame){ .pc = n->lr,
+								  .fp = n->addr,
+								  .is_return = true,
+								  .have_stack = true,
+								  .stack = KDC_STACK_HYP };
 	}
 	if (node < 0) {
 		bt->stop = "hyp frame records end without reaching the host's";
@@ -919,13 +946,13 @@ static void finish(struct rctx *r, struct kdc_recovery *out)
 
 	if (r->nr)
 		qsort(r->c, r->nr, sizeof(r->c[0]), cmp_cand);
-	if (getenv("KDC_DEBUG_RECOVERY"))	/* every candidate, for tuning on the corpus */
+	if (getenv("KDC_DEBUG_RECOVERY")) /* every candidate, for tuning on the corpus */
 		for (unsigned int i = 0; i < r->nr; i++) {
 			char fn[128];
 
 			kernel_describe(r->k, r->c[i].fn, fn, sizeof(fn));
-			fprintf(stderr, "cpu %u cand %3d node %d %s: %s\n", r->cpu->cpu, r->c[i].score,
-				r->c[i].node, fn, r->c[i].why);
+			fprintf(stderr, "cpu %u cand %3d node %d %s: %s\n", r->cpu->cpu,
+				r->c[i].score, r->c[i].node, fn, r->c[i].why);
 		}
 	for (unsigned int i = 0; i < r->nr && n < KDC_CANDIDATES_MAX; i++) {
 		struct kdc_candidate *o;
@@ -947,9 +974,10 @@ static void finish(struct rctx *r, struct kdc_recovery *out)
 		o->at_el2 = c->at_el2;
 		o->dispatch_kind = c->dispatched ? c->dispatch_kind : NULL;
 		o->method = c->dispatched ? "dispatcher record + frame records"
-			  : c->exact_pc && c->node >= 0 && r->g->node[c->node].exception
-				? "exception frame"
-				: c->via ? "frame records + tight loop" : "frame records + code";
+			    : c->exact_pc && c->node >= 0 && r->g->node[c->node].exception
+				    ? "exception frame"
+			    : c->via ? "frame records + tight loop"
+				     : "frame records + code";
 		o->confidence = KDC_CONF_CHAIN;
 		describe_place(r, c, place, sizeof(place));
 		snprintf(o->evidence, sizeof(o->evidence), "%s; %s", place, c->why);
@@ -986,7 +1014,8 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 	if (!out->anchored) {
 		snprintf(out->evidence, sizeof(out->evidence),
 			 "no frame record on CPU %u's stacks (%s's) leads to its entry frame (%u "
-			 "records seen)", cpu->cpu, cpu->task.comm, r.g->nr);
+			 "records seen)",
+			 cpu->cpu, cpu->task.comm, r.g->nr);
 		goto out;
 	}
 	identify_indirect(&r);
@@ -999,7 +1028,8 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 			char d[128];
 
 			kernel_describe(k, out->activity.d[i].fn, d, sizeof(d));
-			fprintf(stderr, "cpu %u dispatch %s: %s\n", cpu->cpu, out->activity.d[i].kind, d);
+			fprintf(stderr, "cpu %u dispatch %s: %s\n", cpu->cpu,
+				out->activity.d[i].kind, d);
 		}
 	if (getenv("KDC_DEBUG_RECOVERY"))
 		for (unsigned int i = 0; i < r.g->nr; i++) {
@@ -1008,9 +1038,11 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 
 			kernel_describe(k, n->owner, own, sizeof(own));
 			kernel_describe(k, n->lr, lr, sizeof(lr));
-			fprintf(stderr, "cpu %u node %u %s 0x%llx fp 0x%llx lr %s owner %s parent %d%s%s\n",
-				cpu->cpu, i, kdc_stack_kind_name(n->stack), (unsigned long long)n->addr,
-				(unsigned long long)n->fp, lr, own, n->parent, n->anchored ? " anchored" : "",
+			fprintf(stderr,
+				"cpu %u node %u %s 0x%llx fp 0x%llx lr %s owner %s parent %d%s%s\n",
+				cpu->cpu, i, kdc_stack_kind_name(n->stack),
+				(unsigned long long)n->addr, (unsigned long long)n->fp, lr, own,
+				n->parent, n->anchored ? " anchored" : "",
 				n->exception ? " exception" : "");
 		}
 	gen_candidates(&r);
@@ -1020,8 +1052,10 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 	}
 	finish(&r, out);
 	if (!out->nr_candidates) {
-		snprintf(out->evidence, sizeof(out->evidence), "%u linked frame records, but no "
-			 "function could be placed in them", out->anchored);
+		snprintf(out->evidence, sizeof(out->evidence),
+			 "%u linked frame records, but no "
+			 "function could be placed in them",
+			 out->anchored);
 		goto out;
 	}
 	top = &out->cand[0];
@@ -1034,8 +1068,7 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 	{
 		int node = frame_graph_find(r.g, top->frame);
 
-		out->regs.lr = top->return_to ? top->return_to
-			     : node >= 0 ? r.g->node[node].lr : 0;
+		out->regs.lr = top->return_to ? top->return_to : node >= 0 ? r.g->node[node].lr : 0;
 		/* an exception frame's own candidate: its registers, exactly */
 		if (node >= 0 && r.g->node[node].exception && top->pc == r.g->node[node].lr) {
 			uint64_t pt = r.g->node[node].pt_regs, v;
@@ -1054,9 +1087,11 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 	else
 		build_backtrace(k, cpu, &out->regs, top->return_to != 0, &out->bt);
 	kernel_describe(k, top->function, fn, sizeof(fn));
-	snprintf(out->evidence, sizeof(out->evidence), "%s ranked first of %u candidates (%u of "
-		 "%u frame records linked; context %s): %s", fn, out->nr_candidates, out->anchored,
-		 out->records, cpu_activity_context(&out->activity), top->evidence);
+	snprintf(out->evidence, sizeof(out->evidence),
+		 "%s ranked first of %u candidates (%u of "
+		 "%u frame records linked; context %s): %s",
+		 fn, out->nr_candidates, out->anchored, out->records,
+		 cpu_activity_context(&out->activity), top->evidence);
 out:
 	if (r.code)
 		code_cache_fini(r.code);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#define _GNU_SOURCE	/* copy_file_range */
+#define _GNU_SOURCE /* copy_file_range */
 #include "repair.h"
 
 #include <errno.h>
@@ -90,7 +90,8 @@ static enum kdc_status build_notes(const struct kdc_analysis *a, struct blob *b,
 		if (a->cpus.notes[i].cpu < 0)
 			return kdc_fail(err, KC_NOTSUP,
 					"NT_PRSTATUS note %u (pid %d) belongs to no CPU: the "
-					"notes cannot be put in CPU order", i, a->cpus.notes[i].pid);
+					"notes cannot be put in CPU order",
+					i, a->cpus.notes[i].pid);
 	pn += (size_t)snprintf(prov + pn, sizeof(prov) - pn,
 			       "kdump-collector repair: NT_PRSTATUS notes are in CPU order, one "
 			       "per online CPU\n");
@@ -101,7 +102,8 @@ static enum kdc_status build_notes(const struct kdc_analysis *a, struct blob *b,
 
 		if (!c->online)
 			continue;
-		if (c->regs_source == KDC_REGS_NOTE && nth_prstatus(d, (unsigned)c->note_index, &n)) {
+		if (c->regs_source == KDC_REGS_NOTE &&
+		    nth_prstatus(d, (unsigned)c->note_index, &n)) {
 			if (!put_note(b, "CORE", KDC_NT_PRSTATUS, n.desc, n.desc_len))
 				return kdc_fail(err, KC_NOMEM, "notes");
 			pn += (size_t)snprintf(prov + pn, pn < sizeof(prov) ? sizeof(prov) - pn : 0,
@@ -116,11 +118,13 @@ static enum kdc_status build_notes(const struct kdc_analysis *a, struct blob *b,
 			return kdc_fail(err, KC_NOMEM, "notes");
 		if (c->regs_source == KDC_REGS_RECOVERED) {
 			(*nr_recovered)++;
-			pn += (size_t)snprintf(prov + pn, pn < sizeof(prov) ? sizeof(prov) - pn : 0,
-					       "cpu %u: recovered by kdump-collector (%s, confidence "
-					       "%s): %s\n", i, a->recovery[i].method,
-					       kdc_confidence_name(a->recovery[i].confidence),
-					       a->recovery[i].evidence);
+			pn += (size_t)snprintf(
+				prov + pn, pn < sizeof(prov) ? sizeof(prov) - pn : 0,
+				"cpu %u: recovered by kdump-collector (%s, confidence "
+				"%s): %s\n",
+				i, a->recovery[i].method,
+				kdc_confidence_name(a->recovery[i].confidence),
+				a->recovery[i].evidence);
 		} else {
 			pn += (size_t)snprintf(prov + pn, pn < sizeof(prov) ? sizeof(prov) - pn : 0,
 					       "cpu %u: no registers (placeholder of zeros)\n", i);
@@ -145,8 +149,8 @@ static enum kdc_status build_notes(const struct kdc_analysis *a, struct blob *b,
 }
 
 /* @len bytes of @in at @in_off to @out at @out_off */
-static enum kdc_status copy_range(int in, uint64_t in_off, int out, uint64_t out_off,
-				  uint64_t len, struct kdc_err *err)
+static enum kdc_status copy_range(int in, uint64_t in_off, int out, uint64_t out_off, uint64_t len,
+				  struct kdc_err *err)
 {
 	uint64_t done = 0;
 
@@ -161,9 +165,11 @@ static enum kdc_status copy_range(int in, uint64_t in_off, int out, uint64_t out
 			ssize_t r = pread(in, buf, want, (off_t)(in_off + done));
 
 			if (r < 0)
-				return kdc_fail(err, KC_IO, "reading the dump: %s", strerror(errno));
+				return kdc_fail(err, KC_IO, "reading the dump: %s",
+						strerror(errno));
 			if (r == 0)
-				return kdc_fail(err, KC_IO, "reading the dump: it ended at byte %llu "
+				return kdc_fail(err, KC_IO,
+						"reading the dump: it ended at byte %llu "
 						"of %llu (changed while being copied?)",
 						(unsigned long long)(in_off + done),
 						(unsigned long long)(in_off + len));
@@ -242,32 +248,33 @@ static enum kdc_status write_elf(const struct kdc_dump *d, int out, const struct
 	notes_off = 64 + table;
 	rem = data_in % REPAIR_DATA_ALIGN;
 	data_out = ((notes_off + notes->len + REPAIR_DATA_ALIGN - 1 - rem) &
-		    ~(REPAIR_DATA_ALIGN - 1)) + rem;
+		    ~(REPAIR_DATA_ALIGN - 1)) +
+		   rem;
 	for (unsigned int i = 0; i < phnum; i++) {
 		uint8_t *p = ph + i * 56;
 
 		if (rd_le(p, 4) == PT_NOTE_TYPE) {
 			if (done) {
-				memset(p, 0, 56);	/* PT_NULL */
+				memset(p, 0, 56); /* PT_NULL */
 				continue;
 			}
-			le64(p + 8, notes_off);		/* p_offset */
-			le64(p + 32, notes->len);	/* p_filesz */
-			le64(p + 40, notes->len);	/* p_memsz */
+			le64(p + 8, notes_off);	  /* p_offset */
+			le64(p + 32, notes->len); /* p_filesz */
+			le64(p + 40, notes->len); /* p_memsz */
 			done = true;
 		} else if (rd_le(p + 32, 8)) {
 			le64(p + 8, rd_le(p + 8, 8) - data_in + data_out);
 		} else {
-			le64(p + 8, 0);			/* no bytes: no place */
+			le64(p + 8, 0); /* no bytes: no place */
 		}
 	}
 	if (!done) {
 		st = kdc_fail(err, KC_CORRUPT, "no PT_NOTE to update");
 		goto out;
 	}
-	le64(eh + 32, 64);			/* e_phoff */
-	le64(eh + 40, 0);			/* e_shoff: no section headers */
-	memset(eh + 58, 0, 6);			/* e_shentsize, e_shnum, e_shstrndx */
+	le64(eh + 32, 64);     /* e_phoff */
+	le64(eh + 40, 0);      /* e_shoff: no section headers */
+	memset(eh + 58, 0, 6); /* e_shentsize, e_shnum, e_shstrndx */
 	if ((st = copy_range(d->fd, data_in, out, data_out, d->file_size - data_in, err)))
 		goto out;
 	if (pwrite(out, eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
@@ -311,7 +318,8 @@ enum kdc_status repair_notes(const struct kdc_analysis *a, uint8_t **buf, size_t
 	if (!a->cpus.nr)
 		return kdc_fail(err, KC_NODATA, "no per-CPU state: cannot order the notes by CPU");
 	if (!a->dump->arch->encode_prstatus)
-		return kdc_fail(err, KC_NOTSUP, "no NT_PRSTATUS encoder for %s", a->dump->arch->name);
+		return kdc_fail(err, KC_NOTSUP, "no NT_PRSTATUS encoder for %s",
+				a->dump->arch->name);
 	if ((st = build_notes(a, &b, nr_recovered, err))) {
 		free(b.p);
 		return st;

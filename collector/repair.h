@@ -21,7 +21,6 @@
 
 #include "analysis.h"
 
-
 /**
  * repair_write() - write the repaired copy of @a's dump to @out_path
  * @nr_recovered: notes added for CPUs that had none

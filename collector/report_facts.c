@@ -28,4 +28,3 @@ void report_format_utc(uint64_t t, char *buf, size_t len)
 	if (!gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(buf, len, "?");
 }
-

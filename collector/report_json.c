@@ -314,7 +314,7 @@ static void json_notes(const struct kdc_analysis *a, struct kdc_json *j)
 		json_registers(&n->regs, j);
 		report_json_symbol(j, "pc_symbol", &a->kernel, n->regs.pc);
 		report_json_symbol(j, "lr_symbol", &a->kernel,
-			    symbols_strip_pac(&a->kernel.syms, n->regs.lr));
+				   symbols_strip_pac(&a->kernel.syms, n->regs.lr));
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -604,4 +604,3 @@ void report_json(const struct kdc_analysis *a, FILE *out)
 	json_object_end(&j);
 	json_finish(&j);
 }
-

@@ -73,8 +73,10 @@ static void text_recovery(const struct kdc_analysis *a, const struct kdc_recover
 
 		kernel_describe(&a->kernel, r->traced.function, fn, sizeof(fn));
 		kernel_describe(&a->kernel, r->traced.return_to, ret, sizeof(ret));
-		fprintf(out, "    traced call in progress (ftrace %s at 0x%" PRIx64 "): %s, returning "
-			"to %s\n     ", r->traced.layout, r->traced.saved_at, fn, ret);
+		fprintf(out,
+			"    traced call in progress (ftrace %s at 0x%" PRIx64 "): %s, returning "
+			"to %s\n     ",
+			r->traced.layout, r->traced.saved_at, fn, ret);
 		for (unsigned int i = 0; i < 8; i++)
 			fprintf(out, " x%u=0x%" PRIx64, i, r->traced.args[i]);
 		fputc('\n', out);
@@ -120,15 +122,18 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 	for (unsigned int i = 0; i < a->kvm.nr; i++) {
 		const struct kdc_kvm_vcpu *kv = &a->kvm.vcpu[i];
 
-		fprintf(out, "  - KVM: CPU %u vCPU %d of VM 0x%" PRIx64 " (%s, pid %d): guest PC 0x%"
-			PRIx64, kv->cpu, kv->vcpu_id, kv->vm, kv->comm, kv->pid, kv->guest_pc);
+		fprintf(out,
+			"  - KVM: CPU %u vCPU %d of VM 0x%" PRIx64
+			" (%s, pid %d): guest PC 0x%" PRIx64,
+			kv->cpu, kv->vcpu_id, kv->vm, kv->comm, kv->pid, kv->guest_pc);
 		if (a->dump->arch->kvm_text)
 			a->dump->arch->kvm_text(kv, out);
 		fprintf(out, " as saved at its %s exit (%s)\n",
 			kv->have_world_switch && kv->in_world_switch ? "previous" : "last",
-			!kv->have_world_switch ? "whether the CPU was inside the world switch is not "
-						 "known: the guest may have run since"
-			: kv->world_switch_why);
+			!kv->have_world_switch
+				? "whether the CPU was inside the world switch is not "
+				  "known: the guest may have run since"
+				: kv->world_switch_why);
 	}
 	if (a->patterns.missing)
 		fprintf(out, "  - warning: %s\n", PATTERNS_MISSING);
@@ -152,7 +157,8 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 		fprintf(out,
 			"per-CPU areas:  %u possible CPUs, __per_cpu_offset at 0x%" PRIx64
 			" (%s), variables from %s\n",
-			k->nr_cpus, k->per_cpu_offset_addr, k->percpu_source, k->percpu_vars_source);
+			k->nr_cpus, k->per_cpu_offset_addr, k->percpu_source,
+			k->percpu_vars_source);
 	if (k->have_modules) {
 		fprintf(out, "modules:       ");
 		for (size_t i = 0; i < k->modules.nr; i++)
@@ -163,8 +169,8 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 		fprintf(out, "uptime:         %" PRIu64 ".%06" PRIu64 " s at the panic message\n",
 			a->panic.ts_nsec / 1000000000, a->panic.ts_nsec % 1000000000 / 1000);
 	if (a->panic.found && a->panic.cpu >= 0)
-		fprintf(out, "panic:          CPU %d, pid %d (%s): %s\n", a->panic.cpu, a->panic.pid,
-			a->panic.comm, a->panic.message);
+		fprintf(out, "panic:          CPU %d, pid %d (%s): %s\n", a->panic.cpu,
+			a->panic.pid, a->panic.comm, a->panic.message);
 	else if (a->panic.found)
 		fprintf(out, "panic:          %s\n", a->panic.message);
 	for (unsigned int i = 0; i < a->nr_problems; i++)
@@ -180,11 +186,11 @@ void report_text(const struct kdc_analysis *a, FILE *out)
 
 		fprintf(out, "  #%-3u pid %-6d pc 0x%016" PRIx64 "  ", i, n->pid, n->regs.pc);
 		if (n->synthetic)
-			fprintf(out, "written by kdump-collector (its recovery; not used as evidence)\n");
+			fprintf(out, "written by kdump-collector (its recovery; not used as "
+				     "evidence)\n");
 		else if (n->cpu >= 0)
 			fprintf(out, "CPU %d (matched by %s)\n", n->cpu, n->matched_by);
 		else
 			fprintf(out, "matches no CPU\n");
 	}
 }
-

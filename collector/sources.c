@@ -25,7 +25,8 @@ enum kdc_status read_whole_file(const char *path, size_t max, uint8_t **buf, siz
 			if (cap >= max + 1) {
 				free(b);
 				fclose(f);
-				return kdc_fail(err, KC_LIMIT, "%s: larger than %zu bytes", path, max);
+				return kdc_fail(err, KC_LIMIT, "%s: larger than %zu bytes", path,
+						max);
 			}
 			p = realloc(b, ncap);
 			if (!p) {

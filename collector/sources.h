@@ -14,18 +14,18 @@
 #include "profile.h"
 
 struct kdc_sources {
-	const char *vmlinux;		/* --vmlinux: ELF with .symtab (and .BTF) */
-	const char *system_map;		/* --system-map */
-	const char *profile;		/* --profile: written by `kdump-collect profile` */
-	bool ignore_dump_symbols;	/* --no-dump-symbols: as if VMCOREINFO had no kallsyms */
-	bool ignore_dump_types;		/* --no-dump-types: as if the kernel had no BTF */
-	const char *patterns;		/* --patterns: known-pattern file (collector/patterns.conf) */
+	const char *vmlinux;	  /* --vmlinux: ELF with .symtab (and .BTF) */
+	const char *system_map;	  /* --system-map */
+	const char *profile;	  /* --profile: written by `kdump-collect profile` */
+	bool ignore_dump_symbols; /* --no-dump-symbols: as if VMCOREINFO had no kallsyms */
+	bool ignore_dump_types;	  /* --no-dump-types: as if the kernel had no BTF */
+	const char *patterns;	  /* --patterns: known-pattern file (collector/patterns.conf) */
 };
 
 struct kdc_profile_file {
-	uint8_t *buf;			/* owned */
+	uint8_t *buf; /* owned */
 	size_t len;
-	struct kdc_profile p;		/* points into buf */
+	struct kdc_profile p; /* points into buf */
 };
 
 /** read_whole_file() - @path into a new buffer (free()), at most @max bytes */

@@ -14,11 +14,11 @@
 static enum kdc_status layout_from_vmcoreinfo(const struct kdc_vmcoreinfo *vi,
 					      struct kallsyms_layout *l, struct kdc_err *err)
 {
-	static const char *const names[] = { "kallsyms_num_syms", "kallsyms_names",
+	static const char *const names[] = { "kallsyms_num_syms",    "kallsyms_names",
 					     "kallsyms_token_table", "kallsyms_token_index",
-					     "kallsyms_offsets", "kallsyms_relative_base" };
-	uint64_t *fields[] = { &l->num_syms, &l->names, &l->token_table, &l->token_index,
-			       &l->offsets, &l->relative_base };
+					     "kallsyms_offsets",     "kallsyms_relative_base" };
+	uint64_t *fields[] = { &l->num_syms,	&l->names,   &l->token_table,
+			       &l->token_index, &l->offsets, &l->relative_base };
 	enum kdc_status st;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -35,8 +35,7 @@ static enum kdc_status from_dump(struct kdc_dump *dump, struct kdc_kallsyms **ou
 	enum kdc_status st;
 
 	if ((st = layout_from_vmcoreinfo(dump->vmcoreinfo, &layout, err)) ||
-	    (st = mem_reader(dump, &r, err)) ||
-	    (st = kallsyms_load(&r, &layout, out, err)))
+	    (st = mem_reader(dump, &r, err)) || (st = kallsyms_load(&r, &layout, out, err)))
 		return st;
 	return KC_OK;
 }
@@ -69,8 +68,9 @@ static enum kdc_status from_map(const char *text, size_t len, uint64_t delta,
  * is left out: under SPARSEMEM_EXTREME its entry is the pointer's value.
  */
 static const char *const vmcoreinfo_addr_symbols[] = {
-	"_stext", "swapper_pg_dir", "init_uts_ns", "vmap_area_list", "prb", "printk_rb_static",
-	"clear_seq", "log_buf", "log_buf_len", "log_first_idx", "log_next_idx", NULL
+	"_stext",      "swapper_pg_dir",   "init_uts_ns",  "vmap_area_list",
+	"prb",	       "printk_rb_static", "clear_seq",	   "log_buf",
+	"log_buf_len", "log_first_idx",	   "log_next_idx", NULL
 };
 
 /* The map must put each of them where VMCOREINFO says the running kernel had it. */
@@ -86,12 +86,12 @@ static enum kdc_status check_stext(const struct kdc_vmcoreinfo *vi, struct kdc_k
 		const char *name = vmcoreinfo_addr_symbols[i];
 
 		if (vmcoreinfo_get_symbol(vi, name, &at, NULL) || kallsyms_find(ks, name, &sym))
-			continue;	/* nothing to check against */
+			continue; /* nothing to check against */
 		if (sym.addr != at)
 			return kdc_fail(err, KC_INVAL,
 					"the map puts %s at 0x%llx, the dump's kernel at 0x%llx "
-					"(another kernel build?)", name,
-					(unsigned long long)sym.addr, (unsigned long long)at);
+					"(another kernel build?)",
+					name, (unsigned long long)sym.addr, (unsigned long long)at);
 	}
 	return KC_OK;
 }
@@ -115,7 +115,8 @@ static enum kdc_status from_image(struct kdc_dump *dump, struct kdc_kallsyms **o
 	if (vmcoreinfo_get_symbol(vi, "_stext", &stext, NULL) ||
 	    vmcoreinfo_get_symbol(vi, "init_uts_ns", &uts, NULL) || uts <= stext ||
 	    uts - stext > IMAGE_SPAN_MAX)
-		return kdc_fail(err, KC_NODATA, "no kernel image bounds (_stext, init_uts_ns) "
+		return kdc_fail(err, KC_NODATA,
+				"no kernel image bounds (_stext, init_uts_ns) "
 				"in VMCOREINFO to search for kallsyms");
 	if ((st = mem_reader(dump, &r, err)))
 		return st;

@@ -17,9 +17,9 @@
 struct kdc_symbols {
 	/* "vmlinux", "kallsyms (dump)", "profile", "System.map"; static storage */
 	const char *source;
-	struct kdc_kallsyms *kallsyms;	/* owned */
-	uint64_t pac_mask;		/* KERNELPACMASK bits to clear from return addresses */
-	struct kdc_err vmlinux_err;	/* why a --vmlinux given was not used */
+	struct kdc_kallsyms *kallsyms; /* owned */
+	uint64_t pac_mask;	       /* KERNELPACMASK bits to clear from return addresses */
+	struct kdc_err vmlinux_err;    /* why a --vmlinux given was not used */
 };
 
 /**

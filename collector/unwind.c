@@ -18,8 +18,8 @@ void unwind(const struct kdc_kernel *k, const struct kdc_cpu *cpu, const struct 
 enum kdc_status frame_symbol(const struct kdc_kernel *k, const struct kdc_frame *f,
 			     struct kdc_symbol_hit *out)
 {
-	uint64_t at = f->is_return && k->dump->arch->call_site ? k->dump->arch->call_site(f->pc)
-						       : f->pc;
+	uint64_t at =
+		f->is_return && k->dump->arch->call_site ? k->dump->arch->call_site(f->pc) : f->pc;
 
 	if (kernel_symbolize(k, at, out))
 		return KC_NODATA;

@@ -19,19 +19,19 @@
 
 struct kdc_frame {
 	uint64_t pc;
-	uint64_t fp;			/* the frame record it came from; 0 for frame 0 */
-	bool is_return;			/* pc is a return address (look up pc - 4) */
-	bool exception;			/* pc is an exception frame's ELR */
-	uint64_t pt_regs;		/* that exception frame's address */
+	uint64_t fp;	  /* the frame record it came from; 0 for frame 0 */
+	bool is_return;	  /* pc is a return address (look up pc - 4) */
+	bool exception;	  /* pc is an exception frame's ELR */
+	uint64_t pt_regs; /* that exception frame's address */
 	bool have_stack;
-	enum kdc_stack_kind stack;	/* where the frame record was */
+	enum kdc_stack_kind stack; /* where the frame record was */
 };
 
 struct kdc_backtrace {
 	unsigned int nr;
 	struct kdc_frame frame[KDC_BACKTRACE_MAX];
-	const char *stop;		/* why the walk ended; static */
-	bool complete;			/* ended at the kernel's own final frame */
+	const char *stop; /* why the walk ended; static */
+	bool complete;	  /* ended at the kernel's own final frame */
 };
 
 /**

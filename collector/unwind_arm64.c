@@ -49,7 +49,7 @@ void unwind_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		  const struct kdc_regs *regs, struct kdc_backtrace *bt)
 {
 	struct ptregs_layout pl;
-	bool left[KDC_CPU_STACKS + 1] = { false };	/* stacks already stepped off */
+	bool left[KDC_CPU_STACKS + 1] = { false }; /* stacks already stepped off */
 	const struct kdc_stack_range *cur = NULL;
 	uint64_t fp = regs->fp, prev_fp = 0;
 	bool next_is_exception = false;

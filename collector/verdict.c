@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static void evidence(struct kdc_verdict *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -88,7 +87,8 @@ static void find_waits(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 			continue;
 		}
 		v->waits[v->nr_waits++] = (struct kdc_verdict_wait){
-			w->cpu, w->waits_for, kdc_csd_via_name(w->via), w->queued, w->csd, w->func };
+			w->cpu, w->waits_for, kdc_csd_via_name(w->via), w->queued, w->csd, w->func
+		};
 		if (w->queued)
 			add_stuck(v, w->waits_for);
 	}
@@ -110,7 +110,8 @@ static void find_faulting(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 		v->faulting.have_addr = p->arch.hyp_have_addr;
 		v->faulting.addr = p->arch.hyp_addr;
 	} else if (p->found && !strcmp(p->kind, "oops") && p->cpu >= 0 &&
-	    (unsigned int)p->cpu < a->cpus->nr && a->cpus->cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
+		   (unsigned int)p->cpu < a->cpus->nr &&
+		   a->cpus->cpu[p->cpu].regs_source == KDC_REGS_NOTE) {
 		/* die() passes the exception's pt_regs to crash_kexec(): the note
 		 * holds the faulting context itself */
 		v->have_faulting = true;
@@ -129,7 +130,8 @@ static void find_faulting(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 		v->faulting.source = "recovered from the stuck CPU's stack";
 	}
 	if (v->have_faulting)
-		kernel_describe(a->kernel, v->faulting.pc, v->faulting.function, sizeof(v->faulting.function));
+		kernel_describe(a->kernel, v->faulting.pc, v->faulting.function,
+				sizeof(v->faulting.function));
 }
 
 static size_t append(char *buf, size_t len, size_t n, const char *fmt, ...)
@@ -214,8 +216,9 @@ static size_t describe_stuck_place(const struct kdc_verdict_in *a, const struct 
 			   fn, caller);
 	}
 	if (top->at_el2)
-		n = append(s, len, n, "%s", a->kernel->dump->arch->hyp_place ?
-			   a->kernel->dump->arch->hyp_place : " in the hypervisor");
+		n = append(s, len, n, "%s",
+			   a->kernel->dump->arch->hyp_place ? a->kernel->dump->arch->hyp_place
+							    : " in the hypervisor");
 	else if (r->activity.have_preempt_count && (r->activity.hardirq || r->activity.softirq))
 		n = append(s, len, n, " in %s context", cpu_activity_context(&r->activity));
 	return n;
@@ -289,9 +292,11 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 				   told ? " nor" : ": it never took");
 	}
 	for (unsigned int i = 0; i < v->nr_parked; i++)
-		n = append(s, len, n, "%sCPU %u (%s, pid %d) panicked too, lost the race and parked "
-			   "itself without a note", n ? "; " : "", v->parked[i],
-			   comm_of(a, v->parked[i]), pid_of(a, v->parked[i]));
+		n = append(s, len, n,
+			   "%sCPU %u (%s, pid %d) panicked too, lost the race and parked "
+			   "itself without a note",
+			   n ? "; " : "", v->parked[i], comm_of(a, v->parked[i]),
+			   pid_of(a, v->parked[i]));
 	for (unsigned int w = 0; w < v->nr_waits; w++) {
 		const struct kdc_verdict_wait *wt = &v->waits[w];
 		bool first = true;
@@ -305,16 +310,23 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 			   comm_of(a, wt->cpu), pid_of(a, wt->cpu));
 		for (unsigned int e = w, k = 0; e < v->nr_waits; e++)
 			if (v->waits[e].cpu == wt->cpu && !strcmp(v->waits[e].via, wt->via))
-				n = append(s, len, n, "%s %u", k++ ? "," : (e + 1 < v->nr_waits &&
-					   v->waits[e + 1].cpu == wt->cpu ? "s" : ""), v->waits[e].waits_for);
+				n = append(
+					s, len, n, "%s %u",
+					k++ ? ","
+					    : (e + 1 < v->nr_waits && v->waits[e + 1].cpu == wt->cpu
+						       ? "s"
+						       : ""),
+					v->waits[e].waits_for);
 		n = append(s, len, n, " in %s", wt->via);
 		for (unsigned int l = 0; l < p->nr_soft_lockups; l++)
 			if (p->soft_lockup[l].cpu == (int)wt->cpu)
-				n = append(s, len, n, " (soft lockup: stuck for %us at %llu.%03llu s)",
+				n = append(s, len, n,
+					   " (soft lockup: stuck for %us at %llu.%03llu s)",
 					   p->soft_lockup[l].seconds,
-					   (unsigned long long)(p->soft_lockup[l].ts_nsec / 1000000000),
-					   (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 /
-								1000000));
+					   (unsigned long long)(p->soft_lockup[l].ts_nsec /
+								1000000000),
+					   (unsigned long long)(p->soft_lockup[l].ts_nsec %
+								1000000000 / 1000000));
 	}
 	{
 		unsigned int cyc[9], nc = wait_cycle(v, cyc);
@@ -323,7 +335,8 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 			n = append(s, len, n, "; a cross-call deadlock: CPUs");
 			for (unsigned int i = 0; i < nc; i++)
 				n = append(s, len, n, "%s %u", i ? " ->" : "", cyc[i]);
-			n = append(s, len, n, " each wait for the next, none can take the IPI it "
+			n = append(s, len, n,
+				   " each wait for the next, none can take the IPI it "
 				   "waits on");
 		}
 	}
@@ -348,20 +361,25 @@ static void summarize(const struct kdc_verdict_in *a, struct kdc_verdict *v)
 	for (unsigned int i = 0; i < a->kvm->nr; i++) {
 		const struct kdc_kvm_vcpu *kv = &a->kvm->vcpu[i];
 
-		n = append(s, len, n, "; CPU %u has vCPU %d (%s, pid %d) loaded%s, guest PC 0x%llx "
-			   "(%s) as saved at %s", kv->cpu, kv->vcpu_id, kv->comm,
-			   kv->pid, !kv->have_world_switch ? ""
+		n = append(s, len, n,
+			   "; CPU %u has vCPU %d (%s, pid %d) loaded%s, guest PC 0x%llx "
+			   "(%s) as saved at %s",
+			   kv->cpu, kv->vcpu_id, kv->comm, kv->pid,
+			   !kv->have_world_switch	       ? ""
 			   : kv->have_in_guest && kv->in_guest ? " and is in the guest"
-			   : kv->in_world_switch ? " and is inside the world switch, not in the guest"
-						 : " outside the world switch",
+			   : kv->in_world_switch
+				   ? " and is inside the world switch, not in the guest"
+				   : " outside the world switch",
 			   (unsigned long long)kv->guest_pc, kv->exit_brief,
 			   kv->have_world_switch && kv->in_world_switch
-			   ? "an earlier exit (the guest may have run since)" : "its last exit");
+				   ? "an earlier exit (the guest may have run since)"
+				   : "its last exit");
 	}
 	/* without per-CPU state no CPU can be called stuck: say so first-hand,
 	 * with what would give it, rather than let the panic line stand alone */
 	if (!a->cpus->nr)
-		n = append(s, len, n, "; no per-CPU state (%s), so no CPU can be named stuck or "
+		n = append(s, len, n,
+			   "; no per-CPU state (%s), so no CPU can be named stuck or "
 			   "idle: give --vmlinux (the kernel's -dbg package) or --profile (made by "
 			   "`kdump-collect profile` on the running kernel)",
 			   a->kernel->percpu_err.msg[0] ? a->kernel->percpu_err.msg : "unknown");
@@ -384,14 +402,18 @@ static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict 
 		if (parked_itself(a, i))
 			/* local_cpu_stop() clears the CPU from cpu_online_mask
 			 * first, so the crash-stop IPI is not even sent to it */
-			evidence(v, "CPU %u has no NT_PRSTATUS note: it panicked too, lost the "
+			evidence(v,
+				 "CPU %u has no NT_PRSTATUS note: it panicked too, lost the "
 				 "race, took itself out of cpu_online_mask and parked with "
 				 "interrupts masked (local_cpu_stop()), so the crash-stop IPI "
-				 "skipped it", i);
+				 "skipped it",
+				 i);
 		else
-			evidence(v, "CPU %u has no NT_PRSTATUS note: it did not answer the "
+			evidence(v,
+				 "CPU %u has no NT_PRSTATUS note: it did not answer the "
 				 "crash-stop IPI (Debian kernels have no pseudo-NMI, so a CPU "
-				 "with interrupts masked never writes one)", i);
+				 "with interrupts masked never writes one)",
+				 i);
 	}
 	if (p->arch.failed_to_stop[0])
 		evidence(v, "the log says \"%s %s\"%s%s%s", p->arch.failed_to_stop_line,
@@ -400,9 +422,11 @@ static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict 
 			 p->arch.failed_to_stop_note ? ")" : "");
 	for (unsigned int w = 0; w < v->nr_waits; w++) {
 		kernel_describe(a->kernel, v->waits[w].func, fn, sizeof(fn));
-		evidence(v, "CPU %u's call-function request 0x%llx (func %s) for CPU %u is %s; "
-			 "CPU %u's backtrace is inside %s", v->waits[w].cpu,
-			 (unsigned long long)v->waits[w].csd, fn, v->waits[w].waits_for,
+		evidence(v,
+			 "CPU %u's call-function request 0x%llx (func %s) for CPU %u is %s; "
+			 "CPU %u's backtrace is inside %s",
+			 v->waits[w].cpu, (unsigned long long)v->waits[w].csd, fn,
+			 v->waits[w].waits_for,
 			 v->waits[w].queued ? "still queued on the target's call_single_queue"
 					    : "locked (dequeued, not finished)",
 			 v->waits[w].cpu, v->waits[w].via);
@@ -410,17 +434,20 @@ static void collect_evidence(const struct kdc_verdict_in *a, struct kdc_verdict 
 	for (unsigned int i = 0; i < a->cpus->nr; i++)
 		if (a->recovery && a->recovery[i].ok)
 			evidence(v, "CPU %u registers recovered (%s, confidence %s): %.600s", i,
-				 a->recovery[i].method, kdc_confidence_name(a->recovery[i].confidence),
+				 a->recovery[i].method,
+				 kdc_confidence_name(a->recovery[i].confidence),
 				 a->recovery[i].evidence);
 	for (unsigned int l = 0; l < p->nr_soft_lockups; l++)
-		evidence(v, "the log has \"BUG: soft lockup - CPU#%d stuck for %us!\" at %llu.%06llu",
+		evidence(v,
+			 "the log has \"BUG: soft lockup - CPU#%d stuck for %us!\" at %llu.%06llu",
 			 p->soft_lockup[l].cpu, p->soft_lockup[l].seconds,
 			 (unsigned long long)(p->soft_lockup[l].ts_nsec / 1000000000),
 			 (unsigned long long)(p->soft_lockup[l].ts_nsec % 1000000000 / 1000));
 	for (unsigned int l = 0; l < p->nr_stalls; l++)
 		evidence(v, "the log at %llu.%06llu: \"%s\"",
 			 (unsigned long long)(p->stall[l].ts_nsec / 1000000000),
-			 (unsigned long long)(p->stall[l].ts_nsec % 1000000000 / 1000), p->stall[l].line);
+			 (unsigned long long)(p->stall[l].ts_nsec % 1000000000 / 1000),
+			 p->stall[l].line);
 	if (v->have_faulting && (v->faulting.have_syndrome || v->faulting.have_addr))
 		evidence(v, "fault on CPU %d at %s: %s 0x%llx, %s 0x%llx (%s)", v->faulting.cpu,
 			 v->faulting.function, arch->syndrome_name,

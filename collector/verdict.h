@@ -18,14 +18,14 @@
 #include "recover.h"
 #include "unwind.h"
 
-#define KDC_VERDICT_CPUS_MAX 256	/* stuck, parked, waits: past it, counted in cut_* */
+#define KDC_VERDICT_CPUS_MAX 256 /* stuck, parked, waits: past it, counted in cut_* */
 #define KDC_VERDICT_EVIDENCE_MAX 16
 
 /* what the verdict rests on: the analysis' facts (borrowed), nothing else */
 struct kdc_verdict_in {
 	const struct kdc_kernel *kernel;
 	const struct kdc_cpus *cpus;
-	const struct kdc_recovery *recovery;	/* per CPU, or NULL */
+	const struct kdc_recovery *recovery; /* per CPU, or NULL */
 	const struct kdc_csd_graph *csd;
 	const struct kdc_kvm *kvm;
 	const struct kdc_panic_info *panic;
@@ -33,13 +33,13 @@ struct kdc_verdict_in {
 
 struct kdc_verdict_wait {
 	unsigned int cpu, waits_for;
-	const char *via;		/* static */
-	bool queued;			/* the request still sits in the target's queue */
+	const char *via; /* static */
+	bool queued;	 /* the request still sits in the target's queue */
 	uint64_t csd, func;
 };
 
 struct kdc_verdict {
-	int panic_cpu;			/* -1 when unknown */
+	int panic_cpu; /* -1 when unknown */
 	unsigned int nr_stuck;
 	unsigned int stuck[KDC_VERDICT_CPUS_MAX];
 	/* CPUs without a note that parked themselves: they lost the race to
@@ -52,13 +52,13 @@ struct kdc_verdict {
 	struct {
 		int cpu;
 		uint64_t pc;
-		char function[160];	/* "kdc_oops_write+0x1c [kdc_test]" or "" */
-		bool have_addr, have_syndrome;	/* arch names: kdc_arch_ops.fault_addr_name */
+		char function[160];	       /* "kdc_oops_write+0x1c [kdc_test]" or "" */
+		bool have_addr, have_syndrome; /* arch names: kdc_arch_ops.fault_addr_name */
 		uint64_t addr, syndrome;
-		const char *source;	/* static: "exception registers", "recovered", ... */
+		const char *source; /* static: "exception registers", "recovered", ... */
 	} faulting;
 	char summary[2048];
-	bool summary_cut;		/* it did not fit: ends in " [...]" */
+	bool summary_cut; /* it did not fit: ends in " [...]" */
 	/* what did not fit the bounds above, reported as a problem */
 	unsigned int cut_stuck, cut_parked, cut_waits, cut_evidence;
 	unsigned int nr_evidence;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#define _GNU_SOURCE	/* asprintf */
+#define _GNU_SOURCE /* asprintf */
 #include "vmcore_save.h"
 
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include "out_file.h"
 #include "page_filter.h"
 
-#define CHUNK (1u << 20)	/* input read per call */
+#define CHUNK (1u << 20) /* input read per call */
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
 
@@ -31,10 +31,10 @@ struct run {
 
 struct writer {
 	FILE *out;
-	uint64_t offset;		/* bytes written so far */
-	struct run *runs;		/* owned */
+	uint64_t offset;  /* bytes written so far */
+	struct run *runs; /* owned */
 	unsigned int nr, cap;
-	bool open;			/* runs[nr - 1] may still grow */
+	bool open; /* runs[nr - 1] may still grow */
 };
 
 static void put_le(uint8_t *p, uint64_t v, unsigned int n)
@@ -67,8 +67,8 @@ static struct run *new_run(struct writer *w, uint64_t paddr, uint64_t vaddr, uin
 }
 
 /* One kept page (or a piece of an unaligned segment) at @paddr. */
-static bool keep(struct writer *w, const uint8_t *data, size_t len, uint64_t paddr,
-		 uint64_t vaddr, uint32_t flags)
+static bool keep(struct writer *w, const uint8_t *data, size_t len, uint64_t paddr, uint64_t vaddr,
+		 uint32_t flags)
 {
 	struct run *r = w->nr ? &w->runs[w->nr - 1] : NULL;
 
@@ -84,8 +84,8 @@ static bool keep(struct writer *w, const uint8_t *data, size_t len, uint64_t pad
 }
 
 /* One page left out at @paddr: zeros in memory, nothing in the file. */
-static bool leave_out(struct writer *w, size_t len, uint64_t paddr, uint64_t vaddr,
-		      uint32_t flags, unsigned int seg_first)
+static bool leave_out(struct writer *w, size_t len, uint64_t paddr, uint64_t vaddr, uint32_t flags,
+		      unsigned int seg_first)
 {
 	struct run *r = w->nr > seg_first ? &w->runs[w->nr - 1] : NULL;
 
@@ -158,13 +158,15 @@ static enum kdc_status copy_segment(struct kdc_dump *d, const GElf_Phdr *ph,
 			if (drop) {
 				if (!leave_out(w, n, pa, ph->p_vaddr ? ph->p_vaddr + done + at : 0,
 					       ph->p_flags, seg_first))
-					return kdc_fail(err, KC_NOMEM, "out of memory for the runs");
+					return kdc_fail(err, KC_NOMEM,
+							"out of memory for the runs");
 				continue;
 			}
 			st->pages_kept++;
 			if (!keep(w, buf + at, n, pa, ph->p_vaddr ? ph->p_vaddr + done + at : 0,
 				  ph->p_flags))
-				return kdc_fail(err, KC_IO, "writing the copy: %s", strerror(errno));
+				return kdc_fail(err, KC_IO, "writing the copy: %s",
+						strerror(errno));
 		}
 		done += len;
 	}
@@ -195,9 +197,11 @@ static enum kdc_status write_headers(int fd, const GElf_Ehdr *in, const struct w
 	uint64_t table = (1ull + w->nr) * PHDR_SIZE, notes_off = EHDR_SIZE + table;
 	enum kdc_status s = KC_OK;
 
-	if (1ull + w->nr > 0xfffe)	/* e_phnum; PN_XNUM is not written */
-		return kdc_fail(err, KC_NOTSUP, "%u runs are more program headers than e_phnum "
-				"holds", w->nr);
+	if (1ull + w->nr > 0xfffe) /* e_phnum; PN_XNUM is not written */
+		return kdc_fail(err, KC_NOTSUP,
+				"%u runs are more program headers than e_phnum "
+				"holds",
+				w->nr);
 	if (notes_off + notes_len > room)
 		return kdc_fail(err, KC_CORRUPT, "%u runs do not fit the room left for them",
 				w->nr);
@@ -245,8 +249,9 @@ static enum kdc_status check_output(const struct kdc_dump *d, const char *out_pa
 		return kdc_fail(err, KC_IO, "%s: %s", d->path, strerror(errno));
 	if (!lstat(out_path, &out))
 		return kdc_fail(err, KC_INVAL, "%s exists%s: refusing to write over it", out_path,
-				out.st_dev == in.st_dev && out.st_ino == in.st_ino ? " (it is the dump)"
-										   : "");
+				out.st_dev == in.st_dev && out.st_ino == in.st_ino
+					? " (it is the dump)"
+					: "");
 	return KC_OK;
 }
 
@@ -311,7 +316,8 @@ enum kdc_status vmcore_save(struct kdc_dump *d, const char *out_path, unsigned i
 		}
 		if (ph.p_type != PT_LOAD || !ph.p_filesz)
 			continue;
-		if (ph.p_offset + ph.p_filesz < ph.p_offset || ph.p_offset + ph.p_filesz > d->file_size) {
+		if (ph.p_offset + ph.p_filesz < ph.p_offset ||
+		    ph.p_offset + ph.p_filesz > d->file_size) {
 			s = kdc_fail(err, KC_CORRUPT, "PT_LOAD %zu ends beyond the file", i);
 			break;
 		}

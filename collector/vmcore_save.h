@@ -20,13 +20,13 @@
 #define KDC_SAVE_RUNS_MAX 65000
 
 struct vmcore_save_stats {
-	unsigned int level;		/* the kdc_exclude bits applied */
+	unsigned int level; /* the kdc_exclude bits applied */
 	uint64_t pages_in, pages_kept;
 	uint64_t excluded_zero, excluded_free, excluded_cache, excluded_user;
-	uint64_t struct_pages_unreadable;	/* pages kept because their struct page was not */
+	uint64_t struct_pages_unreadable; /* pages kept because their struct page was not */
 	unsigned int runs;
 	uint64_t bytes_out;
-	char note[256];			/* why a level bit could not be applied; "" if all were */
+	char note[256]; /* why a level bit could not be applied; "" if all were */
 };
 
 /**

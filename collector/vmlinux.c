@@ -37,7 +37,8 @@ static enum kdc_status check_build_id(Elf *elf, const char *path, const char *wa
 		GElf_Nhdr nh;
 		size_t off = 0, name_off, desc_off;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || !(d = elf_getdata(scn, NULL)))
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    !(d = elf_getdata(scn, NULL)))
 			continue;
 		while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
 			char hex[129];
@@ -51,8 +52,8 @@ static enum kdc_status check_build_id(Elf *elf, const char *path, const char *wa
 			hex[2 * nh.n_descsz] = '\0';
 			if (strcmp(hex, want))
 				return kdc_fail(err, KC_INVAL,
-						"%s has build ID %s, the dump's kernel %s", path, hex,
-						want);
+						"%s has build ID %s, the dump's kernel %s", path,
+						hex, want);
 			return KC_OK;
 		}
 	}

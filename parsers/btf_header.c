@@ -17,8 +17,7 @@ bool btf_header_parse(const uint8_t *p, size_t avail, struct kdc_btf_header *out
 	    kdc_cursor_u32(&c, &h.type_off, NULL) || kdc_cursor_u32(&c, &h.type_len, NULL) ||
 	    kdc_cursor_u32(&c, &h.str_off, NULL) || kdc_cursor_u32(&c, &h.str_len, NULL))
 		return false;
-	if (magic != KDC_BTF_MAGIC || version != 1 || flags != 0 ||
-	    h.hdr_len != KDC_BTF_HEADER_LEN)
+	if (magic != KDC_BTF_MAGIC || version != 1 || flags != 0 || h.hdr_len != KDC_BTF_HEADER_LEN)
 		return false;
 	/* pahole and the kernel's resolve_btfids lay out types, then strings */
 	if (h.type_off != 0 || h.str_off != h.type_len || h.str_len == 0 ||

@@ -23,7 +23,7 @@
 
 struct kdc_btf_header {
 	uint32_t hdr_len, type_off, type_len, str_off, str_len;
-	uint32_t total_len;	/* hdr_len + the larger section end */
+	uint32_t total_len; /* hdr_len + the larger section end */
 };
 
 /**

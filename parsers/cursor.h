@@ -15,11 +15,11 @@
 #include "err.h"
 
 struct kdc_cursor {
-	const uint8_t *base;	/* borrowed; the caller keeps it alive */
+	const uint8_t *base; /* borrowed; the caller keeps it alive */
 	size_t len;
 	size_t pos;
 	bool big_endian;
-	const char *what;	/* names the range in error messages */
+	const char *what; /* names the range in error messages */
 };
 
 static inline void kdc_cursor_init(struct kdc_cursor *c, const void *base, size_t len,
@@ -58,16 +58,16 @@ static inline uint64_t kdc_cursor_load(const struct kdc_cursor *c, size_t n)
 	return v;
 }
 
-#define KDC_CURSOR_GETTER(bits)                                                                 \
-	static inline enum kdc_status kdc_cursor_u##bits(struct kdc_cursor *c, uint##bits##_t *out, \
-							 struct kdc_err *err)                   \
-	{                                                                                       \
-		enum kdc_status st = kdc_cursor_need(c, bits / 8, err);                         \
-		if (st)                                                                         \
-			return st;                                                              \
-		*out = (uint##bits##_t)kdc_cursor_load(c, bits / 8);                            \
-		c->pos += bits / 8;                                                             \
-		return KC_OK;                                                                   \
+#define KDC_CURSOR_GETTER(bits)                                                                    \
+	static inline enum kdc_status kdc_cursor_u##bits(struct kdc_cursor *c,                     \
+							 uint##bits##_t *out, struct kdc_err *err) \
+	{                                                                                          \
+		enum kdc_status st = kdc_cursor_need(c, bits / 8, err);                            \
+		if (st)                                                                            \
+			return st;                                                                 \
+		*out = (uint##bits##_t)kdc_cursor_load(c, bits / 8);                               \
+		c->pos += bits / 8;                                                                \
+		return KC_OK;                                                                      \
 	}
 KDC_CURSOR_GETTER(8)
 KDC_CURSOR_GETTER(16)

@@ -27,15 +27,18 @@ enum kdc_status elf_notes_next(struct kdc_cursor *c, bool *have, struct kdc_note
 		return KC_OK;
 	}
 	if (namesz > KDC_NOTE_NAME_MAX || descsz > KDC_NOTE_DESC_MAX)
-		return kdc_fail(err, KC_LIMIT, "note at 0x%zx: name size %u or desc size %u over limit",
-				c->pos, namesz, descsz);
+		return kdc_fail(err, KC_LIMIT,
+				"note at 0x%zx: name size %u or desc size %u over limit", c->pos,
+				namesz, descsz);
 	if ((st = kdc_cursor_bytes(&at, namesz, &name, err)))
 		return kdc_err_prefix(err, st, "note at 0x%zx: name", c->pos);
 	/* The last note's padding may be cut off by the blob's end. */
-	at.pos += pad4(namesz) <= kdc_cursor_remaining(&at) ? pad4(namesz) : kdc_cursor_remaining(&at);
+	at.pos += pad4(namesz) <= kdc_cursor_remaining(&at) ? pad4(namesz)
+							    : kdc_cursor_remaining(&at);
 	if ((st = kdc_cursor_bytes(&at, descsz, &desc, err)))
 		return kdc_err_prefix(err, st, "note at 0x%zx (type %u): desc", c->pos, type);
-	at.pos += pad4(descsz) <= kdc_cursor_remaining(&at) ? pad4(descsz) : kdc_cursor_remaining(&at);
+	at.pos += pad4(descsz) <= kdc_cursor_remaining(&at) ? pad4(descsz)
+							    : kdc_cursor_remaining(&at);
 
 	out->name = (const char *)name;
 	out->name_len = strnlen(out->name, namesz);

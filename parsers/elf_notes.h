@@ -19,7 +19,7 @@
 #define KDC_NT_PRSTATUS 1
 /* the note kdump-collector repair adds: which NT_PRSTATUS it wrote itself */
 #define KDC_NOTE_PROVENANCE_NAME "KDUMP-COLLECTOR"
-#define KDC_NOTE_PROVENANCE_TYPE 0x4b44u	/* "KD" */
+#define KDC_NOTE_PROVENANCE_TYPE 0x4b44u /* "KD" */
 #define KDC_NT_PRFPREG 2
 #define KDC_NT_PRPSINFO 3
 #define KDC_NT_TASKSTRUCT 4
@@ -30,12 +30,12 @@
 #define KDC_NOTE_DESC_MAX (1u << 22)
 
 struct kdc_note {
-	const char *name;	/* borrowed from the blob; not NUL-terminated */
-	size_t name_len;	/* without trailing NULs */
+	const char *name; /* borrowed from the blob; not NUL-terminated */
+	size_t name_len;  /* without trailing NULs */
 	uint32_t type;
-	const uint8_t *desc;	/* borrowed from the blob */
+	const uint8_t *desc; /* borrowed from the blob */
 	size_t desc_len;
-	size_t offset;		/* of the note header within the blob */
+	size_t offset; /* of the note header within the blob */
 };
 
 /**

@@ -53,14 +53,22 @@ enum kdc_status kdc_err_prefix(struct kdc_err *err, enum kdc_status code, const 
 const char *kdc_status_name(enum kdc_status code)
 {
 	switch (code) {
-	case KC_OK: return "ok";
-	case KC_NOMEM: return "nomem";
-	case KC_IO: return "io";
-	case KC_NODATA: return "nodata";
-	case KC_CORRUPT: return "corrupt";
-	case KC_LIMIT: return "limit";
-	case KC_NOTSUP: return "notsup";
-	case KC_INVAL: return "inval";
+	case KC_OK:
+		return "ok";
+	case KC_NOMEM:
+		return "nomem";
+	case KC_IO:
+		return "io";
+	case KC_NODATA:
+		return "nodata";
+	case KC_CORRUPT:
+		return "corrupt";
+	case KC_LIMIT:
+		return "limit";
+	case KC_NOTSUP:
+		return "notsup";
+	case KC_INVAL:
+		return "inval";
 	}
 	return "unknown";
 }

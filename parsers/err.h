@@ -12,13 +12,13 @@
 
 enum kdc_status {
 	KC_OK = 0,
-	KC_NOMEM,	/* allocation failed */
-	KC_IO,		/* a read or write of a file failed */
-	KC_NODATA,	/* wanted data is not there: absent key, page not in dump */
-	KC_CORRUPT,	/* data present but inconsistent */
-	KC_LIMIT,	/* a sanity ceiling or budget was exceeded */
-	KC_NOTSUP,	/* a layout or feature this version does not handle */
-	KC_INVAL,	/* caller error */
+	KC_NOMEM,   /* allocation failed */
+	KC_IO,	    /* a read or write of a file failed */
+	KC_NODATA,  /* wanted data is not there: absent key, page not in dump */
+	KC_CORRUPT, /* data present but inconsistent */
+	KC_LIMIT,   /* a sanity ceiling or budget was exceeded */
+	KC_NOTSUP,  /* a layout or feature this version does not handle */
+	KC_INVAL,   /* caller error */
 };
 
 #define KDC_ERR_MSG_MAX 256

@@ -21,12 +21,12 @@ static bool branch_target(uint32_t insn, uint64_t pc, uint64_t *target)
 {
 	if (arm64_decode_b(insn, pc, target))
 		return true;
-	if ((insn & 0xff000010u) == 0x54000000u ||	/* B.cond */
-	    (insn & 0x7e000000u) == 0x34000000u) {	/* CBZ/CBNZ */
+	if ((insn & 0xff000010u) == 0x54000000u || /* B.cond */
+	    (insn & 0x7e000000u) == 0x34000000u) { /* CBZ/CBNZ */
 		*target = pc + (uint64_t)(sext((insn >> 5) & 0x7ffff, 19) * 4);
 		return true;
 	}
-	if ((insn & 0x7e000000u) == 0x36000000u) {	/* TBZ/TBNZ */
+	if ((insn & 0x7e000000u) == 0x36000000u) { /* TBZ/TBNZ */
 		*target = pc + (uint64_t)(sext((insn >> 5) & 0x3fff, 14) * 4);
 		return true;
 	}
@@ -36,15 +36,15 @@ static bool branch_target(uint32_t insn, uint64_t pc, uint64_t *target)
 /* STP x29, x30 in any addressing mode (pre-index, signed offset). */
 static bool is_record_push(uint32_t insn)
 {
-	return (insn & 0x7fc07fffu) == 0x29807bfdu ||	/* stp x29, x30, [sp, #i]! */
-	       (insn & 0x7fc07fffu) == 0x29007bfdu;	/* stp x29, x30, [sp, #i] */
+	return (insn & 0x7fc07fffu) == 0x29807bfdu || /* stp x29, x30, [sp, #i]! */
+	       (insn & 0x7fc07fffu) == 0x29007bfdu;   /* stp x29, x30, [sp, #i] */
 }
 
 static bool is_blr(uint32_t insn, int *reg)
 {
-	if ((insn & 0xfffffc1fu) == 0xd63f0000u ||	/* BLR */
-	    (insn & 0xfffff800u) == 0xd63f0800u ||	/* BLRAAZ, BLRABZ */
-	    (insn & 0xfffff800u) == 0xd73f0800u) {	/* BLRAA, BLRAB */
+	if ((insn & 0xfffffc1fu) == 0xd63f0000u || /* BLR */
+	    (insn & 0xfffff800u) == 0xd63f0800u || /* BLRAAZ, BLRABZ */
+	    (insn & 0xfffff800u) == 0xd73f0800u) { /* BLRAA, BLRAB */
 		*reg = (int)((insn >> 5) & 31);
 		return true;
 	}
@@ -53,9 +53,9 @@ static bool is_blr(uint32_t insn, int *reg)
 
 static bool is_br(uint32_t insn)
 {
-	return (insn & 0xfffffc1fu) == 0xd61f0000u ||	/* BR */
-	       (insn & 0xfffff800u) == 0xd61f0800u ||	/* BRAAZ, BRABZ */
-	       (insn & 0xfffff800u) == 0xd71f0800u;	/* BRAA, BRAB */
+	return (insn & 0xfffffc1fu) == 0xd61f0000u || /* BR */
+	       (insn & 0xfffff800u) == 0xd61f0800u || /* BRAAZ, BRABZ */
+	       (insn & 0xfffff800u) == 0xd71f0800u;   /* BRAA, BRAB */
 }
 
 /* Control-flow successors of instruction @i (indexes; -1 for none). */
@@ -83,12 +83,12 @@ static void successors(const uint32_t *insns, size_t n, uint64_t start, size_t i
 static void find_loop_bodies(const uint32_t *insns, size_t n, uint64_t start,
 			     struct arm64_func_facts *f)
 {
-	uint8_t *mark = calloc(n, 1);	/* bit 0: from the head, bit 1: to the branch */
+	uint8_t *mark = calloc(n, 1); /* bit 0: from the head, bit 1: to the branch */
 	size_t *work = malloc(n * sizeof(*work));
 	unsigned int kept = 0;
 
 	if (!mark || !work) {
-		f->nr_loops = 0;	/* no claim rather than a wrong one */
+		f->nr_loops = 0; /* no claim rather than a wrong one */
 		goto out;
 	}
 	for (unsigned int l = 0; l < f->nr_loops; l++) {
@@ -110,7 +110,7 @@ static void find_loop_bodies(const uint32_t *insns, size_t n, uint64_t start,
 				}
 		}
 		if (!(mark[tail] & 1))
-			continue;	/* the target never gets back: not a loop */
+			continue; /* the target never gets back: not a loop */
 		/* backwards from the branch: a few passes over the range settle it */
 		mark[tail] |= 2;
 		for (bool changed = true; changed;) {
@@ -139,14 +139,15 @@ static void find_loop_bodies(const uint32_t *insns, size_t n, uint64_t start,
 			if (mark[i] != 3)
 				continue;
 			lp->size++;
-			if (arm64_decode_bl(insns[i], start + 4 * i, &t) || is_blr(insns[i], &reg)) {
+			if (arm64_decode_bl(insns[i], start + 4 * i, &t) ||
+			    is_blr(insns[i], &reg)) {
 				if (lp->calls < ARM64_LOOP_SITES)
 					lp->call_site[lp->calls] = start + 4 * i;
 				lp->calls++;
 			}
 			if (insns[i] == INSN_WFE || insns[i] == INSN_WFI || insns[i] == INSN_YIELD)
 				lp->waits = true;
-			if ((insns[i] & 0x3f400000u) == 0x08000000u)	/* STXR, STLXR, STXP... */
+			if ((insns[i] & 0x3f400000u) == 0x08000000u) /* STXR, STLXR, STXP... */
 				lp->atomic = true;
 		}
 		f->loops[kept++] = *lp;
@@ -157,8 +158,7 @@ out:
 	free(work);
 }
 
-void arm64_func_analyze(const uint32_t *insns, size_t n, uint64_t start,
-			struct arm64_func_facts *f)
+void arm64_func_analyze(const uint32_t *insns, size_t n, uint64_t start, struct arm64_func_facts *f)
 {
 	uint64_t end = start + 4 * (uint64_t)n;
 
@@ -170,17 +170,17 @@ void arm64_func_analyze(const uint32_t *insns, size_t n, uint64_t start,
 		uint64_t pc = start + 4 * i, target;
 		int reg = -1;
 
-		if (is_record_push(insn))	/* anywhere: GCC may shrink-wrap the prologue */
+		if (is_record_push(insn)) /* anywhere: GCC may shrink-wrap the prologue */
 			f->pushes_record = true;
 		if (arm64_is_return(insn))
 			f->has_return = true;
-		if ((insn & 0xfffff0ffu) == 0xd50340dfu && (insn & 0x200u)) {	/* msr daifset, #I */
+		if ((insn & 0xfffff0ffu) == 0xd50340dfu && (insn & 0x200u)) { /* msr daifset, #I */
 			f->masks_irqs = true;
 			if (f->nr_mask_sites < ARM64_MASK_SITES)
 				f->mask_site[f->nr_mask_sites] = pc;
 			f->nr_mask_sites++;
 		}
-		if ((insn & 0xffe0001fu) == 0xd4000002u && !f->hvc) {	/* HVC #imm */
+		if ((insn & 0xffe0001fu) == 0xd4000002u && !f->hvc) { /* HVC #imm */
 			f->hvc = true;
 			f->hvc_pc = pc;
 		}
@@ -210,7 +210,8 @@ void arm64_func_analyze(const uint32_t *insns, size_t n, uint64_t start,
 				if ((insn & 0xfc000000u) == 0x14000000u)
 					f->branches_out = true;
 			} else if (target <= pc && f->nr_loops < ARM64_FUNC_LOOPS_MAX) {
-				f->loops[f->nr_loops++] = (struct arm64_loop){ .start = target, .end = pc };
+				f->loops[f->nr_loops++] =
+					(struct arm64_loop){ .start = target, .end = pc };
 			}
 		}
 	}
@@ -276,7 +277,7 @@ bool arm64_reaches(const uint32_t *insns, size_t n, uint64_t start, uint64_t fro
 	if (!seen || !work) {
 		free(seen);
 		free(work);
-		return true;	/* no claim that it cannot */
+		return true; /* no claim that it cannot */
 	}
 	seen[a] = 1;
 	work[top++] = a;
@@ -300,26 +301,25 @@ bool arm64_reaches(const uint32_t *insns, size_t n, uint64_t start, uint64_t fro
 	return found;
 }
 
-bool arm64_prologue_saved_slot(const uint32_t *insns, size_t n, unsigned int reg,
-			       int64_t *offset)
+bool arm64_prologue_saved_slot(const uint32_t *insns, size_t n, unsigned int reg, int64_t *offset)
 {
-	int64_t record = -1;	/* the record's offset from sp, once pushed */
+	int64_t record = -1; /* the record's offset from sp, once pushed */
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t insn = insns[i];
 		unsigned int rt = insn & 31, rn = (insn >> 5) & 31, rt2 = (insn >> 10) & 31;
 		int64_t imm7 = sext((insn >> 15) & 0x7f, 7) * 8;
 
-		if ((insn & 0xffc07fffu) == 0xa9807bfdu)	/* stp x29, x30, [sp, #-N]! */
+		if ((insn & 0xffc07fffu) == 0xa9807bfdu) /* stp x29, x30, [sp, #-N]! */
 			record = 0;
-		else if ((insn & 0xffc07fffu) == 0xa9007bfdu)	/* stp x29, x30, [sp, #M] */
+		else if ((insn & 0xffc07fffu) == 0xa9007bfdu) /* stp x29, x30, [sp, #M] */
 			record = imm7;
 		else if (record >= 0 && rn == 31 && (insn & 0xffc00000u) == 0xa9000000u &&
-			 (rt == reg || rt2 == reg)) {		/* stp xA, xB, [sp, #k] */
+			 (rt == reg || rt2 == reg)) { /* stp xA, xB, [sp, #k] */
 			*offset = imm7 + (rt == reg ? 0 : 8) - record;
 			return true;
 		} else if (record >= 0 && rn == 31 && (insn & 0xffc00000u) == 0xf9000000u &&
-			   rt == reg) {				/* str xA, [sp, #k] */
+			   rt == reg) { /* str xA, [sp, #k] */
 			*offset = (int64_t)((insn >> 10) & 0xfff) * 8 - record;
 			return true;
 		}
@@ -333,7 +333,7 @@ bool arm64_decode_veneer(const uint32_t *insns, size_t n, uint64_t pc, uint64_t 
 	uint64_t page, imm;
 	size_t i = 0;
 
-	if (n >= 1 && (insns[0] & 0xffffff3fu) == 0xd503241fu)	/* BTI (any) */
+	if (n >= 1 && (insns[0] & 0xffffff3fu) == 0xd503241fu) /* BTI (any) */
 		i = 1;
 	if (n < i + 3 || !arm64_decode_adrp(insns[i], pc + 4 * i, &rd, &page) ||
 	    (rd != 16 && rd != 17) || !arm64_decode_add_imm(insns[i + 1], &rd2, &rn, &imm) ||

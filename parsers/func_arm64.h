@@ -25,38 +25,38 @@
 
 #define ARM64_FUNC_CALLS_MAX 128
 #define ARM64_FUNC_LOOPS_MAX 64
-#define ARM64_PROLOGUE_INSNS 24	/* where a frame record push is looked for */
+#define ARM64_PROLOGUE_INSNS 24 /* where a frame record push is looked for */
 
 struct arm64_call_site {
-	uint64_t site;		/* address of the BL/BLR */
-	uint64_t target;	/* BL target; 0 for an indirect call */
+	uint64_t site;	 /* address of the BL/BLR */
+	uint64_t target; /* BL target; 0 for an indirect call */
 	bool indirect;
-	int reg;		/* BLR's register; -1 for BL */
+	int reg; /* BLR's register; -1 for BL */
 };
 
 #define ARM64_LOOP_SITES 4
 #define ARM64_MASK_SITES 4
 
 struct arm64_loop {
-	uint64_t start, end;	/* the head (branch target) and the backward branch */
-	unsigned int size;	/* instructions on a path from the head back to the branch */
-	unsigned int calls;	/* call instructions among them */
-	uint64_t call_site[ARM64_LOOP_SITES];	/* the first few of them */
-	bool waits;		/* WFE/WFI/YIELD among them */
-	bool atomic;		/* a store-exclusive: an LL/SC retry, not a wait */
+	uint64_t start, end; /* the head (branch target) and the backward branch */
+	unsigned int size;   /* instructions on a path from the head back to the branch */
+	unsigned int calls;  /* call instructions among them */
+	uint64_t call_site[ARM64_LOOP_SITES]; /* the first few of them */
+	bool waits;			      /* WFE/WFI/YIELD among them */
+	bool atomic;			      /* a store-exclusive: an LL/SC retry, not a wait */
 };
 
 struct arm64_func_facts {
 	uint64_t start, size;
-	bool pushes_record;	/* stp x29, x30 in the prologue */
-	bool has_return;	/* RET/RETAA/RETAB/ERET */
-	bool branches_out;	/* B or BR leaving the function (a tail call) */
-	bool masks_irqs;	/* msr daifset with the I bit */
+	bool pushes_record; /* stp x29, x30 in the prologue */
+	bool has_return;    /* RET/RETAA/RETAB/ERET */
+	bool branches_out;  /* B or BR leaving the function (a tail call) */
+	bool masks_irqs;    /* msr daifset with the I bit */
 	unsigned int nr_mask_sites;
-	uint64_t mask_site[ARM64_MASK_SITES];	/* the first few of them */
-	bool hvc;		/* calls the hypervisor */
-	uint64_t hvc_pc;	/* its first HVC */
-	bool self_loop;		/* "b ." */
+	uint64_t mask_site[ARM64_MASK_SITES]; /* the first few of them */
+	bool hvc;			      /* calls the hypervisor */
+	uint64_t hvc_pc;		      /* its first HVC */
+	bool self_loop;			      /* "b ." */
 	uint64_t self_loop_pc;
 	unsigned int nr_calls;
 	struct arm64_call_site calls[ARM64_FUNC_CALLS_MAX];
@@ -113,8 +113,7 @@ bool arm64_reaches(const uint32_t *insns, size_t n, uint64_t start, uint64_t fro
  * of x19-x28 relative to sp
  * Return: true when both the record and the store were found.
  */
-bool arm64_prologue_saved_slot(const uint32_t *insns, size_t n, unsigned int reg,
-			       int64_t *offset);
+bool arm64_prologue_saved_slot(const uint32_t *insns, size_t n, unsigned int reg, int64_t *offset);
 
 /**
  * arm64_decode_veneer() - the destination of a branch veneer at @pc

@@ -6,11 +6,11 @@ bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page)
 	uint64_t immlo, immhi;
 	int64_t imm;
 
-	if ((insn & 0x9f000000u) != 0x90000000u)	/* ADRP: op=1, 10000 */
+	if ((insn & 0x9f000000u) != 0x90000000u) /* ADRP: op=1, 10000 */
 		return false;
 	immlo = (insn >> 29) & 3;
 	immhi = (insn >> 5) & 0x7ffff;
-	imm = (int64_t)((immhi << 2 | immlo) << 43) >> 31;	/* sign-extend 21 bits, << 12 */
+	imm = (int64_t)((immhi << 2 | immlo) << 43) >> 31; /* sign-extend 21 bits, << 12 */
 	*rd = insn & 31;
 	*page = (pc & ~0xfffull) + (uint64_t)imm;
 	return true;
@@ -66,14 +66,15 @@ bool arm64_may_write_reg(uint32_t insn, unsigned reg)
 		unsigned cls = (insn >> 27) & 7, rn = (insn >> 5) & 31;
 		bool vector = (insn >> 26) & 1, pair = cls == 5, load, writeback;
 
-		if (cls != 5 && cls != 7)	/* exclusives, atomics, literal loads */
+		if (cls != 5 && cls != 7) /* exclusives, atomics, literal loads */
 			return (insn & 31) == reg || (((insn >> 10) & 31) == reg);
 		load = pair ? (insn >> 22) & 1 : ((insn >> 22) & 3) != 0;
-		writeback = pair ? ((insn >> 23) & 3) == 1 || ((insn >> 23) & 3) == 3
-				 : ((insn >> 24) & 3) == 0 && !((insn >> 21) & 1) && ((insn >> 10) & 1);
+		writeback =
+			pair ? ((insn >> 23) & 3) == 1 || ((insn >> 23) & 3) == 3
+			     : ((insn >> 24) & 3) == 0 && !((insn >> 21) & 1) && ((insn >> 10) & 1);
 		if (writeback && rn == reg)
 			return true;
-		if (!load || vector)	/* a store, or a load into SIMD/FP registers */
+		if (!load || vector) /* a store, or a load into SIMD/FP registers */
 			return false;
 		return (insn & 31) == reg || (pair && ((insn >> 10) & 31) == reg);
 	}
@@ -89,7 +90,7 @@ static bool decode_ldr_scaled_index(uint32_t insn, unsigned *rt, unsigned *rn)
 
 	if ((insn & 0xffe00c00u) != 0xf8600800u || !((insn >> 12) & 1))
 		return false;
-	if (option != 6 && option != 3 && option != 2)	/* sxtw, lsl, uxtw */
+	if (option != 6 && option != 3 && option != 2) /* sxtw, lsl, uxtw */
 		return false;
 	*rt = insn & 31;
 	*rn = (insn >> 5) & 31;
@@ -112,7 +113,7 @@ bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
 {
 	uint64_t addr[32];
 	bool known[32] = { false };
-	int loaded_from = -1;	/* register holding __per_cpu_offset[cpu] */
+	int loaded_from = -1; /* register holding __per_cpu_offset[cpu] */
 	uint64_t base = 0;
 
 	for (size_t i = 0; i < n; i++, pc += 4) {
@@ -133,15 +134,16 @@ bool arm64_find_percpu_access(const uint32_t *insns, size_t n, uint64_t pc,
 			loaded_from = (int)rd;
 			known[rd] = false;
 		} else if (decode_add_reg(insn, &rd, &rn, &rm) && loaded_from >= 0) {
-			unsigned other = rn == (unsigned)loaded_from ? rm
-				       : rm == (unsigned)loaded_from ? rn : 32;
+			unsigned other = rn == (unsigned)loaded_from   ? rm
+					 : rm == (unsigned)loaded_from ? rn
+								       : 32;
 
 			if (other < 31 && known[other] && addr[other] != base) {
 				out->per_cpu_offset = base;
 				out->var = addr[other];
 				return true;
 			}
-		} else if ((insn & 0xfffffc1fu) == 0xd65f0000u) {	/* RET */
+		} else if ((insn & 0xfffffc1fu) == 0xd65f0000u) { /* RET */
 			return false;
 		}
 	}
@@ -209,17 +211,17 @@ bool arm64_decode_b(uint32_t insn, uint64_t pc, uint64_t *target)
 
 bool arm64_is_call(uint32_t insn)
 {
-	return (insn & 0xfc000000u) == 0x94000000u ||	/* BL */
-	       (insn & 0xfffffc1fu) == 0xd63f0000u ||	/* BLR */
-	       (insn & 0xfffff800u) == 0xd63f0800u ||	/* BLRAAZ, BLRABZ */
-	       (insn & 0xfffff800u) == 0xd73f0800u;	/* BLRAA, BLRAB */
+	return (insn & 0xfc000000u) == 0x94000000u || /* BL */
+	       (insn & 0xfffffc1fu) == 0xd63f0000u || /* BLR */
+	       (insn & 0xfffff800u) == 0xd63f0800u || /* BLRAAZ, BLRABZ */
+	       (insn & 0xfffff800u) == 0xd73f0800u;   /* BLRAA, BLRAB */
 }
 
 bool arm64_is_return(uint32_t insn)
 {
-	return (insn & 0xfffffc1fu) == 0xd65f0000u ||	/* RET */
-	       insn == 0xd65f0bffu || insn == 0xd65f0fffu ||	/* RETAA, RETAB */
-	       insn == 0xd69f03e0u;			/* ERET */
+	return (insn & 0xfffffc1fu) == 0xd65f0000u ||	     /* RET */
+	       insn == 0xd65f0bffu || insn == 0xd65f0fffu || /* RETAA, RETAB */
+	       insn == 0xd69f03e0u;			     /* ERET */
 }
 
 /* MRS Xt, TPIDR_EL1 / TPIDR_EL2: the per-CPU offset (EL2 when the kernel runs
@@ -269,7 +271,7 @@ size_t arm64_percpu_var_refs(const uint32_t *insns, size_t n, uint64_t pc, uint6
 			offset[rd] = false;
 			continue;
 		}
-		if ((insn & 0xffe0ffe0u) == 0xaa0003e0u) {	/* MOV Xd, Xm (ORR Xd, XZR, Xm) */
+		if ((insn & 0xffe0ffe0u) == 0xaa0003e0u) { /* MOV Xd, Xm (ORR Xd, XZR, Xm) */
 			rd = insn & 31;
 			rm = (insn >> 16) & 31;
 			if (rd == 31)
@@ -335,7 +337,7 @@ size_t arm64_percpu_var_refs(const uint32_t *insns, size_t n, uint64_t pc, uint6
 		if ((insn & 0x0a000000u) == 0x08000000u) {
 			if (!(insn & (1u << 22)))
 				continue;
-			if ((insn & 0x3a000000u) == 0x28000000u)	/* LDP */
+			if ((insn & 0x3a000000u) == 0x28000000u) /* LDP */
 				known[(insn >> 10) & 31] = offset[(insn >> 10) & 31] = false;
 		}
 		known[insn & 31] = false;

@@ -25,8 +25,8 @@
 #include <stdint.h>
 
 struct arm64_percpu_code {
-	uint64_t per_cpu_offset;	/* &__per_cpu_offset[0] */
-	uint64_t var;			/* the per-CPU variable the function reads */
+	uint64_t per_cpu_offset; /* &__per_cpu_offset[0] */
+	uint64_t var;		 /* the per-CPU variable the function reads */
 };
 
 /**
@@ -62,10 +62,10 @@ size_t arm64_percpu_var_refs(const uint32_t *insns, size_t n, uint64_t pc, uint6
 			     size_t max);
 
 /* Calls and returns, for the frame-record checks of stack recovery. */
-bool arm64_is_call(uint32_t insn);			/* BL, BLR, BLRAA/AB(Z) */
+bool arm64_is_call(uint32_t insn); /* BL, BLR, BLRAA/AB(Z) */
 bool arm64_decode_bl(uint32_t insn, uint64_t pc, uint64_t *target);
-bool arm64_is_return(uint32_t insn);			/* RET, RETAA, RETAB, ERET */
-bool arm64_decode_b(uint32_t insn, uint64_t pc, uint64_t *target);	/* unconditional B */
+bool arm64_is_return(uint32_t insn);				   /* RET, RETAA, RETAB, ERET */
+bool arm64_decode_b(uint32_t insn, uint64_t pc, uint64_t *target); /* unconditional B */
 
 /* Single-instruction decoders, exposed for tests. */
 bool arm64_decode_adrp(uint32_t insn, uint64_t pc, unsigned *rd, uint64_t *page);

@@ -7,22 +7,22 @@
 #include "cursor.h"
 
 #define TOKENS 256
-#define TOKEN_TABLE_MAX (64u << 10)	/* 256 tokens of a few bytes; generous */
+#define TOKEN_TABLE_MAX (64u << 10) /* 256 tokens of a few bytes; generous */
 #define READ_CHUNK 4096
 
 struct sym_entry {
 	uint64_t addr;
-	uint32_t name_off;	/* into names; the type char is names[name_off - 1] */
+	uint32_t name_off; /* into names; the type char is names[name_off - 1] */
 };
 
 struct kdc_kallsyms {
-	struct sym_entry *syms;	/* sorted by addr */
+	struct sym_entry *syms; /* sorted by addr */
 	size_t nr;
-	uint32_t *by_name;	/* indices into syms sorted by name, then address;
-				 * NULL if it could not be made (finds go linear) */
-	char *names;		/* "<type><name>\0" per symbol */
+	uint32_t *by_name; /* indices into syms sorted by name, then address;
+			    * NULL if it could not be made (finds go linear) */
+	char *names;	   /* "<type><name>\0" per symbol */
 	size_t names_len;
-	size_t names_cap, syms_cap;	/* allocated, for kallsyms_add() */
+	size_t names_cap, syms_cap; /* allocated, for kallsyms_add() */
 };
 
 /* Sequential reader over dump memory, a page at a time, for kallsyms_names. */
@@ -224,8 +224,7 @@ enum kdc_status kallsyms_load(const struct kdc_reader *r, const struct kallsyms_
 	s = calloc(1, sizeof(*s));
 	ks = calloc(1, sizeof(*ks));
 	offsets = malloc(num * 4);
-	if (!t || !s || !ks || !offsets ||
-	    !(ks->syms = malloc(num * sizeof(*ks->syms)))) {
+	if (!t || !s || !ks || !offsets || !(ks->syms = malloc(num * sizeof(*ks->syms)))) {
 		st = kdc_fail(err, KC_NOMEM, "kallsyms: out of memory for %llu symbols",
 			      (unsigned long long)num);
 		goto fail;
@@ -238,7 +237,8 @@ enum kdc_status kallsyms_load(const struct kdc_reader *r, const struct kallsyms_
 		if (chunk > num * 4 - done)
 			chunk = (size_t)(num * 4 - done);
 		if ((st = r->read(r->ctx, l->offsets + done, offsets + done, chunk, err))) {
-			kdc_err_prefix(err, st, "kallsyms_offsets+0x%llx", (unsigned long long)done);
+			kdc_err_prefix(err, st, "kallsyms_offsets+0x%llx",
+				       (unsigned long long)done);
 			goto fail;
 		}
 		done += chunk;
@@ -322,7 +322,7 @@ enum kdc_status kallsyms_lookup(const struct kdc_kallsyms *ks, uint64_t addr,
 
 	if (ks->nr == 0 || addr < ks->syms[0].addr)
 		return KC_NODATA;
-	while (hi - lo > 1) {	/* last entry with syms[i].addr <= addr */
+	while (hi - lo > 1) { /* last entry with syms[i].addr <= addr */
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (ks->syms[mid].addr <= addr)
@@ -353,7 +353,7 @@ enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
 		}
 		return KC_NODATA;
 	}
-	while (lo < hi) {	/* the first entry whose name is >= @name */
+	while (lo < hi) { /* the first entry whose name is >= @name */
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (strcmp(ks->names + ks->syms[ks->by_name[mid]].name_off, name) < 0)
@@ -377,7 +377,7 @@ enum kdc_status kallsyms_add(struct kdc_kallsyms *ks, uint64_t addr, char type, 
 {
 	if (len == 0 || len > KDC_KSYM_NAME_LEN)
 		return kdc_fail(err, KC_CORRUPT, "symbol name of %zu bytes", len);
-	free(ks->by_name);	/* stale until kallsyms_sort() remakes it */
+	free(ks->by_name); /* stale until kallsyms_sort() remakes it */
 	ks->by_name = NULL;
 	if (ks->nr >= KDC_KALLSYMS_MAX_SYMS)
 		return kdc_fail(err, KC_LIMIT, "more than %u symbols", KDC_KALLSYMS_MAX_SYMS);

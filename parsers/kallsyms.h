@@ -39,10 +39,10 @@ struct kallsyms_layout {
 struct kdc_kallsyms;
 
 struct kdc_symbol {
-	const char *name;	/* borrowed from the table */
-	char type;		/* 't', 'T', 'W', ... as in /proc/kallsyms */
+	const char *name; /* borrowed from the table */
+	char type;	  /* 't', 'T', 'W', ... as in /proc/kallsyms */
 	uint64_t addr;
-	uint64_t size;		/* distance to the next symbol's address; 0 for the last */
+	uint64_t size; /* distance to the next symbol's address; 0 for the last */
 };
 
 /**

@@ -9,7 +9,7 @@
 #define CHUNK (64u * 1024)
 #define TOKENS 256
 #define INDEX_BYTES (TOKENS * 2)
-#define TOKEN_LEN_MAX 64		/* a token is a short byte string */
+#define TOKEN_LEN_MAX 64 /* a token is a short byte string */
 #define TOKEN_TABLE_MAX 4096
 
 static uint64_t align8(uint64_t v)
@@ -48,7 +48,7 @@ static bool read_pages(const struct kdc_reader *r, uint64_t at, uint8_t *buf, si
 /* A forward byte stream over the reader, for walking the names. */
 struct stream {
 	const struct kdc_reader *r;
-	uint64_t base;			/* address of buf[0] */
+	uint64_t base; /* address of buf[0] */
 	size_t len;
 	uint8_t buf[CHUNK];
 };
@@ -149,8 +149,7 @@ static uint64_t walk_names(struct stream *s, uint64_t names, uint64_t n, uint64_
 }
 
 /* whether the markers at @at match the walk's: 0, then the offsets seen */
-static bool markers_agree(const struct kdc_reader *r, uint64_t at, const uint64_t *marks,
-			  size_t nr)
+static bool markers_agree(const struct kdc_reader *r, uint64_t at, const uint64_t *marks, size_t nr)
 {
 	uint8_t b[4 * 8];
 
@@ -199,7 +198,8 @@ static bool num_syms_below(const struct kdc_reader *r, uint64_t lo, uint64_t tt,
 				if (x[v] <= a + 8 || x[v] > tt)
 					continue;
 				end = walk_names(s, a + 8, n, x[v], marks, want);
-				if (!end || align8(end) != x[v] || !markers_agree(r, x[v], marks, want))
+				if (!end || align8(end) != x[v] ||
+				    !markers_agree(r, x[v], marks, want))
 					continue;
 				out->num_syms = a;
 				out->names = a + 8;
@@ -259,7 +259,9 @@ enum kdc_status kallsyms_find_tables(const struct kdc_reader *r, uint64_t lo, ui
 	free(s);
 	free(buf);
 	free(scan);
-	return kdc_fail(err, any ? KC_NODATA : KC_IO, "no kallsyms tables found in the kernel "
-			"image [0x%llx, 0x%llx)%s", (unsigned long long)lo, (unsigned long long)hi,
+	return kdc_fail(err, any ? KC_NODATA : KC_IO,
+			"no kallsyms tables found in the kernel "
+			"image [0x%llx, 0x%llx)%s",
+			(unsigned long long)lo, (unsigned long long)hi,
 			any ? "" : ": none of it is in the dump");
 }

@@ -42,8 +42,10 @@ enum kdc_status kdump_header_parse(const uint8_t *buf, size_t len, struct kdc_kd
 		return st;
 	if (h.block_size == 0 || h.block_size > KDC_KDUMP_BLOCK_MAX ||
 	    (h.block_size & (h.block_size - 1)))
-		return kdc_fail(err, KC_CORRUPT, "kdump header: block size %u is not a power of two "
-				"up to %u", h.block_size, KDC_KDUMP_BLOCK_MAX);
+		return kdc_fail(err, KC_CORRUPT,
+				"kdump header: block size %u is not a power of two "
+				"up to %u",
+				h.block_size, KDC_KDUMP_BLOCK_MAX);
 	if (h.header_version < 1)
 		return kdc_fail(err, KC_CORRUPT, "kdump header: version %d", h.header_version);
 	*out = h;
@@ -56,9 +58,11 @@ static enum kdc_status check_range(const char *what, uint64_t off, uint64_t size
 	uint64_t end;
 
 	if (size && (__builtin_add_overflow(off, size, &end) || end > file_size))
-		return kdc_fail(err, KC_CORRUPT, "kdump sub header: %s 0x%llx+0x%llx beyond the "
-				"file's 0x%llx bytes", what, (unsigned long long)off,
-				(unsigned long long)size, (unsigned long long)file_size);
+		return kdc_fail(err, KC_CORRUPT,
+				"kdump sub header: %s 0x%llx+0x%llx beyond the "
+				"file's 0x%llx bytes",
+				what, (unsigned long long)off, (unsigned long long)size,
+				(unsigned long long)file_size);
 	return KC_OK;
 }
 
@@ -75,16 +79,15 @@ enum kdc_status kdump_sub_header_parse(const uint8_t *buf, size_t len, uint64_t 
 	    (st = kdc_cursor_u32(&c, &dump_level, err)))
 		return st;
 	h.dump_level = (int32_t)dump_level;
-	if (h.header_version >= 3 &&
-	    ((st = kdc_cursor_seek(&c, 32, err)) ||
-	     (st = kdc_cursor_u64(&c, &h.offset_vmcoreinfo, err)) ||
-	     (st = kdc_cursor_u64(&c, &h.size_vmcoreinfo, err))))
+	if (h.header_version >= 3 && ((st = kdc_cursor_seek(&c, 32, err)) ||
+				      (st = kdc_cursor_u64(&c, &h.offset_vmcoreinfo, err)) ||
+				      (st = kdc_cursor_u64(&c, &h.size_vmcoreinfo, err))))
 		return st;
-	if (h.header_version >= 4 &&
-	    ((st = kdc_cursor_u64(&c, &h.offset_note, err)) ||
-	     (st = kdc_cursor_u64(&c, &h.size_note, err))))
+	if (h.header_version >= 4 && ((st = kdc_cursor_u64(&c, &h.offset_note, err)) ||
+				      (st = kdc_cursor_u64(&c, &h.size_note, err))))
 		return st;
-	if ((st = check_range("vmcoreinfo", h.offset_vmcoreinfo, h.size_vmcoreinfo, file_size, err)) ||
+	if ((st = check_range("vmcoreinfo", h.offset_vmcoreinfo, h.size_vmcoreinfo, file_size,
+			      err)) ||
 	    (st = check_range("notes", h.offset_note, h.size_note, file_size, err)))
 		return st;
 	*hdr = h;

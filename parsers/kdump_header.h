@@ -25,16 +25,16 @@
 #include "err.h"
 
 #define KDC_KDUMP_SIGNATURE "KDUMP   "
-#define KDC_KDUMP_HEADER_SIZE 464	/* bytes of disk_dump_header we decode */
+#define KDC_KDUMP_HEADER_SIZE 464 /* bytes of disk_dump_header we decode */
 #define KDC_KDUMP_SUB_HEADER_SIZE 104
-#define KDC_KDUMP_BLOCK_MAX (1u << 20)	/* block_size is the page size */
+#define KDC_KDUMP_BLOCK_MAX (1u << 20) /* block_size is the page size */
 
 struct kdc_kdump_header {
 	int32_t header_version;
-	char release[66];	/* utsname.release, NUL-terminated */
-	char machine[66];	/* utsname.machine, e.g. "aarch64" */
+	char release[66]; /* utsname.release, NUL-terminated */
+	char machine[66]; /* utsname.machine, e.g. "aarch64" */
 	uint32_t block_size;
-	uint32_t sub_hdr_size;	/* in blocks */
+	uint32_t sub_hdr_size; /* in blocks */
 	uint32_t nr_cpus;
 	/* from the sub header; zero when the header version predates them */
 	uint64_t phys_base;

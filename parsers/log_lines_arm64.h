@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct kdc_hyp_panic {
-	uint64_t pstate, pc, esr, far, hpfar, par;	/* PS (SPSR_EL2), PC (ELR_EL2), ... */
+	uint64_t pstate, pc, esr, far, hpfar, par; /* PS (SPSR_EL2), PC (ELR_EL2), ... */
 	bool have_far, have_hpfar;
 };
 

@@ -32,10 +32,13 @@ static bool set(char *dst, size_t size, const char *v)
 static enum kdc_status finish(const struct kdc_pattern *p, unsigned int line, struct kdc_err *err)
 {
 	if (!p->nr_log && !p->nr_backtrace)
-		return kdc_fail(err, KC_CORRUPT, "patterns line %u: [%s] has no log or backtrace "
-				"condition", line, p->id);
+		return kdc_fail(err, KC_CORRUPT,
+				"patterns line %u: [%s] has no log or backtrace "
+				"condition",
+				line, p->id);
 	if (!p->title[0])
-		return kdc_fail(err, KC_CORRUPT, "patterns line %u: [%s] has no title", line, p->id);
+		return kdc_fail(err, KC_CORRUPT, "patterns line %u: [%s] has no title", line,
+				p->id);
 	return KC_OK;
 }
 
@@ -69,40 +72,43 @@ enum kdc_status patterns_parse(const char *text, size_t len, struct kdc_patterns
 			if (cur && (st = finish(cur, lineno, err)))
 				return st;
 			if (!close || close[1] || close == s + 1)
-				return kdc_fail(err, KC_CORRUPT, "patterns line %u: bad section header",
-						lineno);
+				return kdc_fail(err, KC_CORRUPT,
+						"patterns line %u: bad section header", lineno);
 			if (out->nr >= KDC_PATTERNS_MAX)
 				return kdc_fail(err, KC_LIMIT, "more than %d patterns",
 						KDC_PATTERNS_MAX);
 			cur = &out->p[out->nr++];
 			*close = '\0';
 			if (!set(cur->id, sizeof(cur->id), s + 1))
-				return kdc_fail(err, KC_LIMIT, "patterns line %u: id too long", lineno);
+				return kdc_fail(err, KC_LIMIT, "patterns line %u: id too long",
+						lineno);
 			continue;
 		}
 		if (!cur || !(eq = strchr(s, '=')))
-			return kdc_fail(err, KC_CORRUPT, "patterns line %u: expected [id] or key = value",
-					lineno);
+			return kdc_fail(err, KC_CORRUPT,
+					"patterns line %u: expected [id] or key = value", lineno);
 		*eq = '\0';
 		key = trim(s);
 		val = trim(eq + 1);
 		if (!strcmp(key, "title")) {
 			if (!set(cur->title, sizeof(cur->title), val))
-				return kdc_fail(err, KC_LIMIT, "patterns line %u: title too long", lineno);
+				return kdc_fail(err, KC_LIMIT, "patterns line %u: title too long",
+						lineno);
 		} else if (!strcmp(key, "fix")) {
 			if (!set(cur->fix, sizeof(cur->fix), val))
-				return kdc_fail(err, KC_LIMIT, "patterns line %u: fix too long", lineno);
+				return kdc_fail(err, KC_LIMIT, "patterns line %u: fix too long",
+						lineno);
 		} else if (!strcmp(key, "kernel-before")) {
 			if (!set(cur->kernel_before, sizeof(cur->kernel_before), val) ||
 			    (*val < '0' || *val > '9'))
-				return kdc_fail(err, KC_CORRUPT, "patterns line %u: bad kernel-before",
-						lineno);
+				return kdc_fail(err, KC_CORRUPT,
+						"patterns line %u: bad kernel-before", lineno);
 		} else if (!strcmp(key, "explain")) {
 			size_t have = strlen(cur->explain);
 
 			if (have + strlen(val) + 2 > sizeof(cur->explain))
-				return kdc_fail(err, KC_LIMIT, "patterns line %u: explanation too long",
-						lineno);
+				return kdc_fail(err, KC_LIMIT,
+						"patterns line %u: explanation too long", lineno);
 			if (have)
 				cur->explain[have++] = ' ';
 			memcpy(cur->explain + have, val, strlen(val) + 1);
@@ -113,12 +119,14 @@ enum kdc_status patterns_parse(const char *text, size_t len, struct kdc_patterns
 			size_t size = is_log ? sizeof(cur->log[0]) : sizeof(cur->backtrace[0]);
 
 			if (*nr >= KDC_PATTERN_CONDS_MAX || !*val || !set(dst, size, val))
-				return kdc_fail(err, KC_LIMIT, "patterns line %u: too many or too long "
-						"%s conditions", lineno, key);
+				return kdc_fail(err, KC_LIMIT,
+						"patterns line %u: too many or too long "
+						"%s conditions",
+						lineno, key);
 			(*nr)++;
 		} else {
-			return kdc_fail(err, KC_CORRUPT, "patterns line %u: unknown key '%s'", lineno,
-					key);
+			return kdc_fail(err, KC_CORRUPT, "patterns line %u: unknown key '%s'",
+					lineno, key);
 		}
 	}
 	if (cur && (st = finish(cur, lineno, err)))
@@ -135,7 +143,7 @@ int release_before(const char *release, const char *version)
 		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
 
 		if (ea == a || eb == b)
-			return 0;	/* not comparable: do not claim "older" */
+			return 0; /* not comparable: do not claim "older" */
 		if (x != y)
 			return x < y;
 		a = *ea == '.' ? ea + 1 : ea;
@@ -143,7 +151,7 @@ int release_before(const char *release, const char *version)
 		if (*eb != '.')
 			break;
 		if (*ea != '.')
-			return 1;	/* "5" vs "5.7": fewer components, older */
+			return 1; /* "5" vs "5.7": fewer components, older */
 	}
 	return 0;
 }

@@ -8,7 +8,7 @@
 #define DESC_ID_MASK ((1ull << DESC_FLAGS_SHIFT) - 1)
 #define DESC_COMMITTED 1
 #define DESC_FINALIZED 2
-#define LPOS_DATALESS(lpos) ((lpos) & 1)
+#define LPOS_DATALESS(lpos) ((lpos)&1)
 
 static uint64_t get_le(const uint8_t *p, size_t n, bool be)
 {
@@ -42,7 +42,8 @@ static enum kdc_status read_ring(const struct kdc_reader *r, const struct printk
 	uint64_t dr = l->prb + l->rb_desc_ring, tr = l->prb + l->rb_text_data_ring;
 	enum kdc_status st;
 
-	if ((st = rd(r, dr + l->dr_count_bits, 4, &g->count_bits, "prb desc_ring.count_bits", err)) ||
+	if ((st = rd(r, dr + l->dr_count_bits, 4, &g->count_bits, "prb desc_ring.count_bits",
+		     err)) ||
 	    (st = rd(r, dr + l->dr_descs, 8, &g->descs, "prb desc_ring.descs", err)) ||
 	    (st = rd(r, dr + l->dr_infos, 8, &g->infos, "prb desc_ring.infos", err)) ||
 	    (st = rd(r, dr + l->dr_head_id, 8, &g->head_id, "prb desc_ring.head_id", err)) ||
@@ -54,7 +55,8 @@ static enum kdc_status read_ring(const struct kdc_reader *r, const struct printk
 	if (g->count_bits > KDC_PRINTK_DESC_BITS_MAX || g->size_bits > KDC_PRINTK_DATA_BITS_MAX ||
 	    g->size_bits < 4)
 		return kdc_fail(err, KC_CORRUPT, "printk ring: count_bits %llu, size_bits %llu",
-				(unsigned long long)g->count_bits, (unsigned long long)g->size_bits);
+				(unsigned long long)g->count_bits,
+				(unsigned long long)g->size_bits);
 	return KC_OK;
 }
 
@@ -70,14 +72,15 @@ static enum kdc_status read_text(const struct kdc_reader *r, const struct ring *
 		off = begin & (size - 1);
 		blk = next - begin;
 	} else if ((begin + size) >> g->size_bits == next >> g->size_bits) {
-		off = 0;	/* wrapped: the block was placed at the ring's start */
+		off = 0; /* wrapped: the block was placed at the ring's start */
 		blk = next & (size - 1);
 	} else {
-		return kdc_fail(err, KC_CORRUPT, "text block 0x%llx..0x%llx", (unsigned long long)begin,
-				(unsigned long long)next);
+		return kdc_fail(err, KC_CORRUPT, "text block 0x%llx..0x%llx",
+				(unsigned long long)begin, (unsigned long long)next);
 	}
 	if (blk < 8 || blk > size - off)
-		return kdc_fail(err, KC_CORRUPT, "text block of %llu bytes", (unsigned long long)blk);
+		return kdc_fail(err, KC_CORRUPT, "text block of %llu bytes",
+				(unsigned long long)blk);
 	*len = (size_t)(blk - 8);
 	return r->read(r->ctx, g->data + off + 8, buf, *len, err);
 }
@@ -96,7 +99,8 @@ enum kdc_status printk_for_each_record(const struct kdc_reader *r, const struct 
 	    l->desc_text_blk_lpos + l->lpos_next + 8 > l->desc_size ||
 	    l->info_text_len + 2 > l->info_size || l->info_caller_id + 4 > l->info_size ||
 	    l->info_ts_nsec + 8 > l->info_size || l->info_seq + 8 > l->info_size)
-		return kdc_fail(err, KC_NOTSUP, "printk layout from VMCOREINFO is unexpected "
+		return kdc_fail(err, KC_NOTSUP,
+				"printk layout from VMCOREINFO is unexpected "
 				"(prb_desc %llu bytes, printk_info %llu bytes)",
 				(unsigned long long)l->desc_size, (unsigned long long)l->info_size);
 	if ((st = read_ring(r, l, &g, err)))
@@ -127,13 +131,16 @@ enum kdc_status printk_for_each_record(const struct kdc_reader *r, const struct 
 		/* A reused slot (the record was overwritten) or one still being
 		 * written is not a loss of data the dump had: skip it silently,
 		 * as the kernel's own reader does. */
-		if ((sv & DESC_ID_MASK) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
+		if ((sv & DESC_ID_MASK) != id ||
+		    (state != DESC_COMMITTED && state != DESC_FINALIZED))
 			continue;
-		if (read_text(r, &g, get_le(desc + l->desc_text_blk_lpos + l->lpos_begin, 8,
-					    r->big_endian),
-			      get_le(desc + l->desc_text_blk_lpos + l->lpos_next, 8, r->big_endian),
-			      text, &len, &rerr)) {
-			if (rerr.code != KC_NODATA || get_le(info + l->info_text_len, 2, r->big_endian))
+		if (read_text(
+			    r, &g,
+			    get_le(desc + l->desc_text_blk_lpos + l->lpos_begin, 8, r->big_endian),
+			    get_le(desc + l->desc_text_blk_lpos + l->lpos_next, 8, r->big_endian),
+			    text, &len, &rerr)) {
+			if (rerr.code != KC_NODATA ||
+			    get_le(info + l->info_text_len, 2, r->big_endian))
 				(*skipped)++;
 			continue;
 		}
@@ -141,7 +148,7 @@ enum kdc_status printk_for_each_record(const struct kdc_reader *r, const struct 
 		rec.ts_nsec = get_le(info + l->info_ts_nsec, 8, r->big_endian);
 		rec.caller_id = (uint32_t)get_le(info + l->info_caller_id, 4, r->big_endian);
 		rec.text_len = get_le(info + l->info_text_len, 2, r->big_endian);
-		if (rec.text_len > len)	/* the block holds the text; never read past it */
+		if (rec.text_len > len) /* the block holds the text; never read past it */
 			rec.text_len = len;
 		rec.text = (const char *)text;
 		if (fn(&rec, ctx))

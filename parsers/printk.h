@@ -24,20 +24,20 @@
 #define KDC_PRINTK_DESC_BITS_MAX 24
 
 struct printk_layout {
-	uint64_t prb;	/* address of the printk_ringbuffer (the value of SYMBOL(prb)'s pointer) */
-	uint64_t rb_desc_ring, rb_text_data_ring;			/* offsets in printk_ringbuffer */
-	uint64_t dr_count_bits, dr_descs, dr_infos, dr_head_id, dr_tail_id;	/* prb_desc_ring */
-	uint64_t desc_size, desc_state_var, desc_text_blk_lpos;		/* prb_desc */
-	uint64_t lpos_begin, lpos_next;					/* prb_data_blk_lpos */
+	uint64_t prb; /* address of the printk_ringbuffer (the value of SYMBOL(prb)'s pointer) */
+	uint64_t rb_desc_ring, rb_text_data_ring; /* offsets in printk_ringbuffer */
+	uint64_t dr_count_bits, dr_descs, dr_infos, dr_head_id, dr_tail_id; /* prb_desc_ring */
+	uint64_t desc_size, desc_state_var, desc_text_blk_lpos;		    /* prb_desc */
+	uint64_t lpos_begin, lpos_next;					    /* prb_data_blk_lpos */
 	uint64_t info_size, info_seq, info_ts_nsec, info_text_len, info_caller_id; /* printk_info */
-	uint64_t data_size_bits, data_data;				/* prb_data_ring */
+	uint64_t data_size_bits, data_data; /* prb_data_ring */
 };
 
 struct printk_record {
 	uint64_t seq;
 	uint64_t ts_nsec;
-	uint32_t caller_id;	/* bit 31 set: CPU number in the low bits, else a task pid */
-	const char *text;	/* borrowed for the callback's duration; not NUL-terminated */
+	uint32_t caller_id; /* bit 31 set: CPU number in the low bits, else a task pid */
+	const char *text;   /* borrowed for the callback's duration; not NUL-terminated */
 	size_t text_len;
 };
 

@@ -16,7 +16,8 @@ enum kdc_status printk_log_for_each(const uint8_t *buf, size_t size, uint32_t fi
 	*skipped = 0;
 	if (l->header_size < 12 || l->header_size > 64 || l->ts_nsec + 8 > l->header_size ||
 	    l->len + 2 > l->header_size || l->text_len + 2 > l->header_size)
-		return kdc_fail(err, KC_CORRUPT, "log_buf: printk_log layout does not fit its size %llu",
+		return kdc_fail(err, KC_CORRUPT,
+				"log_buf: printk_log layout does not fit its size %llu",
 				(unsigned long long)l->header_size);
 	if (first_idx >= size || next_idx > size)
 		return kdc_fail(err, KC_CORRUPT, "log_buf: indices %u/%u outside %zu bytes",
@@ -41,7 +42,7 @@ enum kdc_status printk_log_for_each(const uint8_t *buf, size_t size, uint32_t fi
 		    kdc_cursor_seek(&c, l->ts_nsec, NULL) || kdc_cursor_u64(&c, &ts, NULL))
 			return kdc_fail(err, KC_CORRUPT, "log_buf+%llu: short header",
 					(unsigned long long)idx);
-		if (len == 0) {		/* the writer wrapped here */
+		if (len == 0) { /* the writer wrapped here */
 			if (wrapped) {
 				*skipped = 1;
 				return KC_OK;
@@ -52,14 +53,13 @@ enum kdc_status printk_log_for_each(const uint8_t *buf, size_t size, uint32_t fi
 				return KC_OK;
 			continue;
 		}
-		if (len < l->header_size || idx + len > size ||
-		    text_len > len - l->header_size) {
-			*skipped = 1;	/* overwritten while the kernel died: stop here */
+		if (len < l->header_size || idx + len > size || text_len > len - l->header_size) {
+			*skipped = 1; /* overwritten while the kernel died: stop here */
 			return KC_OK;
 		}
 		rec.seq = seq++;
 		rec.ts_nsec = ts;
-		rec.caller_id = 0;	/* not recorded before 5.1's CONFIG_PRINTK_CALLER */
+		rec.caller_id = 0; /* not recorded before 5.1's CONFIG_PRINTK_CALLER */
 		rec.text = (const char *)buf + idx + l->header_size;
 		rec.text_len = text_len;
 		if (fn(&rec, ctx))

@@ -22,8 +22,8 @@
 #define KDC_PRINTK_LOG_MAX (64u << 20)
 
 struct printk_log_layout {
-	uint64_t header_size;	/* SIZE(printk_log) */
-	uint64_t ts_nsec, len, text_len;	/* OFFSET(printk_log.*) */
+	uint64_t header_size;		 /* SIZE(printk_log) */
+	uint64_t ts_nsec, len, text_len; /* OFFSET(printk_log.*) */
 };
 
 /**

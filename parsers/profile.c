@@ -70,32 +70,38 @@ enum kdc_status profile_parse(const uint8_t *buf, size_t len, struct kdc_profile
 		*sp++ = '\0';
 		if (!strcmp(line, "release")) {
 			if (!copy_value(out->release, sizeof(out->release), sp))
-				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad release", lineno);
+				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad release",
+						lineno);
 		} else if (!strcmp(line, "build-id")) {
 			if (!copy_value(out->build_id, sizeof(out->build_id), sp))
-				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad build-id", lineno);
+				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad build-id",
+						lineno);
 		} else if (!strcmp(line, "base")) {
 			if (!copy_value(out->base, sizeof(out->base), sp))
-				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad base", lineno);
+				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad base",
+						lineno);
 		} else if (!strcmp(line, "section")) {
 			char *sz = strchr(sp, ' ');
 
 			if (!sz || (size_t)(sz - sp) >= sizeof(name))
-				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad section", lineno);
+				return kdc_fail(err, KC_CORRUPT, "profile line %u: bad section",
+						lineno);
 			memcpy(name, sp, (size_t)(sz - sp));
 			name[sz - sp] = '\0';
 			size = strtoull(sz + 1, &end, 10);
 			if (*end || end == sz + 1 || size > len - pos || len - pos - size < 1 ||
 			    buf[pos + size] != '\n')
-				return kdc_fail(err, KC_CORRUPT,
-						"profile line %u: section %s of %s bytes does not fit",
-						lineno, name, sz + 1);
+				return kdc_fail(
+					err, KC_CORRUPT,
+					"profile line %u: section %s of %s bytes does not fit",
+					lineno, name, sz + 1);
 			if (!strcmp(name, "kallsyms"))
 				out->kallsyms = (const char *)buf + pos, out->kallsyms_len = size;
 			else if (!strcmp(name, "btf"))
 				out->btf = buf + pos, out->btf_len = size;
 			else if (!strcmp(name, "system.map"))
-				out->system_map = (const char *)buf + pos, out->system_map_len = size;
+				out->system_map = (const char *)buf + pos,
+				out->system_map_len = size;
 			pos += size + 1;
 		}
 		/* other keys: written by a later version, skipped */

@@ -31,8 +31,8 @@
 
 struct kdc_profile {
 	char release[65];
-	char build_id[129];	/* hex, "" when absent */
-	char base[64];		/* the symbol map offsets are relative to */
+	char build_id[129]; /* hex, "" when absent */
+	char base[64];	    /* the symbol map offsets are relative to */
 	/* borrowed from the parsed buffer; NULL/0 when absent */
 	const char *kallsyms;
 	size_t kallsyms_len;

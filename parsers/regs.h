@@ -18,7 +18,7 @@ struct kdc_regs {
 	uint64_t r[KDC_REGS_MAX];	/* architecture order: arm64 x0..x30, sp, pc, pstate */
 	unsigned int nr;		/* valid entries in r */
 	const char *const *names;	/* nr names, static storage */
-	uint64_t pc, sp, fp, lr, flags;	/* flags: arm64 pstate */
+	uint64_t pc, sp, fp, lr, flags; /* flags: arm64 pstate */
 };
 
 /* The parts of struct elf_prstatus (include/linux/elfcore.h) we use. */

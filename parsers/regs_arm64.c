@@ -17,16 +17,16 @@
 #define PRSTATUS_SIZE_ARM64 392
 #define PRSTATUS_PID_OFF 32
 #define PRSTATUS_REG_OFF 112
-#define USER_PT_REGS_NR 34	/* x0..x30, sp, pc, pstate */
+#define USER_PT_REGS_NR 34 /* x0..x30, sp, pc, pstate */
 
 _Static_assert(PRSTATUS_REG_OFF + USER_PT_REGS_NR * 8 + 4 <= PRSTATUS_SIZE_ARM64,
 	       "user_pt_regs and pr_fpvalid fit in elf_prstatus");
 _Static_assert(USER_PT_REGS_NR <= KDC_REGS_MAX, "kdc_regs holds user_pt_regs");
 
 static const char *const arm64_reg_names[USER_PT_REGS_NR] = {
-	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
-	"x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
-	"x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp", "pc", "pstate",
+	"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",	 "x7",	"x8",  "x9",	 "x10", "x11",
+	"x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21",	 "x22", "x23",
+	"x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",	"pc",  "pstate",
 };
 
 enum kdc_status regs_arm64_from_prstatus(const uint8_t *desc, size_t len, struct kdc_prstatus *out,

@@ -64,7 +64,7 @@ enum kdc_status tar_header_encode(const struct kdc_tar_entry *e, uint8_t b[KDC_T
 	b[TYPEFLAG] = (uint8_t)e->type;
 	memcpy(b + MAGIC, "ustar", 6);
 	memcpy(b + VERSION, "00", 2);
-	snprintf((char *)b + CHKSUM, 8, "%06o", checksum(b));	/* 6 digits, NUL, space */
+	snprintf((char *)b + CHKSUM, 8, "%06o", checksum(b)); /* 6 digits, NUL, space */
 	b[CHKSUM + 7] = ' ';
 	return KC_OK;
 }

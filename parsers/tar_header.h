@@ -16,15 +16,15 @@
 #include "err.h"
 
 #define KDC_TAR_BLOCK 512
-#define KDC_TAR_NAME_MAX 255	/* prefix (155) + "/" + name (100), split at a slash */
-#define KDC_TAR_SIZE_MAX 077777777777ull	/* 11 octal digits: 8 GiB - 1 */
+#define KDC_TAR_NAME_MAX 255		 /* prefix (155) + "/" + name (100), split at a slash */
+#define KDC_TAR_SIZE_MAX 077777777777ull /* 11 octal digits: 8 GiB - 1 */
 
 struct kdc_tar_entry {
 	char name[KDC_TAR_NAME_MAX + 1];
 	uint64_t size;
 	uint64_t mtime;
 	unsigned int mode;
-	char type;		/* '0' regular file, '5' directory, ... */
+	char type; /* '0' regular file, '5' directory, ... */
 };
 
 /**

@@ -8,12 +8,12 @@
 #include <string.h>
 
 struct vmcoreinfo_entry {
-	const char *key;	/* both point into text */
+	const char *key; /* both point into text */
 	const char *value;
 };
 
 struct kdc_vmcoreinfo {
-	char *text;		/* owned copy, NULs replace '=' and '\n' */
+	char *text; /* owned copy, NULs replace '=' and '\n' */
 	struct vmcoreinfo_entry *entries;
 	size_t nr, bad_lines;
 };
@@ -85,7 +85,8 @@ enum kdc_status vmcoreinfo_parse(const void *text, size_t len, struct kdc_vmcore
 		size_t bad = vi->bad_lines;
 
 		vmcoreinfo_free(vi);
-		return kdc_fail(err, KC_NODATA, "vmcoreinfo: no KEY=VALUE line (%zu malformed)", bad);
+		return kdc_fail(err, KC_NODATA, "vmcoreinfo: no KEY=VALUE line (%zu malformed)",
+				bad);
 	}
 	*out = vi;
 	return KC_OK;

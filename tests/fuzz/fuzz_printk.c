@@ -22,12 +22,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the 6.1 layout of VMCOREINFO, the ring's address from the input */
 	struct printk_layout l = {
 		.prb = fuzz_off(data, size, 0),
-		.rb_desc_ring = 0, .rb_text_data_ring = 48,
-		.dr_count_bits = 0, .dr_descs = 8, .dr_infos = 16, .dr_head_id = 24, .dr_tail_id = 32,
-		.desc_size = 24, .desc_state_var = 0, .desc_text_blk_lpos = 8,
-		.lpos_begin = 0, .lpos_next = 8,
-		.info_size = 88, .info_seq = 0, .info_ts_nsec = 8, .info_text_len = 16,
-		.info_caller_id = 20, .data_size_bits = 0, .data_data = 8,
+		.rb_desc_ring = 0,
+		.rb_text_data_ring = 48,
+		.dr_count_bits = 0,
+		.dr_descs = 8,
+		.dr_infos = 16,
+		.dr_head_id = 24,
+		.dr_tail_id = 32,
+		.desc_size = 24,
+		.desc_state_var = 0,
+		.desc_text_blk_lpos = 8,
+		.lpos_begin = 0,
+		.lpos_next = 8,
+		.info_size = 88,
+		.info_seq = 0,
+		.info_ts_nsec = 8,
+		.info_text_len = 16,
+		.info_caller_id = 20,
+		.data_size_bits = 0,
+		.data_data = 8,
 	};
 	struct printk_log_layout old = { 16, 0, 8, 10 };
 	size_t skipped;
@@ -35,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	printk_for_each_record(&r, &l, count, &n, &skipped, NULL);
 	if (size > 8)
-		printk_log_for_each(data + 8, size - 8, data[0] | data[1] << 8, data[2] | data[3] << 8,
-				    &old, count, &n, &skipped, NULL);
+		printk_log_for_each(data + 8, size - 8, data[0] | data[1] << 8,
+				    data[2] | data[3] << 8, &old, count, &n, &skipped, NULL);
 	return 0;
 }

@@ -13,15 +13,15 @@
 #include <stdlib.h>
 
 struct bb_field {
-	const char *name;	/* "" for an anonymous member */
+	const char *name; /* "" for an anonymous member */
 	int type;
-	uint32_t offset;	/* bytes */
+	uint32_t offset; /* bytes */
 };
 
 static inline int bb_check(int id)
 {
 	if (id < 0)
-		abort();	/* a type the test itself got wrong */
+		abort(); /* a type the test itself got wrong */
 	return id;
 }
 
@@ -67,7 +67,8 @@ static inline void bb_percpu(struct btf *btf, const struct bb_percpu_var *v, uns
 	if (n > 16)
 		abort();
 	for (unsigned int i = 0; i < n; i++)
-		vars[i] = bb_check(btf__add_var(btf, v[i].name, BTF_VAR_GLOBAL_ALLOCATED, v[i].type));
+		vars[i] =
+			bb_check(btf__add_var(btf, v[i].name, BTF_VAR_GLOBAL_ALLOCATED, v[i].type));
 	bb_check(btf__add_datasec(btf, ".data..percpu", sec_size));
 	for (unsigned int i = 0; i < n; i++)
 		bb_check(btf__add_datasec_var_info(btf, vars[i], v[i].offset, v[i].size));
@@ -79,10 +80,14 @@ static inline void bb_percpu(struct btf *btf, const struct bb_percpu_var *v, uns
 #define BB_PT_REGS_STACKFRAME 304u
 static inline int bb_pt_regs(struct btf *btf, int u64)
 {
-	return bb_struct(btf, "pt_regs", BB_PT_REGS_SIZE, (struct bb_field[]){
-		{ "regs", bb_array(btf, u64, 31), 0 }, { "sp", u64, 248 }, { "pc", u64, 256 },
-		{ "pstate", u64, 264 }, { "stackframe", bb_array(btf, u64, 2), BB_PT_REGS_STACKFRAME } },
-		5);
+	return bb_struct(btf, "pt_regs", BB_PT_REGS_SIZE,
+			 (struct bb_field[]){
+				 { "regs", bb_array(btf, u64, 31), 0 },
+				 { "sp", u64, 248 },
+				 { "pc", u64, 256 },
+				 { "pstate", u64, 264 },
+				 { "stackframe", bb_array(btf, u64, 2), BB_PT_REGS_STACKFRAME } },
+			 5);
 }
 
 #define BB_N(a) (sizeof(a) / sizeof((a)[0]))

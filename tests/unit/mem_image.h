@@ -63,7 +63,7 @@ static inline uint8_t *mem_image_at(struct mem_image *m, uint64_t va, size_t len
 		if (va >= m->region[i].va && va - m->region[i].va <= m->region[i].len &&
 		    len <= m->region[i].len - (va - m->region[i].va))
 			return m->region[i].bytes + (va - m->region[i].va);
-	abort();	/* a test writing outside its own image is a broken test */
+	abort(); /* a test writing outside its own image is a broken test */
 }
 
 static inline void mem_image_put(struct mem_image *m, uint64_t va, uint64_t v, unsigned int n)

@@ -40,7 +40,7 @@ static void rejects_hostile_headers(void **state)
 {
 	struct {
 		const char *what;
-		int field;	/* byte offset to overwrite, -1 for none */
+		int field; /* byte offset to overwrite, -1 for none */
 		uint32_t value;
 		size_t avail;
 	} cases[] = {
@@ -67,7 +67,7 @@ static void rejects_hostile_headers(void **state)
 			h[2] = (uint8_t)cases[i].value;
 		else if (cases[i].field > 0)
 			put32(h + cases[i].field, cases[i].value);
-		if (cases[i].field == 12)	/* keep str_off == type_len so only the size is wrong */
+		if (cases[i].field == 12) /* keep str_off == type_len so only the size is wrong */
 			put32(h + 16, cases[i].value);
 		if (btf_header_parse(h, cases[i].avail, &out))
 			fail_msg("accepted: %s", cases[i].what);
@@ -82,10 +82,10 @@ static void misaligned_type_sections_are_refused(void **state)
 	(void)state;
 	make(h, 2890000, 1930571);
 	assert_true(btf_layout_aligned(h, sizeof(h)));
-	put32(h + 8, 1);		/* type_off 1 */
+	put32(h + 8, 1); /* type_off 1 */
 	assert_false(btf_layout_aligned(h, sizeof(h)));
 	make(h, 2890000, 1930571);
-	put32(h + 4, 26);		/* hdr_len 26 */
+	put32(h + 4, 26); /* hdr_len 26 */
 	assert_false(btf_layout_aligned(h, sizeof(h)));
 	assert_false(btf_layout_aligned(h, 10));
 }

@@ -61,8 +61,16 @@ static void help_and_version(void **state)
 static void usage_errors_exit_64(void **state)
 {
 	static const char *const bad[] = {
-		"", "frobnicate", "analyze", "analyze --no-such-option x", "analyze a b",
-		"repair", "show", "show a b", "collect extra", "profile --bogus",
+		"",
+		"frobnicate",
+		"analyze",
+		"analyze --no-such-option x",
+		"analyze a b",
+		"repair",
+		"show",
+		"show a b",
+		"collect extra",
+		"profile --bogus",
 	};
 	struct run r;
 

@@ -39,7 +39,7 @@
 #define STACK0 0xffff80000a010000ull	/* CPU 0's task stack */
 #define STACK_CSD (STACK0 + 0x3e40)	/* the csd smp_call_function_single put there */
 #define TTWU_CSD 0xffff000002a00180ull	/* a task's wake_entry */
-#define MASK_PAGE 0xffff000002b00000ull	/* CPU 1's cpumask, off-stack (4.18 case) */
+#define MASK_PAGE 0xffff000002b00000ull /* CPU 1's cpumask, off-stack (4.18 case) */
 #define FUNC_MANY 0xffff800008123450ull
 #define FUNC_SINGLE 0xffff800008123890ull
 
@@ -68,22 +68,31 @@ static struct btf *types_61(struct layout *l)
 	int vp = bb_check(btf__add_ptr(btf, 0));
 	int llist = bb_struct(btf, "llist_node", 8, (struct bb_field[]){ { "next", vp, 0 } }, 1);
 	int head = bb_struct(btf, "llist_head", 8, (struct bb_field[]){ { "first", vp, 0 } }, 1);
-	int flags_u = bb_union(btf, "", 4, (struct bb_field[]){
-		{ "u_flags", u32, 0 }, { "a_flags", u32, 0 } }, 2);
-	int node = bb_struct(btf, "__call_single_node", 16, (struct bb_field[]){
-		{ "llist", llist, 0 }, { "", flags_u, 8 }, { "src", u16, 12 }, { "dst", u16, 14 } },
-		4);
-	int csd = bb_struct(btf, "__call_single_data", 32, (struct bb_field[]){
-		{ "node", node, 0 }, { "func", vp, 16 }, { "info", vp, 24 } }, 3);
-	int mask = bb_struct(btf, "cpumask", 32, (struct bb_field[]){
-		{ "bits", bb_array(btf, u64, 4), 0 } }, 1);
-	int cfd = bb_struct(btf, "call_function_data", 72, (struct bb_field[]){
-		{ "pcpu", vp, 0 }, { "cpumask", bb_array(btf, mask, 1), 8 },
-		{ "cpumask_ipi", bb_array(btf, mask, 1), 40 } }, 3);
+	int flags_u = bb_union(
+		btf, "", 4, (struct bb_field[]){ { "u_flags", u32, 0 }, { "a_flags", u32, 0 } }, 2);
+	int node = bb_struct(btf, "__call_single_node", 16,
+			     (struct bb_field[]){ { "llist", llist, 0 },
+						  { "", flags_u, 8 },
+						  { "src", u16, 12 },
+						  { "dst", u16, 14 } },
+			     4);
+	int csd = bb_struct(
+		btf, "__call_single_data", 32,
+		(struct bb_field[]){ { "node", node, 0 }, { "func", vp, 16 }, { "info", vp, 24 } },
+		3);
+	int mask = bb_struct(btf, "cpumask", 32,
+			     (struct bb_field[]){ { "bits", bb_array(btf, u64, 4), 0 } }, 1);
+	int cfd = bb_struct(btf, "call_function_data", 72,
+			    (struct bb_field[]){ { "pcpu", vp, 0 },
+						 { "cpumask", bb_array(btf, mask, 1), 8 },
+						 { "cpumask_ipi", bb_array(btf, mask, 1), 40 } },
+			    3);
 
-	bb_percpu(btf, (struct bb_percpu_var[]){
-		{ "call_single_queue", head, VAR_QUEUE, 8 }, { "cfd_data", cfd, VAR_CFD, 72 },
-		{ "csd_data", csd, VAR_CSD_DATA, 32 } }, 3, PCPU_SIZE);
+	bb_percpu(btf,
+		  (struct bb_percpu_var[]){ { "call_single_queue", head, VAR_QUEUE, 8 },
+					    { "cfd_data", cfd, VAR_CFD, 72 },
+					    { "csd_data", csd, VAR_CSD_DATA, 32 } },
+		  3, PCPU_SIZE);
 	*l = (struct layout){ .flags = 8, .func = 16, .csd_size = 32, .cfd_mask = 8 };
 	return btf;
 }
@@ -95,17 +104,26 @@ static struct btf *types_418(struct layout *l)
 	int vp = bb_check(btf__add_ptr(btf, 0));
 	int llist = bb_struct(btf, "llist_node", 8, (struct bb_field[]){ { "next", vp, 0 } }, 1);
 	int head = bb_struct(btf, "llist_head", 8, (struct bb_field[]){ { "first", vp, 0 } }, 1);
-	int csd = bb_struct(btf, "__call_single_data", 32, (struct bb_field[]){
-		{ "llist", llist, 0 }, { "func", vp, 8 }, { "info", vp, 16 }, { "flags", u32, 24 } },
-		4);
-	int cfd = bb_struct(btf, "call_function_data", 24, (struct bb_field[]){
-		{ "csd", vp, 0 }, { "cpumask", vp, 8 }, { "cpumask_ipi", vp, 16 } }, 3);
+	int csd = bb_struct(btf, "__call_single_data", 32,
+			    (struct bb_field[]){ { "llist", llist, 0 },
+						 { "func", vp, 8 },
+						 { "info", vp, 16 },
+						 { "flags", u32, 24 } },
+			    4);
+	int cfd = bb_struct(btf, "call_function_data", 24,
+			    (struct bb_field[]){ { "csd", vp, 0 },
+						 { "cpumask", vp, 8 },
+						 { "cpumask_ipi", vp, 16 } },
+			    3);
 
-	bb_percpu(btf, (struct bb_percpu_var[]){
-		{ "call_single_queue", head, VAR_QUEUE, 8 }, { "cfd_data", cfd, VAR_CFD, 24 },
-		{ "csd_data", csd, VAR_CSD_DATA, 32 } }, 3, PCPU_SIZE);
-	*l = (struct layout){ .flags = 24, .func = 8, .csd_size = 32, .cfd_mask = 8,
-			      .mask_pointer = true };
+	bb_percpu(btf,
+		  (struct bb_percpu_var[]){ { "call_single_queue", head, VAR_QUEUE, 8 },
+					    { "cfd_data", cfd, VAR_CFD, 24 },
+					    { "csd_data", csd, VAR_CSD_DATA, 32 } },
+		  3, PCPU_SIZE);
+	*l = (struct layout){
+		.flags = 24, .func = 8, .csd_size = 32, .cfd_mask = 8, .mask_pointer = true
+	};
 	return btf;
 }
 
@@ -194,7 +212,7 @@ static void assert_graph(const struct world *w)
 	assert_int_equal(w->g.queued[0], 0);
 	assert_int_equal(w->g.queued[1], 0);
 	assert_int_equal(w->g.queued[2], 3);
-	assert_int_equal(w->g.nr, 3);	/* the wakeup is no cross-call */
+	assert_int_equal(w->g.nr, 3); /* the wakeup is no cross-call */
 	assert_non_null(a);
 	assert_int_equal(a->via, KDC_VIA_MANY);
 	assert_true(a->queued);
@@ -240,7 +258,7 @@ static void test_418(void **state)
 	assert_true(w->g.complete);
 	assert_int_equal(w->g.queued[2], 3);
 	assert_int_equal(w->g.nr, 4);
-	d = &w->g.wait[0];	/* in queue order */
+	d = &w->g.wait[0]; /* in queue order */
 	assert_int_equal(d->via, KDC_VIA_SINGLE_ASYNC);
 	assert_int_equal(d->cpu, 0);
 	assert_int_equal(d->waits_for, 2);

@@ -50,10 +50,18 @@ static void overruns_fail_without_moving(void **state)
 			kdc_cursor_init(&c, bytes, sizeof(bytes), false, "t");
 			assert_int_equal(kdc_cursor_seek(&c, start, NULL), KC_OK);
 			switch (width) {
-			case 1: st = kdc_cursor_u8(&c, &v8, &err); break;
-			case 2: st = kdc_cursor_u16(&c, &v16, &err); break;
-			case 4: st = kdc_cursor_u32(&c, &v32, &err); break;
-			default: st = kdc_cursor_u64(&c, &v64, &err); break;
+			case 1:
+				st = kdc_cursor_u8(&c, &v8, &err);
+				break;
+			case 2:
+				st = kdc_cursor_u16(&c, &v16, &err);
+				break;
+			case 4:
+				st = kdc_cursor_u32(&c, &v32, &err);
+				break;
+			default:
+				st = kdc_cursor_u64(&c, &v64, &err);
+				break;
 			}
 			if (start + width <= sizeof(bytes)) {
 				assert_int_equal(st, KC_OK);
@@ -62,7 +70,8 @@ static void overruns_fail_without_moving(void **state)
 				assert_int_equal(st, KC_CORRUPT);
 				assert_int_equal(err.code, KC_CORRUPT);
 				assert_int_equal(c.pos, start);
-				assert_true(v8 == 0xaa && v16 == 0xaa && v32 == 0xaa && v64 == 0xaa);
+				assert_true(v8 == 0xaa && v16 == 0xaa && v32 == 0xaa &&
+					    v64 == 0xaa);
 				assert_non_null(strstr(err.msg, "t+0x"));
 			}
 		}

@@ -81,7 +81,7 @@ static void last_note_padding_may_be_missing(void **state)
 struct hostile_case {
 	const char *what;
 	uint32_t namesz, descsz;
-	size_t body;		/* bytes present after the header */
+	size_t body; /* bytes present after the header */
 	enum kdc_status want;
 };
 

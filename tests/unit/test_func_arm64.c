@@ -43,12 +43,12 @@ static const uint32_t aa_lock_6_12[] = {
 
 /* 6.12: local_irq_disable(); for (;;) { udelay(5); count++; if (stop) break; } */
 static const uint32_t udelay_spin_6_12[] = {
-	0xd503201f, 0xd503201f, 0xd503233f, 0xa9be7bfd, 0x910003fd, 0xf9000bf3, 0xd50343df,
-	0x14000013, 0x90000000, 0x52800021, 0x91000000, 0xb821001f, 0x90000013, 0x91000273,
-	0xd28a7c60, 0x94000000, 0xf9400660, 0x91000400, 0xf9000660, 0xb9401260, 0x34ffff40,
-	0xd50343ff, 0xf9400bf3, 0xa8c27bfd, 0xd50323bf, 0xd65f03c0, 0x90000000, 0x91000000,
-	0xf9800011, 0x885f7c01, 0x11000421, 0x88027c01, 0x35ffffa2, 0x17ffffeb, 0xd503201f,
-	0xd503201f,
+	0xd503201f, 0xd503201f, 0xd503233f, 0xa9be7bfd, 0x910003fd, 0xf9000bf3,
+	0xd50343df, 0x14000013, 0x90000000, 0x52800021, 0x91000000, 0xb821001f,
+	0x90000013, 0x91000273, 0xd28a7c60, 0x94000000, 0xf9400660, 0x91000400,
+	0xf9000660, 0xb9401260, 0x34ffff40, 0xd50343ff, 0xf9400bf3, 0xa8c27bfd,
+	0xd50323bf, 0xd65f03c0, 0x90000000, 0x91000000, 0xf9800011, 0x885f7c01,
+	0x11000421, 0x88027c01, 0x35ffffa2, 0x17ffffeb, 0xd503201f, 0xd503201f,
 };
 
 /* 6.12: the noreturn spinner, for (;;) { count++; cpu_relax(); } */
@@ -61,10 +61,10 @@ static const uint32_t spin_irqs_off_6_12[] = {
 
 /* 6.12: a tasklet callback: stp x29, x30, [sp, #-32]!; mov x29, sp; str x19, [sp, #16] */
 static const uint32_t tasklet_spin_6_12[] = {
-	0xd503201f, 0xd503201f, 0xd503233f, 0xa9be7bfd, 0x910003fd, 0xf9000bf3, 0xd50343df,
-	0x14000011, 0x90000013, 0x52800020, 0x91000261, 0xb820003f, 0x91000273, 0xb9401260,
-	0x350000a0, 0xd503201f, 0x97ffff62, 0xb9401260, 0x34ffffc0, 0xd50343ff, 0xf9400bf3,
-	0xa8c27bfd, 0xd50323bf, 0xd65f03c0,
+	0xd503201f, 0xd503201f, 0xd503233f, 0xa9be7bfd, 0x910003fd, 0xf9000bf3,
+	0xd50343df, 0x14000011, 0x90000013, 0x52800020, 0x91000261, 0xb820003f,
+	0x91000273, 0xb9401260, 0x350000a0, 0xd503201f, 0x97ffff62, 0xb9401260,
+	0x34ffffc0, 0xd50343ff, 0xf9400bf3, 0xa8c27bfd, 0xd50323bf, 0xd65f03c0,
 };
 
 static size_t index_of(const uint32_t *w, size_t n, uint32_t insn)
@@ -108,8 +108,8 @@ static void a_jump_back_to_a_shared_tail_is_no_loop(void **state)
 	/* and what loops there is are LL/SC retries, no spin */
 	assert_int_equal(arm64_func_spin_loop(&f, NULL), 0);
 	/* the unlock after the call cannot reach the call itself */
-	assert_false(arm64_reaches(aa_lock_6_12, N(aa_lock_6_12), AT, AT + 4 * (bl + 1),
-				   AT + 4 * bl));
+	assert_false(
+		arm64_reaches(aa_lock_6_12, N(aa_lock_6_12), AT, AT + 4 * (bl + 1), AT + 4 * bl));
 	assert_true(arm64_reaches(aa_lock_6_12, N(aa_lock_6_12), AT, AT + 4 * 3, AT + 4 * bl));
 }
 

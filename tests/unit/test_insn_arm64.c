@@ -87,11 +87,11 @@ static void hostile_code_is_rejected(void **state)
 static void anchor_and_preindexed_load(void **state)
 {
 	static const uint32_t code[] = {
-		0x90008514,	/* adrp x20, 0xffffd5f84055c000 */
-		0x91250294,	/* add  x20, x20, #0x940 */
-		0xf0001a35,	/* adrp x21, ... */
-		0x912c42b5,	/* add  x21, x21, #0xb10 */
-		0xf8450e93,	/* ldr  x19, [x20, #80]! */
+		0x90008514, /* adrp x20, 0xffffd5f84055c000 */
+		0x91250294, /* add  x20, x20, #0x940 */
+		0xf0001a35, /* adrp x21, ... */
+		0x912c42b5, /* add  x21, x21, #0xb10 */
+		0xf8450e93, /* ldr  x19, [x20, #80]! */
 	};
 	uint64_t out[8];
 	size_t n;
@@ -112,9 +112,8 @@ static void anchor_and_preindexed_load(void **state)
  * ldr x0, [x0, x1] */
 static void this_cpu_read_names_its_variable(void **state)
 {
-	static const uint32_t code[] = { 0xd503201f, 0xd503201f, 0xd503233f, 0xf000bdc0,
-					 0x91234000, 0xd538d081, 0xf8616800, 0xd50323bf,
-					 0xd65f03c0 };
+	static const uint32_t code[] = { 0xd503201f, 0xd503201f, 0xd503233f, 0xf000bdc0, 0x91234000,
+					 0xd538d081, 0xf8616800, 0xd50323bf, 0xd65f03c0 };
 	uint64_t out[4];
 
 	(void)state;
@@ -128,16 +127,16 @@ static void this_cpu_read_names_its_variable(void **state)
 static void anchor_move_and_el2(void **state)
 {
 	static const uint32_t code[] = {
-		0xb000b404,	/* adrp x4, 0x...40003000 */
-		0x91002084,	/* add x4, x4, #0x8 */
-		0xd538d085,	/* mrs x5, tpidr_el1 */
-		0xb8656884,	/* ldr w4, [x4, x5] */
-		0xd000b4a3,	/* adrp x3, 0x...40018000 */
-		0x91010063,	/* add x3, x3, #0x40 */
-		0x91010061,	/* add x1, x3, #0x40 */
-		0xaa0103e3,	/* mov x3, x1 */
-		0xd53cd041,	/* mrs x1, tpidr_el2 */
-		0x8b010061,	/* add x1, x3, x1 */
+		0xb000b404, /* adrp x4, 0x...40003000 */
+		0x91002084, /* add x4, x4, #0x8 */
+		0xd538d085, /* mrs x5, tpidr_el1 */
+		0xb8656884, /* ldr w4, [x4, x5] */
+		0xd000b4a3, /* adrp x3, 0x...40018000 */
+		0x91010063, /* add x3, x3, #0x40 */
+		0x91010061, /* add x1, x3, #0x40 */
+		0xaa0103e3, /* mov x3, x1 */
+		0xd53cd041, /* mrs x1, tpidr_el2 */
+		0x8b010061, /* add x1, x3, x1 */
 	};
 	uint64_t out[4];
 
@@ -152,15 +151,15 @@ static void anchor_move_and_el2(void **state)
 static void clobbered_registers_are_forgotten(void **state)
 {
 	static const uint32_t code[] = {
-		0x90000000,	/* adrp x0, pc page */
-		0x94000010,	/* bl +0x40 */
-		0xd538d081,	/* mrs x1, tpidr_el1 */
-		0xf8616800,	/* ldr x0, [x0, x1]: x0 is the callee's now */
-		0x90000013,	/* adrp x19, pc page (callee-saved) */
-		0xf9400273,	/* ldr x19, [x19]: a value, not the address */
-		0x94000010,	/* bl */
-		0xd538d081,	/* mrs x1, tpidr_el1 */
-		0x8b010261,	/* add x1, x19, x1 */
+		0x90000000, /* adrp x0, pc page */
+		0x94000010, /* bl +0x40 */
+		0xd538d081, /* mrs x1, tpidr_el1 */
+		0xf8616800, /* ldr x0, [x0, x1]: x0 is the callee's now */
+		0x90000013, /* adrp x19, pc page (callee-saved) */
+		0xf9400273, /* ldr x19, [x19]: a value, not the address */
+		0x94000010, /* bl */
+		0xd538d081, /* mrs x1, tpidr_el1 */
+		0x8b010261, /* add x1, x19, x1 */
 	};
 	uint64_t out[4];
 
@@ -180,14 +179,14 @@ static void calls_and_returns(void **state)
 	assert_true(arm64_decode_bl(0x94000053, 0xffffd5f7fd9434d0ull, &t));
 	assert_true(t == 0xffffd5f7fd94361cull);
 	assert_true(arm64_is_call(0x97fffed8));
-	assert_true(arm64_is_call(0xd63f0020));		/* blr x1 */
-	assert_true(arm64_is_call(0xd73f0a20));		/* blraa x17, x0 */
-	assert_false(arm64_is_call(0xd61f0020));	/* br x1 */
-	assert_false(arm64_is_call(0x14000000));	/* b */
-	assert_true(arm64_is_return(0xd65f03c0));	/* ret */
-	assert_true(arm64_is_return(0xd65f0bff));	/* retaa */
-	assert_false(arm64_is_return(0xd503233f));	/* paciasp */
-	assert_true(arm64_decode_b(0x17ffffff, 0x1004, &t));	/* b .-4 */
+	assert_true(arm64_is_call(0xd63f0020));		     /* blr x1 */
+	assert_true(arm64_is_call(0xd73f0a20));		     /* blraa x17, x0 */
+	assert_false(arm64_is_call(0xd61f0020));	     /* br x1 */
+	assert_false(arm64_is_call(0x14000000));	     /* b */
+	assert_true(arm64_is_return(0xd65f03c0));	     /* ret */
+	assert_true(arm64_is_return(0xd65f0bff));	     /* retaa */
+	assert_false(arm64_is_return(0xd503233f));	     /* paciasp */
+	assert_true(arm64_decode_b(0x17ffffff, 0x1004, &t)); /* b .-4 */
 	assert_true(t == 0x1000);
 	assert_false(arm64_decode_b(0x97fffed8, 0, &t));
 }
@@ -210,23 +209,23 @@ static void ldr_mov_and_writes(void **state)
 	/* orr x1, x2, x20 is no move */
 	assert_false(arm64_decode_mov_reg(0xaa140041u, &rt, &rn));
 
-	assert_false(arm64_may_write_reg(0xd503201fu, 1));	/* nop */
-	assert_false(arm64_may_write_reg(0xf9000261u, 1));	/* str x1, [x19] */
-	assert_false(arm64_may_write_reg(0xa9017bfdu, 29));	/* stp x29, x30, [sp, #16] */
-	assert_true(arm64_may_write_reg(0xa9bf7bfdu, 31));	/* stp ... [sp, #-16]!: writes sp */
-	assert_true(arm64_may_write_reg(0xa8c17bfdu, 29));	/* ldp x29, x30, [sp], #16 */
+	assert_false(arm64_may_write_reg(0xd503201fu, 1));  /* nop */
+	assert_false(arm64_may_write_reg(0xf9000261u, 1));  /* str x1, [x19] */
+	assert_false(arm64_may_write_reg(0xa9017bfdu, 29)); /* stp x29, x30, [sp, #16] */
+	assert_true(arm64_may_write_reg(0xa9bf7bfdu, 31));  /* stp ... [sp, #-16]!: writes sp */
+	assert_true(arm64_may_write_reg(0xa8c17bfdu, 29));  /* ldp x29, x30, [sp], #16 */
 	assert_true(arm64_may_write_reg(0xa8c17bfdu, 30));
 	assert_false(arm64_may_write_reg(0xa8c17bfdu, 1));
-	assert_true(arm64_may_write_reg(0xb9800a61u, 1));	/* ldrsw x1, [x19, #8] */
-	assert_false(arm64_may_write_reg(0xfd400661u, 1));	/* ldr d1, [x19, #8]: SIMD */
-	assert_true(arm64_may_write_reg(0x8b020021u, 1));	/* add x1, x1, x2 */
-	assert_false(arm64_may_write_reg(0xeb02003fu, 1));	/* cmp x1, x2 */
-	assert_false(arm64_may_write_reg(0xb4000041u, 1));	/* cbz x1, .+8 */
-	assert_true(arm64_may_write_reg(0x94000010u, 1));	/* bl: x0-x18 clobbered */
-	assert_false(arm64_may_write_reg(0x94000010u, 19));	/* ... not x19 */
-	assert_true(arm64_may_write_reg(0xd53b4221u, 1));	/* mrs x1, daif */
-	assert_false(arm64_may_write_reg(0xd50343dfu, 31));	/* msr daifset, #3 */
-	assert_true(arm64_may_write_reg(0xc85f7c61u, 1));	/* ldxr x1, [x3]: exclusive */
+	assert_true(arm64_may_write_reg(0xb9800a61u, 1));   /* ldrsw x1, [x19, #8] */
+	assert_false(arm64_may_write_reg(0xfd400661u, 1));  /* ldr d1, [x19, #8]: SIMD */
+	assert_true(arm64_may_write_reg(0x8b020021u, 1));   /* add x1, x1, x2 */
+	assert_false(arm64_may_write_reg(0xeb02003fu, 1));  /* cmp x1, x2 */
+	assert_false(arm64_may_write_reg(0xb4000041u, 1));  /* cbz x1, .+8 */
+	assert_true(arm64_may_write_reg(0x94000010u, 1));   /* bl: x0-x18 clobbered */
+	assert_false(arm64_may_write_reg(0x94000010u, 19)); /* ... not x19 */
+	assert_true(arm64_may_write_reg(0xd53b4221u, 1));   /* mrs x1, daif */
+	assert_false(arm64_may_write_reg(0xd50343dfu, 31)); /* msr daifset, #3 */
+	assert_true(arm64_may_write_reg(0xc85f7c61u, 1));   /* ldxr x1, [x3]: exclusive */
 }
 
 int main(void)

@@ -20,12 +20,12 @@
 #define TOK_TABLE (MEM_BASE + 0x400)
 #define NAMES (MEM_BASE + 0x1000)
 #define OFFSETS (MEM_BASE + 0x3000)
-#define TOK_SYM 0x80	/* token 0x80 expands to "sym_" */
+#define TOK_SYM 0x80 /* token 0x80 expands to "sym_" */
 
 struct image {
 	uint8_t m[MEM_SIZE];
 	size_t names_len;
-	size_t reads_after_names;	/* make names unreadable past this many bytes */
+	size_t reads_after_names; /* make names unreadable past this many bytes */
 };
 
 static enum kdc_status read_image(void *ctx, uint64_t vaddr, void *buf, size_t len,
@@ -34,7 +34,8 @@ static enum kdc_status read_image(void *ctx, uint64_t vaddr, void *buf, size_t l
 	struct image *im = ctx;
 
 	if (vaddr < MEM_BASE || vaddr - MEM_BASE > MEM_SIZE || len > MEM_SIZE - (vaddr - MEM_BASE))
-		return kdc_fail(err, KC_NODATA, "0x%llx not in the image", (unsigned long long)vaddr);
+		return kdc_fail(err, KC_NODATA, "0x%llx not in the image",
+				(unsigned long long)vaddr);
 	/* pages are filtered whole: fail any read touching the forbidden range */
 	if (im->reads_after_names && vaddr + len > NAMES + im->reads_after_names && vaddr < OFFSETS)
 		return kdc_fail(err, KC_NODATA, "page filtered");
@@ -89,8 +90,12 @@ static void build(struct image *im, uint32_t num)
 }
 
 static const struct kallsyms_layout layout = {
-	.num_syms = NUM_SYMS, .names = NAMES, .token_table = TOK_TABLE,
-	.token_index = TOK_INDEX, .offsets = OFFSETS, .relative_base = REL_BASE,
+	.num_syms = NUM_SYMS,
+	.names = NAMES,
+	.token_table = TOK_TABLE,
+	.token_index = TOK_INDEX,
+	.offsets = OFFSETS,
+	.relative_base = REL_BASE,
 };
 
 static enum kdc_status load(struct image *im, struct kdc_kallsyms **ks, struct kdc_err *err)
@@ -171,7 +176,8 @@ static void hostile_tables(void **state)
 	/* names run into a filtered page */
 	build(&im, 1500);
 	for (size_t i = 0; i < 1500; i++)
-		memcpy(im.m + (NAMES - MEM_BASE) + 4 * i, (const uint8_t[]){ 3, 'T', TOK_SYM, 'a' }, 4);
+		memcpy(im.m + (NAMES - MEM_BASE) + 4 * i, (const uint8_t[]){ 3, 'T', TOK_SYM, 'a' },
+		       4);
 	im.reads_after_names = 0x1000;
 	assert_int_equal(load(&im, &ks, &err), KC_NODATA);
 	assert_non_null(strstr(err.msg, "kallsyms_names+0x1000"));
@@ -203,9 +209,12 @@ static void hostile_tables(void **state)
  * sort (the index is stale until the next sort; finds must still work). */
 static void find_by_name(void **state)
 {
-	static const struct { uint64_t addr; const char *name; } syms[] = {
-		{ 0x5000, "zeta" }, { 0x1000, "alpha" }, { 0x3000, "dup" }, { 0x2000, "dup" },
-		{ 0x4000, "mid" }, { 0x6000, "alpha_2" },
+	static const struct {
+		uint64_t addr;
+		const char *name;
+	} syms[] = {
+		{ 0x5000, "zeta" }, { 0x1000, "alpha" }, { 0x3000, "dup" },
+		{ 0x2000, "dup" },  { 0x4000, "mid" },	 { 0x6000, "alpha_2" },
 	};
 	struct kdc_kallsyms *ks = kallsyms_new();
 	struct kdc_symbol sym;
@@ -214,7 +223,8 @@ static void find_by_name(void **state)
 	assert_non_null(ks);
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++)
 		assert_int_equal(kallsyms_add(ks, syms[i].addr, 't', syms[i].name,
-					      strlen(syms[i].name), NULL), KC_OK);
+					      strlen(syms[i].name), NULL),
+				 KC_OK);
 	kallsyms_sort(ks);
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		assert_int_equal(kallsyms_find(ks, syms[i].name, &sym), KC_OK);

@@ -27,7 +27,7 @@
 
 struct image {
 	uint8_t *m;
-	uint64_t pos;		/* next free offset */
+	uint64_t pos; /* next free offset */
 	struct kallsyms_layout want;
 };
 
@@ -96,7 +96,8 @@ static void build(struct image *im, bool seqs)
 	align(im);
 	im->want.token_table = BASE + im->pos;
 	for (int t = 0; t < 256; t++) {
-		snprintf(tok[t], sizeof(tok[t]), "%s", t ? (char[]){ (char)('a' + t % 26), 0 } : "T");
+		snprintf(tok[t], sizeof(tok[t]), "%s",
+			 t ? (char[]){ (char)('a' + t % 26), 0 } : "T");
 		memcpy(im->m + im->pos + tlen, tok[t], strlen(tok[t]) + 1);
 		tlen += strlen(tok[t]) + 1;
 	}
@@ -168,7 +169,8 @@ static void wrong_tables_refused(void **state)
 	build(&im, false);
 	/* markers[1] off by one */
 	{
-		uint64_t nm = (NSYMS + 255) / 256, mk = im.want.token_table - ((4 * nm + 7) & ~7ull);
+		uint64_t nm = (NSYMS + 255) / 256,
+			 mk = im.want.token_table - ((4 * nm + 7) & ~7ull);
 
 		im.m[mk - BASE + 4] ^= 1;
 	}

@@ -115,10 +115,10 @@ static void sub_header_offsets_must_lie_in_the_file(void **state)
 	static const struct {
 		uint64_t vo, vl, no, nl;
 	} cases[] = {
-		{ 0x3000, 0x800, 0xf000, 0x1001 },		/* notes cross the end */
-		{ 0xfffffffffffff000ull, 0x2000, 0x2000, 0x10 },	/* offset+size wraps */
+		{ 0x3000, 0x800, 0xf000, 0x1001 },		 /* notes cross the end */
+		{ 0xfffffffffffff000ull, 0x2000, 0x2000, 0x10 }, /* offset+size wraps */
 		{ 0x3000, 0x800, 0x2000, 0xffffffffffffffffull },
-		{ 0x20000, 0x1, 0x2000, 0x10 },			/* vmcoreinfo past the end */
+		{ 0x20000, 0x1, 0x2000, 0x10 }, /* vmcoreinfo past the end */
 	};
 	uint8_t h[KDC_KDUMP_HEADER_SIZE], s[KDC_KDUMP_SUB_HEADER_SIZE];
 	struct kdc_kdump_header hdr;

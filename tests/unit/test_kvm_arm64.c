@@ -26,15 +26,15 @@
 #include "kvm_arm64.h"
 #include "mem_image.h"
 
-#define PCPU 0xffff800011a00000ull	/* __per_cpu_start; CPU n's copy at + n * PCPU_STRIDE */
+#define PCPU 0xffff800011a00000ull /* __per_cpu_start; CPU n's copy at + n * PCPU_STRIDE */
 #define PCPU_STRIDE 0x10000ull
 #define PCPU_SIZE 0x3000u
-#define VCPU 0xffff000012340000ull	/* the struct kvm_vcpu of CPU 1 */
+#define VCPU 0xffff000012340000ull /* the struct kvm_vcpu of CPU 1 */
 #define VM 0xffff000012300000ull
-#define VAR_RUNNING 0x100u		/* per-CPU offsets of the variables */
+#define VAR_RUNNING 0x100u /* per-CPU offsets of the variables */
 #define VAR_HOST 0x1000u
 
-#define ARCH 256u			/* kvm_vcpu.arch */
+#define ARCH 256u /* kvm_vcpu.arch */
 #define GUEST_PC 0x10000abcull
 #define GUEST_PSTATE 0x3c5ull
 #define GUEST_SP_EL0 0x4000f000ull
@@ -73,34 +73,49 @@ static struct btf *types_for(enum line line, struct world *w)
 	int void_ptr = bb_check(btf__add_ptr(btf, 0));
 	bool old = line == L51 || line == L418;
 	/* uapi struct user_pt_regs, every version */
-	int upt = bb_struct(btf, "user_pt_regs", 272, (struct bb_field[]){
-		{ "regs", bb_array(btf, u64, 31), 0 }, { "sp", u64, 248 }, { "pc", u64, 256 },
-		{ "pstate", u64, 264 } }, 4);
+	int upt = bb_struct(btf, "user_pt_regs", 272,
+			    (struct bb_field[]){ { "regs", bb_array(btf, u64, 31), 0 },
+						 { "sp", u64, 248 },
+						 { "pc", u64, 256 },
+						 { "pstate", u64, 264 } },
+			    4);
 	int ctxt, fault, arch, nr_sys = line == L418 ? 101 : line == L51 ? 110 : 123;
 	uint32_t sys_at, ctxt_size;
 
 	assert_non_null(btf);
 	if (old) {
 		/* struct kvm_regs { user_pt_regs regs; sp_el1; elr_el1; spsr[5]; fp_regs } */
-		int kregs = bb_struct(btf, "kvm_regs", 864, (struct bb_field[]){
-			{ "regs", upt, 0 }, { "sp_el1", u64, 272 }, { "elr_el1", u64, 280 } }, 3);
+		int kregs = bb_struct(btf, "kvm_regs", 864,
+				      (struct bb_field[]){ { "regs", upt, 0 },
+							   { "sp_el1", u64, 272 },
+							   { "elr_el1", u64, 280 } },
+				      3);
 		int sysu;
 
 		sys_at = 864;
-		sysu = bb_union(btf, "", 8 * (uint32_t)nr_sys, (struct bb_field[]){
-			{ "sys_regs", bb_array(btf, u64, (uint32_t)nr_sys), 0 },
-			{ "copro", bb_array(btf, u32, 2 * (uint32_t)nr_sys), 0 } }, 2);
+		sysu = bb_union(btf, "", 8 * (uint32_t)nr_sys,
+				(struct bb_field[]){
+					{ "sys_regs", bb_array(btf, u64, (uint32_t)nr_sys), 0 },
+					{ "copro", bb_array(btf, u32, 2 * (uint32_t)nr_sys), 0 } },
+				2);
 		ctxt_size = sys_at + 8 * (uint32_t)nr_sys + 8;
-		ctxt = bb_struct(btf, "kvm_cpu_context", ctxt_size, (struct bb_field[]){
-			{ "gp_regs", kregs, 0 }, { "", sysu, sys_at },
-			{ "__hyp_running_vcpu", vcpu_ptr, ctxt_size - 8 } }, 3);
+		ctxt = bb_struct(
+			btf, "kvm_cpu_context", ctxt_size,
+			(struct bb_field[]){ { "gp_regs", kregs, 0 },
+					     { "", sysu, sys_at },
+					     { "__hyp_running_vcpu", vcpu_ptr, ctxt_size - 8 } },
+			3);
 		w->sp_el1 = 272;
 	} else {
 		sys_at = 832;
 		ctxt_size = sys_at + 8 * (uint32_t)nr_sys + 8;
-		ctxt = bb_struct(btf, "kvm_cpu_context", ctxt_size, (struct bb_field[]){
-			{ "regs", upt, 0 }, { "sys_regs", bb_array(btf, u64, (uint32_t)nr_sys), sys_at },
-			{ "__hyp_running_vcpu", vcpu_ptr, ctxt_size - 8 } }, 3);
+		ctxt = bb_struct(
+			btf, "kvm_cpu_context", ctxt_size,
+			(struct bb_field[]){
+				{ "regs", upt, 0 },
+				{ "sys_regs", bb_array(btf, u64, (uint32_t)nr_sys), sys_at },
+				{ "__hyp_running_vcpu", vcpu_ptr, ctxt_size - 8 } },
+			3);
 		/* enum vcpu_sysreg's SP_EL1 (108 in 5.10 and 6.1) */
 		bb_check(btf__add_enum(btf, "vcpu_sysreg", 4));
 		bb_check(btf__add_enum_value(btf, "MPIDR_EL1", 1));
@@ -111,52 +126,77 @@ static struct btf *types_for(enum line line, struct world *w)
 	w->host_regs = 0;
 	w->host_running = ctxt_size - 8;
 	/* struct kvm_vcpu_fault_info: esr_el2 u32 before 6.1, u64 from it */
-	fault = bb_struct(btf, "kvm_vcpu_fault_info", 32, (struct bb_field[]){
-		{ "esr_el2", line == L61 ? u64 : u32, 0 }, { "far_el2", u64, 8 },
-		{ "hpfar_el2", u64, 16 }, { "disr_el1", u64, 24 } }, 4);
-	w->esr = ctxt_size + 16;	/* arch.fault, after hcr_el2 and mdcr_el2 */
+	fault = bb_struct(btf, "kvm_vcpu_fault_info", 32,
+			  (struct bb_field[]){ { "esr_el2", line == L61 ? u64 : u32, 0 },
+					       { "far_el2", u64, 8 },
+					       { "hpfar_el2", u64, 16 },
+					       { "disr_el1", u64, 24 } },
+			  4);
+	w->esr = ctxt_size + 16; /* arch.fault, after hcr_el2 and mdcr_el2 */
 	w->fault_size_esr = line == L61 ? 8 : 4;
 	w->flag = ctxt_size + 64;
 	if (line == L61)
-		arch = bb_struct(btf, "kvm_vcpu_arch", ctxt_size + 128, (struct bb_field[]){
-			{ "ctxt", ctxt, 0 }, { "hcr_el2", u64, ctxt_size },
-			{ "fault", fault, w->esr }, { "sflags", u8, w->flag } }, 4);
+		arch = bb_struct(btf, "kvm_vcpu_arch", ctxt_size + 128,
+				 (struct bb_field[]){ { "ctxt", ctxt, 0 },
+						      { "hcr_el2", u64, ctxt_size },
+						      { "fault", fault, w->esr },
+						      { "sflags", u8, w->flag } },
+				 4);
 	else if (line == L418)
-		arch = bb_struct(btf, "kvm_vcpu_arch", ctxt_size + 128, (struct bb_field[]){
-			{ "ctxt", ctxt, 0 }, { "hcr_el2", u64, ctxt_size },
-			{ "fault", fault, w->esr }, { "host_cpu_context", void_ptr, ctxt_size + 56 },
-			{ "sysregs_loaded_on_cpu", boolean, w->flag } }, 5);
+		arch = bb_struct(
+			btf, "kvm_vcpu_arch", ctxt_size + 128,
+			(struct bb_field[]){ { "ctxt", ctxt, 0 },
+					     { "hcr_el2", u64, ctxt_size },
+					     { "fault", fault, w->esr },
+					     { "host_cpu_context", void_ptr, ctxt_size + 56 },
+					     { "sysregs_loaded_on_cpu", boolean, w->flag } },
+			5);
 	else
-		arch = bb_struct(btf, "kvm_vcpu_arch", ctxt_size + 128, (struct bb_field[]){
-			{ "ctxt", ctxt, 0 }, { "hcr_el2", u64, ctxt_size },
-			{ "fault", fault, w->esr }, { "sysregs_loaded_on_cpu", boolean, w->flag } }, 4);
-	bb_struct(btf, "kvm_vcpu", ARCH + ctxt_size + 128, (struct bb_field[]){
-		{ "kvm", void_ptr, 0 }, { "cpu", i32, 32 }, { "vcpu_id", i32, 36 },
-		{ "arch", arch, ARCH } }, 4);
+		arch = bb_struct(
+			btf, "kvm_vcpu_arch", ctxt_size + 128,
+			(struct bb_field[]){ { "ctxt", ctxt, 0 },
+					     { "hcr_el2", u64, ctxt_size },
+					     { "fault", fault, w->esr },
+					     { "sysregs_loaded_on_cpu", boolean, w->flag } },
+			4);
+	bb_struct(btf, "kvm_vcpu", ARCH + ctxt_size + 128,
+		  (struct bb_field[]){ { "kvm", void_ptr, 0 },
+				       { "cpu", i32, 32 },
+				       { "vcpu_id", i32, 36 },
+				       { "arch", arch, ARCH } },
+		  4);
 
 	/* the per-CPU variables */
 	if (line == L61 || line == L510) {
-		int host_data = bb_struct(btf, "kvm_host_data", ctxt_size, (struct bb_field[]){
-			{ "host_ctxt", ctxt, 0 } }, 1);
+		int host_data = bb_struct(btf, "kvm_host_data", ctxt_size,
+					  (struct bb_field[]){ { "host_ctxt", ctxt, 0 } }, 1);
 
-		bb_percpu(btf, (struct bb_percpu_var[]){
-			{ "kvm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
-			{ "kvm_hyp_ctxt", ctxt, VAR_HOST, ctxt_size },
-			{ "kvm_host_data", host_data, VAR_HOST + 0x800, ctxt_size } }, 3, PCPU_SIZE);
+		bb_percpu(btf,
+			  (struct bb_percpu_var[]){
+				  { "kvm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
+				  { "kvm_hyp_ctxt", ctxt, VAR_HOST, ctxt_size },
+				  { "kvm_host_data", host_data, VAR_HOST + 0x800, ctxt_size } },
+			  3, PCPU_SIZE);
 	} else if (line == L51) {
 		/* kvm_host_data { host_ctxt; pmu_events } */
-		int host_data = bb_struct(btf, "kvm_host_data", ctxt_size + 8, (struct bb_field[]){
-			{ "host_ctxt", ctxt, 0 }, { "pmu_events", u64, ctxt_size } }, 2);
+		int host_data = bb_struct(btf, "kvm_host_data", ctxt_size + 8,
+					  (struct bb_field[]){ { "host_ctxt", ctxt, 0 },
+							       { "pmu_events", u64, ctxt_size } },
+					  2);
 
-		bb_percpu(btf, (struct bb_percpu_var[]){
-			{ "kvm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
-			{ "kvm_host_data", host_data, VAR_HOST, ctxt_size + 8 } }, 2, PCPU_SIZE);
+		bb_percpu(btf,
+			  (struct bb_percpu_var[]){
+				  { "kvm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
+				  { "kvm_host_data", host_data, VAR_HOST, ctxt_size + 8 } },
+			  2, PCPU_SIZE);
 	} else {
 		int state = bb_check(btf__add_typedef(btf, "kvm_cpu_context_t", ctxt));
 
-		bb_percpu(btf, (struct bb_percpu_var[]){
-			{ "kvm_arm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
-			{ "kvm_host_cpu_state", state, VAR_HOST, ctxt_size } }, 2, PCPU_SIZE);
+		bb_percpu(btf,
+			  (struct bb_percpu_var[]){
+				  { "kvm_arm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
+				  { "kvm_host_cpu_state", state, VAR_HOST, ctxt_size } },
+			  2, PCPU_SIZE);
 	}
 	return btf;
 }

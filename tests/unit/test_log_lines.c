@@ -28,8 +28,9 @@ static void parses_dump_stack_header(void **state)
 static void parses_612_header_with_uid(void **state)
 {
 	/* from the leaf-nested-6.12 fixture's console (lib/dump_stack.c 6.10+) */
-	static const char line[] = "CPU: 0 UID: 0 PID: 0 Comm: swapper/0 Kdump: loaded Tainted: G"
-				   "           OE      6.12.118+deb12-arm64 #1  Debian 6.12.118-1~deb12u1";
+	static const char line[] =
+		"CPU: 0 UID: 0 PID: 0 Comm: swapper/0 Kdump: loaded Tainted: G"
+		"           OE      6.12.118+deb12-arm64 #1  Debian 6.12.118-1~deb12u1";
 	int cpu = -1;
 	int32_t pid = -1;
 	char comm[17];

@@ -79,14 +79,10 @@ static void terminal_table(void **state)
 		size_t len;
 		const char *want;
 	} t[] = {
-		{ "plain text\n", 11, "plain text\n" },
-		{ "\x1b[2J", 4, "\\x1b[2J" },
-		{ "bell\x07", 5, "bell\\x07" },
-		{ "cr\rforged", 9, "cr\\x0dforged" },
-		{ "back\\slash", 10, "back\\\\slash" },
-		{ "nul\0x", 5, "nul\\x00x" },
-		{ "\x7f\xff", 2, "\\x7f\\xff" },
-		{ "tab\tok", 6, "tab\tok" },
+		{ "plain text\n", 11, "plain text\n" }, { "\x1b[2J", 4, "\\x1b[2J" },
+		{ "bell\x07", 5, "bell\\x07" },		{ "cr\rforged", 9, "cr\\x0dforged" },
+		{ "back\\slash", 10, "back\\\\slash" }, { "nul\0x", 5, "nul\\x00x" },
+		{ "\x7f\xff", 2, "\\x7f\\xff" },	{ "tab\tok", 6, "tab\tok" },
 	};
 
 	(void)state;

@@ -8,25 +8,24 @@
 
 #include "patterns_file.h"
 
-static struct kdc_patterns pats;	/* large: not on the stack */
+static struct kdc_patterns pats; /* large: not on the stack */
 
 static void parses_sections_and_repeats(void **state)
 {
-	static const char text[] =
-		"# known patterns\n"
-		"[hyp-panic]\n"
-		"title = HYP panic\n"
-		"log = HYP panic:\n"
-		"backtrace = ftrace_*\n"
-		"backtrace = hyp_panic\n"
-		"kernel-before = 5.7\n"
-		"explain = first line\n"
-		"explain = second line\n"
-		"fix = 6e977984f6d8\n"
-		"\n"
-		"[other]\n"
-		"title = t\n"
-		"log = x\n";
+	static const char text[] = "# known patterns\n"
+				   "[hyp-panic]\n"
+				   "title = HYP panic\n"
+				   "log = HYP panic:\n"
+				   "backtrace = ftrace_*\n"
+				   "backtrace = hyp_panic\n"
+				   "kernel-before = 5.7\n"
+				   "explain = first line\n"
+				   "explain = second line\n"
+				   "fix = 6e977984f6d8\n"
+				   "\n"
+				   "[other]\n"
+				   "title = t\n"
+				   "log = x\n";
 
 	(void)state;
 	assert_int_equal(patterns_parse(text, sizeof(text) - 1, &pats, NULL), KC_OK);
@@ -58,8 +57,8 @@ static void rejects_mistakes_by_line(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&err, 0, sizeof(err));
-		assert_int_not_equal(patterns_parse(cases[i].text, strlen(cases[i].text), &pats, &err),
-				     KC_OK);
+		assert_int_not_equal(
+			patterns_parse(cases[i].text, strlen(cases[i].text), &pats, &err), KC_OK);
 		if (!strstr(err.msg, cases[i].expect))
 			fail_msg("'%s': got '%s'", cases[i].expect, err.msg);
 	}

@@ -14,10 +14,10 @@
 
 #define BASE 0xffff800009000000ull
 #define SIZE 0x8000
-#define RB (BASE + 0x0)		/* printk_ringbuffer: desc_ring at 0, text_data_ring at 48 */
-#define DESCS (BASE + 0x1000)	/* 4 descriptors of 24 bytes */
-#define INFOS (BASE + 0x2000)	/* 4 infos of 88 bytes */
-#define DATA (BASE + 0x4000)	/* 256-byte text ring */
+#define RB (BASE + 0x0)	      /* printk_ringbuffer: desc_ring at 0, text_data_ring at 48 */
+#define DESCS (BASE + 0x1000) /* 4 descriptors of 24 bytes */
+#define INFOS (BASE + 0x2000) /* 4 infos of 88 bytes */
+#define DATA (BASE + 0x4000)  /* 256-byte text ring */
 #define COUNT_BITS 2
 #define SIZE_BITS 8
 
@@ -33,15 +33,32 @@ static enum kdc_status rd(void *ctx, uint64_t va, void *buf, size_t len, struct 
 }
 
 static const struct printk_layout layout = {
-	.prb = RB, .rb_desc_ring = 0, .rb_text_data_ring = 48,
-	.dr_count_bits = 0, .dr_descs = 8, .dr_infos = 16, .dr_head_id = 24, .dr_tail_id = 32,
-	.desc_size = 24, .desc_state_var = 0, .desc_text_blk_lpos = 8,
-	.lpos_begin = 0, .lpos_next = 8,
-	.info_size = 88, .info_seq = 0, .info_ts_nsec = 8, .info_text_len = 16,
-	.info_caller_id = 20, .data_size_bits = 0, .data_data = 8,
+	.prb = RB,
+	.rb_desc_ring = 0,
+	.rb_text_data_ring = 48,
+	.dr_count_bits = 0,
+	.dr_descs = 8,
+	.dr_infos = 16,
+	.dr_head_id = 24,
+	.dr_tail_id = 32,
+	.desc_size = 24,
+	.desc_state_var = 0,
+	.desc_text_blk_lpos = 8,
+	.lpos_begin = 0,
+	.lpos_next = 8,
+	.info_size = 88,
+	.info_seq = 0,
+	.info_ts_nsec = 8,
+	.info_text_len = 16,
+	.info_caller_id = 20,
+	.data_size_bits = 0,
+	.data_data = 8,
 };
 
-static void p64(uint64_t va, uint64_t v) { put_u64_at(mem + (va - BASE), v); }
+static void p64(uint64_t va, uint64_t v)
+{
+	put_u64_at(mem + (va - BASE), v);
+}
 static void p32(uint64_t va, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
@@ -56,8 +73,8 @@ static void put_record(uint64_t id, unsigned state, const char *text, uint64_t b
 	p64(DESCS + idx * 24, ((uint64_t)state << 62) | id);
 	p64(DESCS + idx * 24 + 8, begin);
 	p64(DESCS + idx * 24 + 16, next);
-	p64(INFOS + idx * 88, id + 100);		/* seq */
-	p64(INFOS + idx * 88 + 8, 1500000000ull * id);	/* ts_nsec */
+	p64(INFOS + idx * 88, id + 100);	       /* seq */
+	p64(INFOS + idx * 88 + 8, 1500000000ull * id); /* ts_nsec */
 	mem[INFOS + idx * 88 + 16 - BASE] = (uint8_t)strlen(text);
 	p32(INFOS + idx * 88 + 20, 0x80000000u | (uint32_t)id);
 	p64(DATA + off, id);
@@ -132,9 +149,9 @@ static void overwritten_and_reserved_slots_are_skipped(void **state)
 	(void)state;
 	build(4, 6);
 	put_record(4, 2, "old", 0x0, 0x20);
-	put_record(5, 0, "reserved", 0x20, 0x40);	/* still being written */
+	put_record(5, 0, "reserved", 0x20, 0x40); /* still being written */
 	put_record(6, 2, "new", 0x40, 0x60);
-	p64(DESCS + (4 & 3) * 24, (2ull << 62) | 8);	/* slot 0 reused by id 8 */
+	p64(DESCS + (4 & 3) * 24, (2ull << 62) | 8); /* slot 0 reused by id 8 */
 	assert_int_equal(walk(&s, &skipped, NULL), KC_OK);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.text[0], "new");
@@ -161,8 +178,8 @@ static void hostile_rings(void **state)
 	assert_true(s.n <= 4);
 	/* text blocks that cannot be right are counted, not followed */
 	build(1, 2);
-	put_record(1, 2, "bad", 0x0, 0x10000);		/* spans many wraps */
-	put_record(2, 2, "tiny", 0x20, 0x24);		/* shorter than its id */
+	put_record(1, 2, "bad", 0x0, 0x10000); /* spans many wraps */
+	put_record(2, 2, "tiny", 0x20, 0x24);  /* shorter than its id */
 	assert_int_equal(walk(&s, &skipped, &err), KC_OK);
 	assert_int_equal(s.n, 0);
 	assert_int_equal(skipped, 2);

@@ -56,7 +56,8 @@ static void walks_first_to_next(void **state)
 
 	(void)state;
 	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 0, b, &layout_4_18, collect, &s,
-					     &skipped, NULL), KC_OK);
+					     &skipped, NULL),
+			 KC_OK);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.text[0], "Booting Linux");
 	assert_string_equal(s.text[1], "second");
@@ -76,8 +77,9 @@ static void follows_the_wrap_marker(void **state)
 	(void)state;
 	memset(buf + end, 0, 16);
 	next = put(buf, 0, 2, "new one");
-	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 80, next, &layout_4_18, collect,
-					     &s, &skipped, NULL), KC_OK);
+	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 80, next, &layout_4_18, collect, &s,
+					     &skipped, NULL),
+			 KC_OK);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.text[0], "old one");
 	assert_string_equal(s.text[1], "new one");
@@ -93,15 +95,18 @@ static void hostile_rings_end(void **state)
 	(void)state;
 	/* indices outside the buffer */
 	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 200, 0, &layout_4_18, collect, &s,
-					     &skipped, NULL), KC_CORRUPT);
+					     &skipped, NULL),
+			 KC_CORRUPT);
 	/* a layout whose fields do not fit its header */
-	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 0, 16, &bad, collect, &s, &skipped,
-					     NULL), KC_CORRUPT);
+	assert_int_equal(
+		printk_log_for_each(buf, sizeof(buf), 0, 16, &bad, collect, &s, &skipped, NULL),
+		KC_CORRUPT);
 	/* a record claiming more than the buffer: the walk stops, marked */
 	put(buf, 0, 1, "x");
 	buf[8] = 0xff, buf[9] = 0x7f;
 	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 0, 64, &layout_4_18, collect, &s,
-					     &skipped, NULL), KC_OK);
+					     &skipped, NULL),
+			 KC_OK);
 	assert_int_equal(s.n, 0);
 	assert_int_equal(skipped, 1);
 	/* text_len larger than its record */
@@ -109,12 +114,14 @@ static void hostile_rings_end(void **state)
 	put(buf, 0, 1, "abc");
 	buf[10] = 200;
 	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 0, 20, &layout_4_18, collect, &s,
-					     &skipped, NULL), KC_OK);
+					     &skipped, NULL),
+			 KC_OK);
 	assert_int_equal(s.n, 0);
 	/* all-zero buffer with first == next: wraps once and ends */
 	memset(buf, 0, sizeof(buf));
 	assert_int_equal(printk_log_for_each(buf, sizeof(buf), 0, 0, &layout_4_18, collect, &s,
-					     &skipped, NULL), KC_OK);
+					     &skipped, NULL),
+			 KC_OK);
 	assert_int_equal(s.n, 0);
 }
 

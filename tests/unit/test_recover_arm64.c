@@ -33,20 +33,20 @@
 #define RET_FROM_FORK (TEXT + 0x000)
 #define KTHREAD (TEXT + 0x100)
 #define THREADFN (TEXT + 0x200)
-#define HELPER (TEXT + 0x300)		/* returned: its record is left over */
-#define LEAF (TEXT + 0x400)		/* where the CPU is */
+#define HELPER (TEXT + 0x300) /* returned: its record is left over */
+#define LEAF (TEXT + 0x400)   /* where the CPU is */
 #define TEXT_END (TEXT + 0x500)
 
 /* A64 encodings */
 #define NOP 0xd503201fu
-#define STP_FP_LR 0xa9bf7bfdu		/* stp x29, x30, [sp, #-16]! */
-#define MOV_FP_SP 0x910003fdu		/* mov x29, sp */
-#define LDP_FP_LR 0xa8c17bfdu		/* ldp x29, x30, [sp], #16 */
+#define STP_FP_LR 0xa9bf7bfdu /* stp x29, x30, [sp, #-16]! */
+#define MOV_FP_SP 0x910003fdu /* mov x29, sp */
+#define LDP_FP_LR 0xa8c17bfdu /* ldp x29, x30, [sp], #16 */
 #define RET 0xd65f03c0u
-#define MSR_DAIFSET_3 0xd50343dfu	/* msr daifset, #3: mask IRQ and FIQ */
+#define MSR_DAIFSET_3 0xd50343dfu /* msr daifset, #3: mask IRQ and FIQ */
 #define BLR_X1 0xd63f0020u
 #define BLR_X19 0xd63f0260u
-#define B_SELF 0x14000000u		/* b . */
+#define B_SELF 0x14000000u /* b . */
 
 static uint32_t bl(uint64_t from, uint64_t to)
 {
@@ -66,13 +66,17 @@ static void world_init(struct world *w)
 	struct btf *btf = btf__new_empty();
 	int u64 = bb_check(btf__add_int(btf, "long long unsigned int", 8, 0));
 	static const struct test_sym syms[] = {
-		{ RET_FROM_FORK, "ret_from_fork" }, { KTHREAD, "kthread" },
-		{ THREADFN, "test_threadfn" }, { HELPER, "test_helper" }, { LEAF, "test_spin" },
+		{ RET_FROM_FORK, "ret_from_fork" },
+		{ KTHREAD, "kthread" },
+		{ THREADFN, "test_threadfn" },
+		{ HELPER, "test_helper" },
+		{ LEAF, "test_spin" },
 		{ TEXT_END, "_etext" },
 	};
 	uint64_t top = TASK_STACK + STACK_SIZE;
 	uint64_t entry = top - PT_REGS_SIZE + PT_STACKFRAME;
-	uint64_t r_kthread = top - 0x400, r_threadfn = r_kthread - 0x80, r_helper = r_threadfn - 0x40;
+	uint64_t r_kthread = top - 0x400, r_threadfn = r_kthread - 0x80,
+		 r_helper = r_threadfn - 0x40;
 
 	memset(w, 0, sizeof(*w));
 	bb_pt_regs(btf, u64);
@@ -99,13 +103,17 @@ static void world_init(struct world *w)
 	mem_image_put_code(&w->mem, RET_FROM_FORK, (uint32_t[]){ NOP, NOP, BLR_X19, NOP, RET }, 5);
 	/* kthread(): calls threadfn through a pointer */
 	mem_image_put_code(&w->mem, KTHREAD,
-		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, BLR_X1, NOP, LDP_FP_LR, RET }, 7);
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, BLR_X1, NOP, LDP_FP_LR, RET },
+			   7);
 	/* threadfn: mask IRQs, call the helper (returns), then the spinning leaf */
-	mem_image_put_code(&w->mem, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
-		bl(THREADFN + 12, HELPER), bl(THREADFN + 16, LEAF), LDP_FP_LR, RET }, 7);
+	mem_image_put_code(&w->mem, THREADFN,
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
+					 bl(THREADFN + 12, HELPER), bl(THREADFN + 16, LEAF),
+					 LDP_FP_LR, RET },
+			   7);
 	/* the helper: an ordinary function that returns */
 	mem_image_put_code(&w->mem, HELPER,
-		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, NOP, LDP_FP_LR, RET }, 6);
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, NOP, LDP_FP_LR, RET }, 6);
 	/* the leaf: spins where it is, no frame record */
 	mem_image_put_code(&w->mem, LEAF, (uint32_t[]){ NOP, B_SELF, RET }, 3);
 
@@ -162,8 +170,11 @@ static void test_tight_loop_around_helper(void **state)
 	world_init(w);
 	/* threadfn instead loops: bl helper; b back to it (udelay-style
 	 * polling, the PC moves between the loop and the helper) */
-	mem_image_put_code(&w->mem, THREADFN, (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
-		bl(THREADFN + 12, HELPER), 0x17ffffffu /* b .-4 */, LDP_FP_LR, RET }, 7);
+	mem_image_put_code(&w->mem, THREADFN,
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, MSR_DAIFSET_3,
+					 bl(THREADFN + 12, HELPER), 0x17ffffffu /* b .-4 */,
+					 LDP_FP_LR, RET },
+			   7);
 	recover_cpu(&w->k, &w->cpu, &w->rec);
 	assert_true(w->rec.ok);
 	assert_int_equal(w->rec.cand[0].function, THREADFN);
@@ -174,10 +185,10 @@ static void test_tight_loop_around_helper(void **state)
 	free(w);
 }
 
-#define DATA 0xffff800009000000ull	/* the module's data: an ops pointer and table */
+#define DATA 0xffff800009000000ull /* the module's data: an ops pointer and table */
 #define OPS_PTR DATA
 #define OPS (DATA + 0x40)
-#define PRINTK (TEXT + 0x500)		/* what the helper called before it returned */
+#define PRINTK (TEXT + 0x500) /* what the helper called before it returned */
 #define ARMED HELPER
 #define LOOP_FN (TEXT + 0x600)
 #define STEP_FN (TEXT + 0x700)
@@ -212,10 +223,15 @@ static void fnptr_world(struct world *w)
 	kallsyms_free(w->k.syms.kallsyms);
 	{
 		static const struct test_sym syms[] = {
-			{ RET_FROM_FORK, "ret_from_fork" }, { KTHREAD, "kthread" },
-			{ THREADFN, "test_threadfn" }, { ARMED, "test_armed" },
-			{ LEAF, "test_spin" }, { PRINTK, "test_printk" }, { LOOP_FN, "test_loop" },
-			{ STEP_FN, "test_step" }, { TEXT + 0x800, "_etext" },
+			{ RET_FROM_FORK, "ret_from_fork" },
+			{ KTHREAD, "kthread" },
+			{ THREADFN, "test_threadfn" },
+			{ ARMED, "test_armed" },
+			{ LEAF, "test_spin" },
+			{ PRINTK, "test_printk" },
+			{ LOOP_FN, "test_loop" },
+			{ STEP_FN, "test_step" },
+			{ TEXT + 0x800, "_etext" },
 		};
 
 		w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
@@ -226,23 +242,28 @@ static void fnptr_world(struct world *w)
 	mem_image_put64(&w->mem, OPS + 8, STEP_FN);
 	/* threadfn: bl armed; adrp x0, ops_ptr; ldr x0, [x0]; ldr x1, [x0]; blr x1 */
 	mem_image_put_code(&w->mem, THREADFN,
-		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(t + 8, ARMED), adrp(t + 12, 0, OPS_PTR),
-		ldr_imm(0, 0, 0), ldr_imm(1, 0, 0), 0x52800060u /* mov w0, #3 */, BLR_X1,
-		LDP_FP_LR, RET }, 10);
-	mem_image_put_code(&w->mem, ARMED,
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(t + 8, ARMED),
+					 adrp(t + 12, 0, OPS_PTR), ldr_imm(0, 0, 0),
+					 ldr_imm(1, 0, 0), 0x52800060u /* mov w0, #3 */, BLR_X1,
+					 LDP_FP_LR, RET },
+			   10);
+	mem_image_put_code(
+		&w->mem, ARMED,
 		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, bl(ARMED + 8, PRINTK), LDP_FP_LR, RET }, 5);
 	mem_image_put_code(&w->mem, PRINTK,
-		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, LDP_FP_LR, RET }, 5);
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, NOP, LDP_FP_LR, RET }, 5);
 	/* loop: x19 = *ops_ptr; mask; again: ldr x1, [x19, #8]; blr x1; b again */
 	mem_image_put_code(&w->mem, LOOP_FN,
-		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, adrp(l + 8, 19, OPS_PTR),
-		ldr_imm(19, 19, 0), MSR_DAIFSET_3, ldr_imm(1, 19, 8), BLR_X1,
-		0x17fffffeu /* b .-8 */, LDP_FP_LR, RET }, 10);
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, adrp(l + 8, 19, OPS_PTR),
+					 ldr_imm(19, 19, 0), MSR_DAIFSET_3, ldr_imm(1, 19, 8),
+					 BLR_X1, 0x17fffffeu /* b .-8 */, LDP_FP_LR, RET },
+			   10);
 	mem_image_put_code(&w->mem, STEP_FN, (uint32_t[]){ NOP, NOP, RET }, 3);
 	/* the stack: the loop's record (returns after the BLR at threadfn+28)
 	 * in the slot the helper's had; the helper's printk record below it */
 	memset(mem_image_at(&w->mem, TASK_STACK, STACK_SIZE), 0, STACK_SIZE);
-	mem_image_put_record(&w->mem, r_kthread, top - PT_REGS_SIZE + PT_STACKFRAME, RET_FROM_FORK + 12);
+	mem_image_put_record(&w->mem, r_kthread, top - PT_REGS_SIZE + PT_STACKFRAME,
+			     RET_FROM_FORK + 12);
 	mem_image_put_record(&w->mem, r_threadfn, r_kthread, KTHREAD + 16);
 	mem_image_put_record(&w->mem, r_slot, r_threadfn, THREADFN + 32);
 	mem_image_put_record(&w->mem, r_slot - 0x40, r_slot, ARMED + 12);
@@ -302,11 +323,16 @@ static void test_argument_through_the_caller(void **state)
 	fnptr_world(w);
 	/* threadfn: adrp x0, DATA; add x0, x0, #0x80; bl armed;
 	 * armed: stp; mov x29, sp; mov x19, x0; mov x0, x19; bl printk */
-	mem_image_put_code(&w->mem, THREADFN, (uint32_t[]){ STP_FP_LR, adrp(THREADFN + 4, 0, DATA),
-		0x91020000u /* add x0, x0, #0x80 */, bl(THREADFN + 12, ARMED), LDP_FP_LR, RET }, 6);
+	mem_image_put_code(&w->mem, THREADFN,
+			   (uint32_t[]){ STP_FP_LR, adrp(THREADFN + 4, 0, DATA),
+					 0x91020000u /* add x0, x0, #0x80 */,
+					 bl(THREADFN + 12, ARMED), LDP_FP_LR, RET },
+			   6);
 	mem_image_put_code(&w->mem, ARMED,
-		(uint32_t[]){ STP_FP_LR, MOV_FP_SP, 0xaa0003f3u /* mov x19, x0 */,
-		0xaa1303e0u /* mov x0, x19 */, bl(ARMED + 16, PRINTK), LDP_FP_LR, RET }, 7);
+			   (uint32_t[]){ STP_FP_LR, MOV_FP_SP, 0xaa0003f3u /* mov x19, x0 */,
+					 0xaa1303e0u /* mov x0, x19 */, bl(ARMED + 16, PRINTK),
+					 LDP_FP_LR, RET },
+			   7);
 	code_cache_init(c, &w->k);
 	assert_true(code_arg_at_call(c, ARMED + 16, 0, callers, 1, &at));
 	assert_int_equal(at, DATA + 0x80);

@@ -13,7 +13,7 @@
 static void make_prstatus(uint8_t *p)
 {
 	memset(p, 0, 392);
-	p[12] = 9; /* pr_cursig */
+	p[12] = 9;		    /* pr_cursig */
 	p[32] = 0x39, p[33] = 0x30; /* pid 12345 */
 	p[36] = 2;
 	for (int i = 0; i < 34; i++)

@@ -25,19 +25,19 @@
 #include "mem_image.h"
 #include "unwind_arm64.h"
 
-#define TASK_STACK 0xffff80000a010000ull	/* THREAD_SIZE 16 KiB */
+#define TASK_STACK 0xffff80000a010000ull /* THREAD_SIZE 16 KiB */
 #define IRQ_STACK 0xffff800008000000ull
 #define STACK_SIZE 0x4000ull
 #define PT_REGS_SIZE BB_PT_REGS_SIZE
 #define PT_STACKFRAME BB_PT_REGS_STACKFRAME
 #define TEXT 0xffff800008010000ull
-#define FN_A (TEXT + 0x1000)		/* kthread-like: calls B */
-#define FN_B (TEXT + 0x2000)		/* calls C */
-#define FN_C (TEXT + 0x3000)		/* the function the PC is in */
-#define FN_HANDLER (TEXT + 0x4000)	/* an IRQ handler */
-#define ENTRY_TEXT (TEXT + 0x8000)	/* __entry_text_start: el1h_64_irq and friends */
+#define FN_A (TEXT + 0x1000)	   /* kthread-like: calls B */
+#define FN_B (TEXT + 0x2000)	   /* calls C */
+#define FN_C (TEXT + 0x3000)	   /* the function the PC is in */
+#define FN_HANDLER (TEXT + 0x4000) /* an IRQ handler */
+#define ENTRY_TEXT (TEXT + 0x8000) /* __entry_text_start: el1h_64_irq and friends */
 #define FN_EL1_IRQ (ENTRY_TEXT + 0x100)
-#define PAC 0x00ff000000000000ull	/* KERNELPACMASK of a 48-bit VA kernel */
+#define PAC 0x00ff000000000000ull /* KERNELPACMASK of a 48-bit VA kernel */
 
 struct world {
 	struct mem_image mem;
@@ -53,8 +53,12 @@ static void world_init(struct world *w)
 	struct btf *btf = btf__new_empty();
 	int u64 = bb_check(btf__add_int(btf, "long long unsigned int", 8, 0));
 	static const struct test_sym syms[] = {
-		{ FN_A, "fn_a" }, { FN_B, "fn_b" }, { FN_C, "fn_c" }, { FN_HANDLER, "handler" },
-		{ ENTRY_TEXT, "__entry_text_start" }, { FN_EL1_IRQ, "el1h_64_irq" },
+		{ FN_A, "fn_a" },
+		{ FN_B, "fn_b" },
+		{ FN_C, "fn_c" },
+		{ FN_HANDLER, "handler" },
+		{ ENTRY_TEXT, "__entry_text_start" },
+		{ FN_EL1_IRQ, "el1h_64_irq" },
 		{ ENTRY_TEXT + 0x1000, "__entry_text_end" },
 	};
 
@@ -67,10 +71,10 @@ static void world_init(struct world *w)
 	mem_image_add(&w->mem, TASK_STACK, STACK_SIZE);
 	mem_image_add(&w->mem, IRQ_STACK, STACK_SIZE);
 	mem_image_install(&w->mem, &w->dump);
-	w->cpu.stacks[0] = (struct kdc_stack_range){ KDC_STACK_TASK, TASK_STACK,
-						     TASK_STACK + STACK_SIZE };
-	w->cpu.stacks[1] = (struct kdc_stack_range){ KDC_STACK_IRQ, IRQ_STACK,
-						     IRQ_STACK + STACK_SIZE };
+	w->cpu.stacks[0] =
+		(struct kdc_stack_range){ KDC_STACK_TASK, TASK_STACK, TASK_STACK + STACK_SIZE };
+	w->cpu.stacks[1] =
+		(struct kdc_stack_range){ KDC_STACK_IRQ, IRQ_STACK, IRQ_STACK + STACK_SIZE };
 	w->cpu.nr_stacks = 2;
 }
 
@@ -188,7 +192,7 @@ static void test_loop(void **state)
 	world_init(w);
 	w->regs.pc = FN_C;
 	w->regs.fp = r;
-	mem_image_put_record(&w->mem, r, r - 0x40, FN_B + 4);	/* points down the stack */
+	mem_image_put_record(&w->mem, r, r - 0x40, FN_B + 4); /* points down the stack */
 	mem_image_put_record(&w->mem, r - 0x40, r, FN_A + 4);
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_false(w->bt.complete);
@@ -225,7 +229,7 @@ static void test_bad_pointers(void **state)
 	(void)state;
 	world_init(w);
 	w->regs.pc = FN_C;
-	w->regs.fp = 0xffff0000c0000000ull;	/* no stack of this CPU */
+	w->regs.fp = 0xffff0000c0000000ull; /* no stack of this CPU */
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_string_equal(w->bt.stop, "frame pointer outside this CPU's stacks");
 	assert_int_equal(w->bt.nr, 1);
@@ -300,7 +304,7 @@ static void test_signed_zero_return_ends(void **state)
 	unwind(&w->k, &w->cpu, &w->regs, &w->bt);
 	assert_true(w->bt.complete);
 	assert_string_equal(w->bt.stop, "final frame record");
-	assert_int_equal(w->bt.nr, 4);	/* no frame for the zero return */
+	assert_int_equal(w->bt.nr, 4); /* no frame for the zero return */
 	world_fini(w);
 	free(w);
 }

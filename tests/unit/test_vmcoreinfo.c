@@ -49,8 +49,8 @@ static void typed_lookups(void **state)
 	assert_true(v == 0x4b9833c00000ull);
 	assert_int_equal(vmcoreinfo_get_u64(vi, "NUMBER(kimage_voffset)", 16, &v, NULL), KC_OK);
 	assert_true(v == 0xffff7fff6fe00000ull);
-	assert_int_equal(vmcoreinfo_get_u64(vi, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)", 10, &v, NULL),
-			 KC_OK);
+	assert_int_equal(
+		vmcoreinfo_get_u64(vi, "NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE)", 10, &v, NULL), KC_OK);
 	assert_true((int64_t)v == -257);
 	assert_int_equal(vmcoreinfo_get_u64(vi, "KERNELPACMASK", 16, &v, NULL), KC_OK);
 	assert_true(v == 0xff7f000000000000ull);
