@@ -81,7 +81,10 @@ static const struct {
 	{ "current_kprobe", PICK_FIRST, { "kprobe_breakpoint_handler", "kprobe_brk_handler" } },
 	/* adr_this_cpu kvm_hyp_ctxt in the hyp entry code (VHE runs it as is) */
 	{ "kvm_hyp_ctxt", PICK_ONLY, { "__guest_enter" } },
-	/* nVHE's hyp stacks (6.2+; 6.1 reads it only in __init code) */
+	/* nVHE's hyp stacks (6.2+; 6.1 reads it only in __init code). The
+	 * code shows the variable, not its name: this one entry also stands
+	 * for 6.14's kvm_arm_hyp_stack_base (kvm_nvhe_arm64.h), which is
+	 * looked up only after this name */
 	{ "kvm_arm_hyp_stack_page",
 	  PICK_ONLY,
 	  { "stackinfo_get_hyp_kern_va", "teardown_hyp_mode" } },
@@ -155,8 +158,10 @@ static uint64_t arm64_call_site(uint64_t ret)
 
 /*
  * irq_stack_ptr holds the IRQ stack's lowest address (arch/arm64/kernel/
- * irq.c, 5.10-6.12; IRQ_STACK_SIZE = THREAD_SIZE); overflow_stack is the
- * per-CPU array the vectors switch to (OVERFLOW_STACK_SIZE, its size from
+ * irq.c, 5.10-6.12; a pointer since v4.14, commit f60fe78f1332;
+ * IRQ_STACK_SIZE = THREAD_SIZE); overflow_stack is the per-CPU array the
+ * vectors switch to (Linux kernel commit 872d8327ce89 ("arm64: add
+ * VMAP_STACK overflow detection") (in v4.14); OVERFLOW_STACK_SIZE, its size from
  * BTF or the symbols: unknown when read out of code, then left out).
  */
 static void arm64_cpu_stacks(const struct kdc_kernel *k, unsigned int n, struct kdc_cpu *c)
@@ -198,7 +203,8 @@ static uint64_t arm64_thread_size(uint64_t page_size)
 }
 
 /*
- * The linear map since 5.4 (the "flipped" layout): PAGE_OFFSET =
+ * The linear map since Linux kernel commit 14c127c957c1 ("arm64: mm: Flip
+ * kernel VA space") (in v5.4): PAGE_OFFSET =
  * -(1 << VA_BITS), __phys_to_virt(pa) = (pa - PHYS_OFFSET) | PAGE_OFFSET
  * (memory.h), both from VMCOREINFO. PHYS_OFFSET is memstart_addr, which
  * KASLR moves below the first RAM address to randomize the linear map

@@ -273,9 +273,11 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 	if (vi && !vmcoreinfo_get_symbol(vi, "init_uts_ns", &uts, NULL)) {
 		uint64_t name_off = 0;
 
-		/* VMCOREINFO names the offset since 5.11, where the kref before
-		 * the name went (0 after, 4 before): without it, where sysname
-		 * reads "Linux" */
+		/* VMCOREINFO names the offset since Linux kernel commit
+		 * ca4a9241cc5e ("kdump: append uts_namespace.name offset to
+		 * VMCOREINFO") (in v5.11), after 9a56493f6942 ("uts: Use generic
+		 * ns_common::count") took the kref from before the name (0
+		 * after, 4 before): without the line, where sysname reads "Linux" */
 		if (vmcoreinfo_get_u64(vi, "OFFSET(uts_namespace.name)", 10, &name_off, NULL)) {
 			char sysname[6];
 

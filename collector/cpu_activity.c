@@ -95,7 +95,8 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct kdc_cp
 				    hrtimer_callers, t);
 	/* timer_bases is an array of struct timer_base (BASE_STD, BASE_DEF, ...);
 	 * read out of code its size is unknown: NR_BASES is 2 with NO_HZ_COMMON
-	 * until 6.9 added BASE_GLOBAL with the timer migration (struct tmigr_cpu) */
+	 * until Linux kernel commit 83a665dc99a7 ("timers: Keep the pinned timers
+	 * separate from the others") (in v6.9) added BASE_GLOBAL */
 	if (!kernel_percpu_addr(k, "timer_bases", cpu->cpu, &base, NULL) &&
 	    !kernel_percpu_var(k, "timer_bases", &off, &size, NULL) &&
 	    !ktypes_size(&k->types, "timer_base", &one, NULL) && one &&

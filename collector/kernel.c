@@ -400,6 +400,7 @@ const char *const kernel_percpu_vars_used[] = { "runqueues",
 						"kvm_running_vcpu",
 						"kvm_hyp_ctxt",
 						"kvm_arm_hyp_stack_page",
+						"kvm_arm_hyp_stack_base",
 						NULL };
 
 uint64_t kernel_percpu_area_size(const struct kdc_kernel *k)

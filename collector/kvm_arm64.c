@@ -27,11 +27,15 @@
  * only, unit-tested on images built to their layout in tests/unit/test_kvm_arm64.c):
  *  - the loaded vCPU is the arm code's own per-CPU kvm_arm_running_vcpu
  *    (virt/kvm/arm/arm.c) until the generic kvm_running_vcpu replaced it
- *    (virt/kvm/kvm_main.c; RHEL 8.3's 4.18.0-240 already has it);
+ *    (virt/kvm/kvm_main.c; Linux kernel commit 7495e22bb165 ("KVM: Move
+ *    running VCPU from ARM to common code") (in v5.6); RHEL 8.3's
+ *    4.18.0-240 already has it);
  *  - kvm_cpu_context embeds the uapi struct kvm_regs: guest registers at
  *    ctxt.gp_regs.regs.{regs,sp,pc,pstate}, SP_EL1 at ctxt.gp_regs.sp_el1
- *    (asm/kvm_host.h, uapi asm/kvm.h); 5.10 has ctxt.regs and SP_EL1 in
- *    sys_regs[];
+ *    (asm/kvm_host.h, uapi asm/kvm.h) until Linux kernel commit
+ *    e47c2055c68e ("KVM: arm64: Make struct kvm_regs userspace-only") (in
+ *    v5.9) gave it ctxt.regs, and "KVM: arm64: Move SP_EL1 to the system
+ *    register array" (same series, v5.9) put SP_EL1 in sys_regs[];
  *  - vcpu->arch.sysregs_loaded_on_cpu (bool, 4.17-5.x) is what 6.1 keeps
  *    as SYSREGS_ON_CPU in arch.sflags;
  *  - __guest_enter(vcpu, host_ctxt) saves the host's x19-x30 into the
@@ -88,13 +92,16 @@ static void host_ctxt_layout(const struct kdc_kernel *k, struct kvm_layout *l)
 		!ktypes_member_any(t, "kvm_cpu_context", KTYPES_PATHS("regs.sp", "gp_regs.regs.sp"),
 				   &l->ctxt_sp, NULL, NULL);
 	l->host_ctxt_off = 0;
+	/* per-CPU kvm_host_cpu_state became kvm_host_data.host_ctxt with "arm64:
+	 * KVM: Encapsulate kvm_cpu_context in kvm_host_data" (in v5.2; its
+	 * commit ID is not in the sources this was checked against) */
 	if (!kernel_percpu_var(k, "kvm_hyp_ctxt", &(uint64_t){ 0 }, NULL, NULL))
 		l->host_ctxt_var = "kvm_hyp_ctxt"; /* 5.10+ */
 	else if (!kernel_percpu_var(k, "kvm_host_data", &(uint64_t){ 0 }, NULL, NULL) &&
 		 !ktypes_member(t, "kvm_host_data", "host_ctxt", &l->host_ctxt_off, NULL, NULL))
-		l->host_ctxt_var = "kvm_host_data"; /* 5.1-5.9 */
+		l->host_ctxt_var = "kvm_host_data"; /* 5.2-5.9 (note above) */
 	else if (!kernel_percpu_var(k, "kvm_host_cpu_state", &(uint64_t){ 0 }, NULL, NULL))
-		l->host_ctxt_var = "kvm_host_cpu_state"; /* 4.18 */
+		l->host_ctxt_var = "kvm_host_cpu_state"; /* 4.18-5.1 */
 	else
 		l->have_hyp = false;
 }
@@ -121,7 +128,7 @@ static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.far_el2", &l->far, NULL, err)) ||
 	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.hpfar_el2", &l->hpfar, NULL, err)))
 		return st;
-	/* SP_EL1: a sys_regs[] entry from 5.10, a kvm_regs field before */
+	/* SP_EL1: a sys_regs[] entry from 5.9, a kvm_regs field before (above) */
 	l->have_sp_el1_index =
 		!ktypes_member(t, "kvm_vcpu", "arch.ctxt.sys_regs", &l->sys_regs, NULL, NULL) &&
 		!ktypes_enum_value(t, "vcpu_sysreg", "SP_EL1", &l->sp_el1_index, NULL) &&
@@ -212,8 +219,7 @@ static bool nvhe_mode(const struct kdc_kernel *k, unsigned int cpu)
 {
 	uint64_t slot, page = 0;
 
-	return !kernel_percpu_addr(k, "kvm_arm_hyp_stack_page", cpu, &slot, NULL) &&
-	       !kernel_read_u64(k, slot, &page, NULL) && page;
+	return nvhe_hyp_stack_slot(k, cpu, &slot) && !kernel_read_u64(k, slot, &page, NULL) && page;
 }
 
 /* kvm_hyp_ctxt.__hyp_running_vcpu, the copy the world switch of this mode uses */

@@ -32,8 +32,10 @@ bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *
 {
 	uint64_t bases, start, at, base;
 
-	/* the host's array: kvm_arm_hyp_percpu_base before 6.12's move of it
-	 * into the hypervisor's image (__kvm_nvhe_ prefix); VHE leaves it 0 */
+	/* the host's array kvm_arm_hyp_percpu_base, in the hypervisor's image
+	 * (__kvm_nvhe_ prefix) since Linux kernel commit fe41a7f8c0ee ("KVM:
+	 * arm64: Unmap 'kvm_arm_hyp_percpu_base' from the host") (in v6.2);
+	 * VHE leaves it 0 */
 	if ((!sym(k, "__kvm_nvhe_kvm_arm_hyp_percpu_base", &bases) &&
 	     !sym(k, "kvm_arm_hyp_percpu_base", &bases)) ||
 	    !sym(k, "__kvm_nvhe___per_cpu_start", &start) || !sym(k, hyp_sym, &at) || at < start ||
@@ -41,6 +43,19 @@ bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *
 		return false;
 	*kva = base + (at - start);
 	return true;
+}
+
+/* the old name first: read out of code (no BTF) it finds the variable
+ * under either name, and it is the only one that path knows */
+const char *const nvhe_hyp_stack_vars[] = { "kvm_arm_hyp_stack_page", "kvm_arm_hyp_stack_base",
+					    NULL };
+
+bool nvhe_hyp_stack_slot(const struct kdc_kernel *k, unsigned int cpu, uint64_t *slot)
+{
+	for (size_t i = 0; nvhe_hyp_stack_vars[i]; i++)
+		if (!kernel_percpu_addr(k, nvhe_hyp_stack_vars[i], cpu, slot, NULL))
+			return true;
+	return false;
 }
 
 bool nvhe_hyp_va_of(const struct kdc_kernel *k, uint64_t hva, uint64_t kva)
@@ -137,8 +152,8 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 	h->size = k->page_size;
 	if (!vi || vmcoreinfo_get_u64(vi, "NUMBER(PHYS_OFFSET)", 16, &h->phys_offset, NULL) ||
 	    vmcoreinfo_get_u64(vi, "NUMBER(kimage_voffset)", 16, &h->kimage_voffset, NULL) ||
-	    kernel_percpu_addr(k, "kvm_arm_hyp_stack_page", cpu, &slot, NULL) ||
-	    kernel_read_u64(k, slot, &h->kva, NULL) || !h->kva || (h->kva & (h->size - 1)))
+	    !nvhe_hyp_stack_slot(k, cpu, &slot) || kernel_read_u64(k, slot, &h->kva, NULL) ||
+	    !h->kva || (h->kva & (h->size - 1)))
 		return false;
 	if (!(raw = malloc(h->size)) || !(h->w = malloc(h->size)) ||
 	    mem_read(k->dump, h->kva, raw, h->size, NULL)) {

@@ -5,7 +5,10 @@
  * With kvm-arm.mode=nvhe the world switch runs at EL2 in the hyp code
  * (the kernel image's __kvm_nvhe_* functions) on a per-CPU hyp stack the
  * host allocated: per-CPU kvm_arm_hyp_stack_page holds its linear-map
- * address (arch/arm64/kvm/arm.c, 5.10-6.12), one page. Its frame records
+ * address (arch/arm64/kvm/arm.c, 5.10-6.13), one page; Linux kernel commit
+ * 38f9e4b905a0 ("arm64: kvm: Introduce nvhe stack size constants") (in
+ * v6.14) renamed it kvm_arm_hyp_stack_base, still NVHE_STACK_SIZE = one
+ * page (NVHE_STACK_SHIFT = PAGE_SHIFT). Its frame records
  * hold hyp VAs:
  *  - the stack's own addresses: the hyp VA of the page is
  *    kvm_nvhe_init_params.stack_hyp_va - PAGE_SIZE (the per-CPU
@@ -34,6 +37,16 @@
  */
 bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *hyp_sym,
 		      uint64_t *kva);
+
+/* the names of the per-CPU hyp stack pointer, NULL-terminated */
+extern const char *const nvhe_hyp_stack_vars[];
+
+/**
+ * nvhe_hyp_stack_slot() - the address of @cpu's hyp stack pointer (a per-CPU
+ * unsigned long of the host, under either name)
+ * Return: false when neither variable can be found.
+ */
+bool nvhe_hyp_stack_slot(const struct kdc_kernel *k, unsigned int cpu, uint64_t *slot);
 
 /**
  * nvhe_hyp_va_of() - whether hyp VA @hva is kern_hyp_va() of linear address

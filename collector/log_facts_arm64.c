@@ -62,9 +62,12 @@ void arm64_log_line(const char *line, size_t len, bool is_panic_message, struct 
 		snprintf(f->failed_to_stop, sizeof(f->failed_to_stop), "%.63s",
 			 buf + sizeof(stop_prefix) - 1);
 		f->failed_to_stop_line = "SMP: failed to stop secondary CPUs";
-		/* 6.9 (smp_send_stop() rework) prints only the CPUs still
-		 * online after the wait; before, the mask the IPI went to */
-		f->failed_to_stop_note = "before 6.9 this lists every CPU the stop IPI went to, "
-					 "not only the failed ones";
+		/* Linux kernel commit fdfa588124b6 ("arm64: smp: smp_send_stop()
+		 * and crash_smp_send_stop() should try non-NMI first") (in
+		 * v6.12, and 6.10.y) prints the CPUs still online after the
+		 * 1 s wait; before, the mask the IPI went to */
+		f->failed_to_stop_note = "before 6.12 this lists every CPU the stop IPI went to; "
+					 "from 6.12 the CPUs still online after its 1 s wait: "
+					 "not only the ones without a note";
 	}
 }

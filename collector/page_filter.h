@@ -6,8 +6,9 @@
  * Debian's 6.12 arm64 kernels ("PAGE SIZE 0x1000 and VA Bits 52 not
  * supported"), and kdump must still save something.
  *
- * Everything comes from VMCOREINFO (include/linux/vmcore_info.h and
- * kernel/vmcore_info.c in 6.12; kernel/crash_core.c before): SIZE(page),
+ * Everything comes from VMCOREINFO (kernel/vmcore_info.c since Linux kernel
+ * commit 443cbaf9e2fd ("crash: split vmcoreinfo exporting code out from
+ * crash_core.c") (in v6.9); kernel/crash_core.c before): SIZE(page),
  * OFFSET(page.flags/_mapcount/private/mapping), NUMBER(PG_lru/PG_private),
  * NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE), and the struct page
  * array's base (SYMBOL(vmemmap), or the architecture's formula).

@@ -20,7 +20,7 @@
  *    has them masked (or is in hard-IRQ context, or at EL2);
  *  - preempt_count: in hard-IRQ context the live path runs through the IRQ
  *    stack; in task context records on the IRQ stack are left over; when
- *    serving a softirq it runs through __do_softirq (handle_softirqs in 6.12);
+ *    serving a softirq it runs through __do_softirq or handle_softirqs;
  *  - a dispatcher's record of what it is running (kthread function, hrtimer
  *    callback, timer callback, kprobe handler, ftrace callback): the path
  *    through that call is live;
@@ -86,8 +86,10 @@ static const char *const ftrace_callers[] = { "ftrace_caller",
 					      "ftrace_ops_assist_func",
 					      NULL };
 
-/* where softirqs are served (kernel/softirq.c): __do_softirq() in 6.1,
- * handle_softirqs() in 6.12 */
+/* where softirqs are served (kernel/softirq.c): __do_softirq(), whose body
+ * Linux kernel commit 1dd1eff161bd ("softirq: Fix suspicious RCU usage in
+ * __do_softirq()") (in v6.10) moved into handle_softirqs(); stable trees
+ * took it too (Debian's 6.1.176 has both), so both names are looked for */
 static const char *const softirq_fns[] = { "__do_softirq", "handle_softirqs", NULL };
 
 struct cand {

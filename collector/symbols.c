@@ -64,7 +64,9 @@ static enum kdc_status from_map(const char *text, size_t len, uint64_t delta,
  * where a symbol table from elsewhere must agree with the dump. _stext is in
  * every map; the data ones only in maps with data symbols (System.map,
  * KALLSYMS_ALL kernels such as RHEL's): they tell another build of the same
- * release apart where VMCOREINFO has no BUILD-ID (before 5.9). mem_section
+ * release apart where VMCOREINFO has no BUILD-ID (before Linux kernel commit
+ * 0935288c6e00 ("kdump: append kernel build-id string to VMCOREINFO") (in
+ * v5.9)). mem_section
  * is left out: under SPARSEMEM_EXTREME its entry is the pointer's value.
  */
 static const char *const vmcoreinfo_addr_symbols[] = {
@@ -194,7 +196,9 @@ enum kdc_status symbols_load(struct kdc_dump *dump, const struct kdc_sources *sr
 	if (!vi)
 		return kdc_fail(err, KC_NODATA, "symbols: no VMCOREINFO");
 	/* arm64 with pointer authentication prints NUMBER(KERNELPACMASK) (as
-	 * in the 6.1 fixtures); accept the bare key too. */
+	 * in the 6.1 fixtures) since Linux kernel commit 203b1152d18c
+	 * ("arm64/crash_core: Export KERNELPACMASK in vmcoreinfo") (in v5.8);
+	 * accept the bare key too. */
 	if (vmcoreinfo_get_u64(vi, "NUMBER(KERNELPACMASK)", 16, &s.pac_mask, NULL))
 		vmcoreinfo_get_u64(vi, "KERNELPACMASK", 16, &s.pac_mask, NULL);
 	vmcoreinfo_get_u64(vi, "KERNELOFFSET", 16, &kaslr, NULL);

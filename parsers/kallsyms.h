@@ -2,15 +2,20 @@
 /*
  * The kernel's compressed symbol table (kernel/kallsyms.c,
  * scripts/kallsyms.c), decoded from dump memory. VMCOREINFO carries its
- * location from v6.0 ("vmcoreinfo: include kallsyms symbols"; checked in
- * Debian 6.1 kernel/crash_core.c and seen in the 6.1.0-50 fixtures).
+ * location from Linux kernel commits 5fd8fea935a1 ("vmcoreinfo: include
+ * kallsyms symbols") and f09bddbd8661 ("vmcoreinfo: add kallsyms_num_syms
+ * symbol") (in v6.0; checked in Debian 6.1 kernel/crash_core.c and seen in
+ * the 6.1.0-50 fixtures).
  *
  * Layout, as in 6.1 with CONFIG_KALLSYMS_BASE_RELATIVE (every arm64 kernel
- * since 4.6) and without CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86_64 only):
+ * since Linux kernel commit 2213e9a66bb8 ("kallsyms: add support for
+ * relative offsets in kallsyms address table") (in v4.6)) and without
+ * CONFIG_KALLSYMS_ABSOLUTE_PERCPU (x86_64 only):
  *   kallsyms_num_syms       u32
  *   kallsyms_names          per symbol: a length byte (two bytes when bit 7
- *                           is set: "kallsyms: support "big" kernel
- *                           symbols", upstream v6.1; shorter names are
+ *                           is set: Linux kernel commit 73bbb94466fd
+ *                           ("kallsyms: support "big" kernel symbols")
+ *                           (in v6.1); shorter names are
  *                           encoded the same either way), then that many token indices; the
  *                           expanded first character is the symbol type
  *   kallsyms_token_table    256 NUL-terminated tokens
@@ -27,7 +32,8 @@
 #include "err.h"
 #include "reader.h"
 
-/* KSYM_NAME_LEN is 512 since 6.1 (128 before). */
+/* KSYM_NAME_LEN is 512 since Linux kernel commit b8a94bfb3395 ("kallsyms:
+ * increase maximum kernel symbol length to 512") (in v6.1), 128 before */
 #define KDC_KSYM_NAME_LEN 512
 /* A KALLSYMS_ALL distribution kernel has ~250k symbols; allmodconfig ~1M. */
 #define KDC_KALLSYMS_MAX_SYMS (1u << 21)

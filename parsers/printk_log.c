@@ -59,7 +59,10 @@ enum kdc_status printk_log_for_each(const uint8_t *buf, size_t size, uint32_t fi
 		}
 		rec.seq = seq++;
 		rec.ts_nsec = ts;
-		rec.caller_id = 0; /* not recorded before 5.1's CONFIG_PRINTK_CALLER */
+		/* struct printk_log has it only with CONFIG_PRINTK_CALLER,
+		 * Linux kernel commit 15ff2069cb7f ("printk: Add caller
+		 * information to printk() output.") (in v5.1): not read */
+		rec.caller_id = 0;
 		rec.text = (const char *)buf + idx + l->header_size;
 		rec.text_len = text_len;
 		if (fn(&rec, ctx))

@@ -8,7 +8,8 @@
  *  - 5.1-5.9 / RHEL 8.3 (kvm_running_vcpu, ctxt.gp_regs, host registers in
  *    kvm_host_data.host_ctxt);
  *  - 4.18 / RHEL 8.1 (kvm_arm_running_vcpu, ctxt.gp_regs with sp_el1,
- *    host registers in kvm_host_cpu_state), which no fixture can show.
+ *    host registers in kvm_host_cpu_state), which no fixture can show;
+ *  - 6.14's kvm_arm_hyp_stack_base (6.1-6.13: kvm_arm_hyp_stack_page).
  * Offsets follow the kernel sources (shared/KERNEL-FACTS.md section 5); the
  * reader takes every offset from the types, so what is proven here is that
  * it finds each version's members by their names and reads the right words.
@@ -24,6 +25,7 @@
 
 #include "btf_builder.h"
 #include "kvm_arm64.h"
+#include "kvm_nvhe_arm64.h"
 #include "mem_image.h"
 
 #define PCPU 0xffff800011a00000ull /* __per_cpu_start; CPU n's copy at + n * PCPU_STRIDE */
@@ -33,6 +35,7 @@
 #define VM 0xffff000012300000ull
 #define VAR_RUNNING 0x100u /* per-CPU offsets of the variables */
 #define VAR_HOST 0x1000u
+#define VAR_HYP_STACK 0x180u
 
 #define ARCH 256u /* kvm_vcpu.arch */
 #define GUEST_PC 0x10000abcull
@@ -46,7 +49,8 @@
 #define HOST_LR 0xffff800008123456ull
 #define HOST_SP_EL0 0xffff000003a0c000ull
 
-enum line { L61, L510, L51, L418 };
+/* L614: 6.1's types with the hyp stack pointer under its 6.14 name */
+enum line { L61, L510, L51, L418, L614 };
 
 struct world {
 	struct mem_image mem;
@@ -126,16 +130,17 @@ static struct btf *types_for(enum line line, struct world *w)
 	w->host_regs = 0;
 	w->host_running = ctxt_size - 8;
 	/* struct kvm_vcpu_fault_info: esr_el2 u32 before 6.1, u64 from it */
-	fault = bb_struct(btf, "kvm_vcpu_fault_info", 32,
-			  (struct bb_field[]){ { "esr_el2", line == L61 ? u64 : u32, 0 },
-					       { "far_el2", u64, 8 },
-					       { "hpfar_el2", u64, 16 },
-					       { "disr_el1", u64, 24 } },
-			  4);
+	fault = bb_struct(
+		btf, "kvm_vcpu_fault_info", 32,
+		(struct bb_field[]){ { "esr_el2", (line == L61 || line == L614) ? u64 : u32, 0 },
+				     { "far_el2", u64, 8 },
+				     { "hpfar_el2", u64, 16 },
+				     { "disr_el1", u64, 24 } },
+		4);
 	w->esr = ctxt_size + 16; /* arch.fault, after hcr_el2 and mdcr_el2 */
-	w->fault_size_esr = line == L61 ? 8 : 4;
+	w->fault_size_esr = (line == L61 || line == L614) ? 8 : 4;
 	w->flag = ctxt_size + 64;
-	if (line == L61)
+	if (line == L61 || line == L614)
 		arch = bb_struct(btf, "kvm_vcpu_arch", ctxt_size + 128,
 				 (struct bb_field[]){ { "ctxt", ctxt, 0 },
 						      { "hcr_el2", u64, ctxt_size },
@@ -167,7 +172,7 @@ static struct btf *types_for(enum line line, struct world *w)
 		  4);
 
 	/* the per-CPU variables */
-	if (line == L61 || line == L510) {
+	if (line == L61 || line == L510 || line == L614) {
 		int host_data = bb_struct(btf, "kvm_host_data", ctxt_size,
 					  (struct bb_field[]){ { "host_ctxt", ctxt, 0 } }, 1);
 
@@ -175,8 +180,11 @@ static struct btf *types_for(enum line line, struct world *w)
 			  (struct bb_percpu_var[]){
 				  { "kvm_running_vcpu", vcpu_ptr, VAR_RUNNING, 8 },
 				  { "kvm_hyp_ctxt", ctxt, VAR_HOST, ctxt_size },
-				  { "kvm_host_data", host_data, VAR_HOST + 0x800, ctxt_size } },
-			  3, PCPU_SIZE);
+				  { "kvm_host_data", host_data, VAR_HOST + 0x800, ctxt_size },
+				  { line == L614 ? "kvm_arm_hyp_stack_base"
+						 : "kvm_arm_hyp_stack_page",
+				    u64, VAR_HYP_STACK, 8 } },
+			  line == L510 ? 3 : 4, PCPU_SIZE);
 	} else if (line == L51) {
 		/* kvm_host_data { host_ctxt; pmu_events } */
 		int host_data = bb_struct(btf, "kvm_host_data", ctxt_size + 8,
@@ -242,7 +250,7 @@ static void world_init(struct world *w, enum line line)
 	mem_image_put64(&w->mem, VCPU + ARCH + w->esr + 16, HPFAR);
 	/* the EL1 system registers live in the CPU (VHE vcpu_load):
 	 * 6.1's SYSREGS_ON_CPU is bit 4 of sflags, bit 0 is another flag */
-	mem_image_put(&w->mem, VCPU + ARCH + w->flag, line == L61 ? 0x11 : 1, 1);
+	mem_image_put(&w->mem, VCPU + ARCH + w->flag, (line == L61 || line == L614) ? 0x11 : 1, 1);
 	/* the host registers __guest_enter saved on CPU 1 */
 	{
 		uint64_t host = PCPU + PCPU_STRIDE + VAR_HOST + w->host_regs;
@@ -385,6 +393,28 @@ static void test_418_sysregs_not_loaded(void **state)
 	free(w);
 }
 
+/* the hyp stack pointer is found under the name of each kernel line */
+static void hyp_stack_slot_case(enum line line, bool present)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	uint64_t slot = 0;
+
+	world_init(w, line);
+	assert_int_equal(nvhe_hyp_stack_slot(&w->k, 1, &slot), present);
+	if (present)
+		assert_int_equal(slot, PCPU + PCPU_STRIDE + VAR_HYP_STACK);
+	world_fini(w);
+	free(w);
+}
+
+static void test_hyp_stack_slot_names(void **state)
+{
+	(void)state;
+	hyp_stack_slot_case(L61, true);	  /* kvm_arm_hyp_stack_page */
+	hyp_stack_slot_case(L614, true);  /* kvm_arm_hyp_stack_base */
+	hyp_stack_slot_case(L510, false); /* neither in this image */
+}
+
 static void test_no_kvm(void **state)
 {
 	struct world *w = calloc(1, sizeof(*w));
@@ -442,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_51_host_data),
 		cmocka_unit_test(test_418_rh81),
 		cmocka_unit_test(test_418_sysregs_not_loaded),
+		cmocka_unit_test(test_hyp_stack_slot_names),
 		cmocka_unit_test(test_no_kvm),
 		cmocka_unit_test(test_vcpu_pointer_to_nowhere),
 		cmocka_unit_test(test_per_cpu_area_missing),
