@@ -12,14 +12,27 @@
 
 struct hyp_stack {
 	uint64_t kva, hva, size; /* the page: its linear address and hyp VA */
+	uint64_t pa;		 /* the page's physical address */
 	uint64_t phys_offset, kimage_voffset;
 	unsigned int tag_lsb;
 	uint64_t *w; /* owned: its words */
 };
 
+/*
+ * A hyp text address as the kernel image's VA. Its low @tag_lsb bits are
+ * those of the text's linear address; the bits above are the same for all
+ * of RAM's linear addresses (tag_lsb = fls64 of the first and last one
+ * XORed, kvm_compute_layout()), so the stack page's linear address gives
+ * them. They are not zero when KASLR also moves the linear map, which it
+ * does when the CPU's PARange leaves room (arm64_memblock_init(): a
+ * 44-bit PARange under 48-bit VAs, e.g. Cortex-A57). Then to physical
+ * through the stack page, and to the image's VA by kimage_voffset.
+ */
 static uint64_t text_kva(const struct hyp_stack *h, uint64_t hva, unsigned int tag_lsb)
 {
-	return h->phys_offset + (hva & ((1ull << tag_lsb) - 1)) + h->kimage_voffset;
+	uint64_t mask = (1ull << tag_lsb) - 1, lm = (h->kva & ~mask) | (hva & mask);
+
+	return h->pa + (lm - h->kva) + h->kimage_voffset;
 }
 
 static bool sym(const struct kdc_kernel *k, const char *name, uint64_t *v)
@@ -145,7 +158,7 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 		 struct hyp_stack *h)
 {
 	const struct kdc_vmcoreinfo *vi = k->dump->vmcoreinfo;
-	uint64_t slot;
+	uint64_t slot, page_offset;
 	uint8_t *raw;
 
 	memset(h, 0, sizeof(*h));
@@ -155,6 +168,15 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 	    !nvhe_hyp_stack_slot(k, cpu, &slot) || kernel_read_u64(k, slot, &h->kva, NULL) ||
 	    !h->kva || (h->kva & (h->size - 1)))
 		return false;
+	/* __lm_to_phys() (asm/memory.h): PAGE_OFFSET is the linear address of
+	 * PHYS_OFFSET. No page tables needed: a small dump has none for the
+	 * linear map */
+	page_offset = k->dump->arch->linear_vaddr
+			      ? k->dump->arch->linear_vaddr(k->dump, h->phys_offset)
+			      : 0;
+	if (!page_offset)
+		return false;
+	h->pa = h->kva - page_offset + h->phys_offset;
 	if (!(raw = malloc(h->size)) || !(h->w = malloc(h->size)) ||
 	    mem_read(k->dump, h->kva, raw, h->size, NULL)) {
 		free(raw);

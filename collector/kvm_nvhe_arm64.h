@@ -17,7 +17,9 @@
  *  - return addresses into hyp text, mapped at kern_hyp_va() of their
  *    linear alias: (tag_val << tag_lsb) | (lm & GENMASK(tag_lsb - 1, 0))
  *    (arch/arm64/kvm/va_layout.c, kvm_compute_layout()): the low tag_lsb
- *    bits are the linear address' offset, PHYS_OFFSET-based. tag_lsb is a
+ *    bits are the linear address', the ones above are those every RAM
+ *    linear address shares (not 0 when KASLR moves the linear map too, as
+ *    on CPUs with a 44-bit PARange). tag_lsb is a
  *    static (a symbol with KALLSYMS_ALL); else every width is tried and the
  *    one under which the most return addresses follow a call wins.
  */

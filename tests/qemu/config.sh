@@ -87,6 +87,16 @@ KIMAGE=$ROOTX/boot/vmlinuz-$KREL
 # that boots both kernels and still leaves the capture kernel room: dumps
 # grow with it (page structs, slab), and every fixture is kept in git.
 QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
+# KDC_MACHINE=a57: another machine for the same kernel, a Cortex-A57
+# (ARMv8.0: no VHE, so KVM runs nVHE; no pointer authentication, no LSE
+# atomics; a 44-bit PARange, so KASLR moves the linear map too). Its
+# fixtures are named <scenario>-a57-<kernel>.
+MACHINE=${KDC_MACHINE:-}
+case $MACHINE in
+'') ;;
+a57) QEMU_CPU=cortex-a57 ;;
+*) echo "config.sh: KDC_MACHINE=$MACHINE: only a57 is known" >&2; exit 64 ;;
+esac
 # KDC_SHAPE=big (make-big.sh): a production-sized guest, 32 vCPUs and 16 GiB
 # (GICv3 takes more than 8), ~20,000 sleeping threads and a few GiB of
 # anonymous memory and page cache (big/spawner.c) before the scenario. Its

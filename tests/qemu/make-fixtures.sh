@@ -5,7 +5,8 @@
 # ground truth outside the dump. The original five scenarios on 6.1 go to
 # tests/fixtures/<scenario>/ with both dump forms; every other one to
 # tests/fixtures/<scenario>-<K>/ with the ELF form only (KDC_FORMS=both for
-# both). Scenarios named nvhe-* boot the host with kvm-arm.mode=nvhe.
+# both); with KDC_MACHINE=M (config.sh) to <scenario>-<M>-<K>/. Scenarios
+# named nvhe-* boot the host with kvm-arm.mode=nvhe.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
@@ -41,7 +42,9 @@ base_elf() {
 
 for sc in $scenarios; do
 	name=$sc-$KERNEL forms=${KDC_FORMS:-$DUMP_FORM} extra=
-	if [ "$KERNEL" = 6.1 ] && [[ " $SCENARIOS " == *" $sc "* ]]; then
+	if [ -n "$MACHINE" ]; then
+		name=$sc-$MACHINE-$KERNEL
+	elif [ "$KERNEL" = 6.1 ] && [[ " $SCENARIOS " == *" $sc "* ]]; then
 		name=$sc forms=${KDC_FORMS:-both}
 	fi
 	case $sc in nvhe-*) extra="kvm-arm.mode=nvhe" ;; esac

@@ -157,6 +157,13 @@ class Truth:
         if len(boots) >= 2:
             self.first = self.serial[:boots[1]]
         self.armed = [marker_fields(l) for l in self.first if "KDC-MARK: armed" in l]
+        # a waiter whose call returned ("released waiter cpu= pid="): kept
+        # in the list (its index names the register snapshot), not a wait
+        released = {(f.get("cpu"), f.get("pid")) for f in
+                    (marker_fields(l) for l in self.first if "KDC-MARK: released waiter" in l)}
+        for act in self.armed:
+            if act.get("role") == "waiter" and (act.get("cpu"), act.get("pid")) in released:
+                act["released"] = "yes"
 
     def sym(self, pc):
         r = self.ks.lookup(pc)
@@ -316,7 +323,7 @@ def main():
     csd_vias = ("smp_call_function_many", "smp_call_function_single", "kick_all_cpus_sync")
     exp["sleepers"] = []
     for act in t.armed:
-        if act.get("role") != "waiter":
+        if act.get("role") != "waiter" or act.get("released"):
             continue
         cpu = int(act["cpu"])
         snap = "settled" if "settled" in t.regs else "panic"

@@ -536,7 +536,7 @@ static int kdc_patch_nvhe(void)
 	const u32 *insn = (const u32 *)hyp_run_addr;
 	struct page *pg;
 	void *alias;
-	int i;
+	int i, cpu;
 
 	if (!hyp_run_addr || !hyp_enter_addr)
 		return -EINVAL;
@@ -558,10 +558,21 @@ static int kdc_patch_nvhe(void)
 		return -ENOMEM;
 	*(volatile u32 *)((char *)alias + offset_in_page(&insn[i + 1])) = 0x14000000u; /* b . */
 	vunmap(alias);
-	flush_icache_range((unsigned long)&insn[i + 1], (unsigned long)&insn[i + 2]);
+	/*
+	 * From here the vCPU's CPU can be caught at EL2. flush_icache_range()
+	 * ends in kick_all_cpus_sync(): if that CPU is caught before it takes
+	 * the IPI (seen with -cpu cortex-a57), this thread is the waiter, so
+	 * it is marked as one and released only if the kick returns.
+	 */
+	cpu = get_cpu();
 	pr_info("KDC-MARK: armed spinner cpu=%d pid=%d comm=kvm_guest "
 		"fn=__kvm_nvhe___kvm_vcpu_run shape=nvhe-ws context=el2 patched=0x%lx\n",
 		kvm_cpu, kvm_pid, (unsigned long)&insn[i + 1]);
+	pr_info("KDC-MARK: armed waiter cpu=%d pid=%d comm=%s via=kick_all_cpus_sync target=%d "
+		"for=icache-sync\n", cpu, current->pid, current->comm, kvm_cpu);
+	flush_icache_range((unsigned long)&insn[i + 1], (unsigned long)&insn[i + 2]);
+	pr_info("KDC-MARK: released waiter cpu=%d pid=%d\n", cpu, current->pid);
+	put_cpu();
 	return 0;
 }
 
