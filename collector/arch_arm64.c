@@ -213,7 +213,7 @@ static uint64_t arm64_thread_size(uint64_t page_size)
  */
 static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 {
-	uint64_t va_bits, phys_offset, stext;
+	uint64_t va_bits, actual, t1sz, phys_offset, stext, va;
 
 	if (!dump->vmcoreinfo ||
 	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(VA_BITS)", 10, &va_bits, NULL) ||
@@ -221,10 +221,24 @@ static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) || va_bits < 36 ||
 	    va_bits > 52 || !((stext >> (va_bits - 1)) & 1))
 		return 0;
-	/* the linear map is the lower half of the kernel's VA range */
-	if (pa - phys_offset >= 1ull << (va_bits - 1))
+	/*
+	 * The linear map is the lower half of the VA range the CPU translates:
+	 * vabits_actual = 64 - TCR_EL1.T1SZ (VMCOREINFO since Linux kernel
+	 * commit bbdbc11804ff ("arm64/crash_core: Export TCR_EL1.T1SZ in
+	 * vmcoreinfo") (in v5.9)). A 52-bit kernel on a CPU without LPA2 runs
+	 * with 48 and keeps PAGE_OFFSET = -(1 << VA_BITS): arm64_memblock_init()
+	 * lowers PHYS_OFFSET by _PAGE_OFFSET(48) - _PAGE_OFFSET(52) so that
+	 * __phys_to_virt() lands in the 48-bit range (Debian's 6.12 on a
+	 * Cortex-A57: PHYS_OFFSET 0xfff0ed2080000000).
+	 */
+	actual = va_bits;
+	if (!vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(TCR_EL1_T1SZ)", 16, &t1sz, NULL) &&
+	    t1sz >= 64 - va_bits && t1sz <= 64 - 36)
+		actual = 64 - t1sz;
+	va = (pa - phys_offset) | (0ull - (1ull << va_bits));
+	if (va < 0ull - (1ull << actual) || va >= 0ull - (1ull << (actual - 1)))
 		return 0;
-	return (pa - phys_offset) | (0ull - (1ull << va_bits));
+	return va;
 }
 
 /*

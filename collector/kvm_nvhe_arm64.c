@@ -158,7 +158,7 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 		 struct hyp_stack *h)
 {
 	const struct kdc_vmcoreinfo *vi = k->dump->vmcoreinfo;
-	uint64_t slot, page_offset;
+	uint64_t slot, va_bits;
 	uint8_t *raw;
 
 	memset(h, 0, sizeof(*h));
@@ -168,15 +168,13 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 	    !nvhe_hyp_stack_slot(k, cpu, &slot) || kernel_read_u64(k, slot, &h->kva, NULL) ||
 	    !h->kva || (h->kva & (h->size - 1)))
 		return false;
-	/* __lm_to_phys() (asm/memory.h): PAGE_OFFSET is the linear address of
-	 * PHYS_OFFSET. No page tables needed: a small dump has none for the
-	 * linear map */
-	page_offset = k->dump->arch->linear_vaddr
-			      ? k->dump->arch->linear_vaddr(k->dump, h->phys_offset)
-			      : 0;
-	if (!page_offset)
+	/* __lm_to_phys() (asm/memory.h, 5.11-6.12), PAGE_OFFSET = -(1 << VA_BITS)
+	 * (arch_arm64.c): no page tables needed, and a small dump has none for
+	 * the linear map */
+	if (vmcoreinfo_get_u64(vi, "NUMBER(VA_BITS)", 10, &va_bits, NULL) || va_bits < 36 ||
+	    va_bits > 52)
 		return false;
-	h->pa = h->kva - page_offset + h->phys_offset;
+	h->pa = h->kva + (1ull << va_bits) + h->phys_offset;
 	if (!(raw = malloc(h->size)) || !(h->w = malloc(h->size)) ||
 	    mem_read(k->dump, h->kva, raw, h->size, NULL)) {
 		free(raw);
