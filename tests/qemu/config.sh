@@ -90,12 +90,19 @@ QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
 # KDC_MACHINE=a57: another machine for the same kernel, a Cortex-A57
 # (ARMv8.0: no VHE, so KVM runs nVHE; no pointer authentication, no LSE
 # atomics; a 44-bit PARange, so KASLR moves the linear map too). Its
-# fixtures are named <scenario>-a57-<kernel>.
+# fixtures are named <scenario>-<machine>-<kernel>.
 MACHINE=${KDC_MACHINE:-}
+QEMU_NUMA=0
 case $MACHINE in
 '') ;;
 a57) QEMU_CPU=cortex-a57 ;;
-*) echo "config.sh: KDC_MACHINE=$MACHINE: only a57 is known" >&2; exit 64 ;;
+# Neoverse N1 (ARMv8.2: VHE, LSE atomics, the 16 KiB granule the A57 lacks;
+# no pointer authentication, no LPA2)
+n1) QEMU_CPU=neoverse-n1 ;;
+# two NUMA nodes (the default CPU): CPUs 0-1 and half the memory on node 0,
+# CPUs 2-3 and the other half on node 1, as a two-socket server
+numa2) QEMU_NUMA=2 ;;
+*) echo "config.sh: KDC_MACHINE=$MACHINE: a57, n1 and numa2 are known" >&2; exit 64 ;;
 esac
 # KDC_SHAPE=big (make-big.sh): a production-sized guest, 32 vCPUs and 16 GiB
 # (GICv3 takes more than 8), ~20,000 sleeping threads and a few GiB of

@@ -54,7 +54,7 @@ for sc in $scenarios; do
 	t0=$SECONDS
 	python3 "$HARNESS_DIR/run-scenario.py" --kernel "$KIMAGE" --initrd "$WORK/build/first.cpio.gz" \
 		--disk "$run/disk.img" --out "$run" --timeout "$TIMEOUT" \
-		--cpus "$QEMU_CPUS" --mem "$QEMU_MEM" --cpu-model "$QEMU_CPU" \
+		--cpus "$QEMU_CPUS" --mem "$QEMU_MEM" --cpu-model "$QEMU_CPU" --numa "$QEMU_NUMA" \
 		--append "console=ttyAMA0 crashkernel=$CRASHKERNEL kdc.scenario=$sc kdc.kdump_mb=$KDUMP_MB kdc.forms=$forms $extra"
 	boot=$((SECONDS - t0))
 

@@ -75,6 +75,8 @@ def main():
     ap.add_argument("--mem", type=int, default=2048)
     ap.add_argument("--cpu-model", default="max,pauth-impdef=on")
     ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--numa", type=int, default=0,
+                    help="NUMA nodes: the memory split evenly, CPUs in equal consecutive runs")
     ap.add_argument("--drive-opts", default="",
                     help="more -drive options, e.g. detect-zeroes=unmap,discard=unmap "
                     "(the big shape: zero pages of a raw vmcore stay holes in the disk file)")
@@ -97,6 +99,15 @@ def main():
         + ("," + a.drive_opts if a.drive_opts else ""),
         "-device", "virtio-blk-device,drive=d0",
     ]
+    if a.numa > 1:
+        if a.cpus % a.numa or a.mem % a.numa:
+            sys.exit("run-scenario: --numa %d does not divide %d CPUs and %d MiB"
+                     % (a.numa, a.cpus, a.mem))
+        per = a.cpus // a.numa
+        for n in range(a.numa):
+            cmd += ["-object", "memory-backend-ram,id=m%d,size=%dM" % (n, a.mem // a.numa),
+                    "-numa", "node,nodeid=%d,memdev=m%d,cpus=%d-%d"
+                    % (n, n, n * per, n * per + per - 1)]
     with open(os.path.join(a.out, "qemu-cmdline.txt"), "w") as f:
         f.write(" ".join(cmd) + "\n")
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
