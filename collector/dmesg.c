@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mem.h"
 #include "printk.h"
@@ -70,11 +71,14 @@ static int write_record(const struct printk_record *rec, void *ctx)
 
 	snprintf(prefix, sizeof(prefix), "[%5" PRIu64 ".%06" PRIu64 "] ", rec->ts_nsec / 1000000000,
 		 (rec->ts_nsec % 1000000000) / 1000);
+	/* a record of several lines: the later ones indented to the text, as
+	 * makedumpfile --dump-dmesg and crash's log print them (the console
+	 * repeats the timestamp instead) */
 	for (size_t i = 0; i < rec->text_len; i++) {
 		unsigned char c = (unsigned char)rec->text[i];
 
 		if (line_start)
-			fputs(prefix, w->out);
+			fprintf(w->out, "%*s", i ? (int)strlen(prefix) : 0, i ? "" : prefix);
 		line_start = c == '\n';
 		if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f) || c >= 0x80)
 			fputc(c, w->out);

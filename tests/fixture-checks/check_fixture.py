@@ -144,6 +144,15 @@ def check_dmesg(fx, collector, forms, fixture):
         r = subprocess.run([collector, "analyze", "--dmesg", path], capture_output=True,
                            text=True, errors="replace")
         got = set(r.stdout.splitlines())
+        # the later lines of a multi-line record are indented to the text
+        # (as makedumpfile prints them); the console repeats the timestamp
+        prefix = ""
+        for line in r.stdout.splitlines():
+            m = re.match(r"^\[ *\d+\.\d{6}\] ", line)
+            if m:
+                prefix = m.group(0)
+            elif prefix and line.startswith(" " * len(prefix)):
+                got.add(prefix + line[len(prefix):])
         missing = [l for l in console if l not in got]
         peer = os.path.join(fixture, "makedumpfile-dmesg.txt")
         if os.path.exists(peer):
