@@ -69,6 +69,8 @@ struct kdc_arch_ops {
 			struct kdc_recovery *out);
 	/* the linear-map virtual address of physical @pa, 0 if unknown (ELF p_vaddr) */
 	uint64_t (*linear_vaddr)(const struct kdc_dump *dump, uint64_t pa);
+	/* its inverse: the physical address of linear-map address @va, 0 if unknown */
+	uint64_t (*linear_paddr)(const struct kdc_dump *dump, uint64_t va);
 	/* the address of pfn 0's struct page (vmemmap), from VMCOREINFO; KC_NODATA if unknown */
 	enum kdc_status (*vmemmap_base)(const struct kdc_dump *dump, uint64_t *out);
 	/* the data addresses the code at @pc (@len bytes, as in memory) forms, in code

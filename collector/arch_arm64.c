@@ -210,17 +210,19 @@ static uint64_t arm64_thread_size(uint64_t page_size)
  * KASLR moves below the first RAM address to randomize the linear map
  * (arm64_memblock_init(), seen on Debian 11's 5.10), so the subtraction
  * wraps by design. 0 for older layouts, where p_vaddr is left unset.
+ * linear_layout() reads VA_BITS (configured), vabits_actual and PHYS_OFFSET.
  */
-static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
+static bool linear_layout(const struct kdc_dump *dump, uint64_t *va_bits, uint64_t *actual,
+			  uint64_t *phys_offset)
 {
-	uint64_t va_bits, actual, t1sz, phys_offset, stext, va;
+	uint64_t stext, t1sz;
 
 	if (!dump->vmcoreinfo ||
-	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(VA_BITS)", 10, &va_bits, NULL) ||
-	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(PHYS_OFFSET)", 16, &phys_offset, NULL) ||
-	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) || va_bits < 36 ||
-	    va_bits > 52 || !((stext >> (va_bits - 1)) & 1))
-		return 0;
+	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(VA_BITS)", 10, va_bits, NULL) ||
+	    vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(PHYS_OFFSET)", 16, phys_offset, NULL) ||
+	    vmcoreinfo_get_symbol(dump->vmcoreinfo, "_stext", &stext, NULL) || *va_bits < 36 ||
+	    *va_bits > 52 || !((stext >> (*va_bits - 1)) & 1))
+		return false;
 	/*
 	 * The linear map is the lower half of the VA range the CPU translates:
 	 * vabits_actual = 64 - TCR_EL1.T1SZ (VMCOREINFO since Linux kernel
@@ -231,14 +233,37 @@ static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
 	 * __phys_to_virt() lands in the 48-bit range (Debian's 6.12 on a
 	 * Cortex-A57: PHYS_OFFSET 0xfff0ed2080000000).
 	 */
-	actual = va_bits;
+	*actual = *va_bits;
 	if (!vmcoreinfo_get_u64(dump->vmcoreinfo, "NUMBER(TCR_EL1_T1SZ)", 16, &t1sz, NULL) &&
-	    t1sz >= 64 - va_bits && t1sz <= 64 - 36)
-		actual = 64 - t1sz;
-	va = (pa - phys_offset) | (0ull - (1ull << va_bits));
-	if (va < 0ull - (1ull << actual) || va >= 0ull - (1ull << (actual - 1)))
+	    t1sz >= 64 - *va_bits && t1sz <= 64 - 36)
+		*actual = 64 - t1sz;
+	return true;
+}
+
+static bool in_linear_map(uint64_t va, uint64_t actual)
+{
+	return va >= 0ull - (1ull << actual) && va < 0ull - (1ull << (actual - 1));
+}
+
+/* __phys_to_virt() (asm/memory.h): PAGE_OFFSET = -(1 << VA_BITS) */
+static uint64_t arm64_linear_vaddr(const struct kdc_dump *dump, uint64_t pa)
+{
+	uint64_t va_bits, actual, phys_offset, va;
+
+	if (!linear_layout(dump, &va_bits, &actual, &phys_offset))
 		return 0;
-	return va;
+	va = (pa - phys_offset) | (0ull - (1ull << va_bits));
+	return in_linear_map(va, actual) ? va : 0;
+}
+
+/* __lm_to_phys(): (va - PAGE_OFFSET) + PHYS_OFFSET, no page tables needed */
+static uint64_t arm64_linear_paddr(const struct kdc_dump *dump, uint64_t va)
+{
+	uint64_t va_bits, actual, phys_offset;
+
+	if (!linear_layout(dump, &va_bits, &actual, &phys_offset) || !in_linear_map(va, actual))
+		return 0;
+	return va + (1ull << va_bits) + phys_offset;
 }
 
 /*
@@ -290,6 +315,7 @@ const struct kdc_arch_ops arch_arm64 = {
 	.recover = recover_arm64,
 	.kvm_scan = kvm_scan_arm64,
 	.linear_vaddr = arm64_linear_vaddr,
+	.linear_paddr = arm64_linear_paddr,
 	.vmemmap_base = arm64_vmemmap_base,
 	.code_data_refs = arm64_code_data_refs,
 	.call_site = arm64_call_site,

@@ -3,7 +3,6 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "mem.h"
 #include "printk.h"
@@ -68,17 +67,20 @@ static int write_record(const struct printk_record *rec, void *ctx)
 	struct writer *w = ctx;
 	char prefix[40];
 	bool line_start = true;
+	int prefix_len;
 
-	snprintf(prefix, sizeof(prefix), "[%5" PRIu64 ".%06" PRIu64 "] ", rec->ts_nsec / 1000000000,
-		 (rec->ts_nsec % 1000000000) / 1000);
+	prefix_len = snprintf(prefix, sizeof(prefix), "[%5" PRIu64 ".%06" PRIu64 "] ",
+			      rec->ts_nsec / 1000000000, (rec->ts_nsec % 1000000000) / 1000);
 	/* a record of several lines: the later ones indented to the text, as
 	 * makedumpfile --dump-dmesg and crash's log print them (the console
 	 * repeats the timestamp instead) */
 	for (size_t i = 0; i < rec->text_len; i++) {
 		unsigned char c = (unsigned char)rec->text[i];
 
-		if (line_start)
-			fprintf(w->out, "%*s", i ? (int)strlen(prefix) : 0, i ? "" : prefix);
+		if (line_start && i)
+			fprintf(w->out, "%*s", prefix_len, "");
+		else if (line_start)
+			fputs(prefix, w->out);
 		line_start = c == '\n';
 		if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f) || c >= 0x80)
 			fputc(c, w->out);

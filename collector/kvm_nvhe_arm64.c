@@ -13,7 +13,7 @@
 struct hyp_stack {
 	uint64_t kva, hva, size; /* the page: its linear address and hyp VA */
 	uint64_t pa;		 /* the page's physical address */
-	uint64_t phys_offset, kimage_voffset;
+	uint64_t kimage_voffset;
 	unsigned int tag_lsb;
 	uint64_t *w; /* owned: its words */
 };
@@ -60,8 +60,8 @@ bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *
 
 /* the old name first: read out of code (no BTF) it finds the variable
  * under either name, and it is the only one that path knows */
-const char *const nvhe_hyp_stack_vars[] = { "kvm_arm_hyp_stack_page", "kvm_arm_hyp_stack_base",
-					    NULL };
+static const char *const nvhe_hyp_stack_vars[] = { "kvm_arm_hyp_stack_page",
+						   "kvm_arm_hyp_stack_base", NULL };
 
 bool nvhe_hyp_stack_slot(const struct kdc_kernel *k, unsigned int cpu, uint64_t *slot)
 {
@@ -158,23 +158,18 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 		 struct hyp_stack *h)
 {
 	const struct kdc_vmcoreinfo *vi = k->dump->vmcoreinfo;
-	uint64_t slot, va_bits;
+	uint64_t slot;
 	uint8_t *raw;
 
 	memset(h, 0, sizeof(*h));
 	h->size = k->page_size;
-	if (!vi || vmcoreinfo_get_u64(vi, "NUMBER(PHYS_OFFSET)", 16, &h->phys_offset, NULL) ||
-	    vmcoreinfo_get_u64(vi, "NUMBER(kimage_voffset)", 16, &h->kimage_voffset, NULL) ||
+	if (!vi || vmcoreinfo_get_u64(vi, "NUMBER(kimage_voffset)", 16, &h->kimage_voffset, NULL) ||
 	    !nvhe_hyp_stack_slot(k, cpu, &slot) || kernel_read_u64(k, slot, &h->kva, NULL) ||
 	    !h->kva || (h->kva & (h->size - 1)))
 		return false;
-	/* __lm_to_phys() (asm/memory.h, 5.11-6.12), PAGE_OFFSET = -(1 << VA_BITS)
-	 * (arch_arm64.c): no page tables needed, and a small dump has none for
-	 * the linear map */
-	if (vmcoreinfo_get_u64(vi, "NUMBER(VA_BITS)", 10, &va_bits, NULL) || va_bits < 36 ||
-	    va_bits > 52)
+	/* arithmetic, not page tables: a small dump has none for the linear map */
+	if (!k->dump->arch->linear_paddr || !(h->pa = k->dump->arch->linear_paddr(k->dump, h->kva)))
 		return false;
-	h->pa = h->kva + (1ull << va_bits) + h->phys_offset;
 	if (!(raw = malloc(h->size)) || !(h->w = malloc(h->size)) ||
 	    mem_read(k->dump, h->kva, raw, h->size, NULL)) {
 		free(raw);

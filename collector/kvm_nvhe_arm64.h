@@ -40,9 +40,6 @@
 bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *hyp_sym,
 		      uint64_t *kva);
 
-/* the names of the per-CPU hyp stack pointer, NULL-terminated */
-extern const char *const nvhe_hyp_stack_vars[];
-
 /**
  * nvhe_hyp_stack_slot() - the address of @cpu's hyp stack pointer (a per-CPU
  * unsigned long of the host, under either name)

@@ -153,6 +153,7 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
     for form, path in forms:
         name = "%s/analysis-%s" % (fx, form)
         rc, rep, err = run_json(collector, path)
+        pac = pac_mask(path)
         if rep is None:
             check(name + "-json", False, "exit %d, no JSON: %s" % (rc, err[:200]))
             continue
@@ -238,7 +239,7 @@ def check_analysis(fx, collector, forms, fixture, exp, note_pids, check):
                 theirs = pc and crash_names_for(c["backtrace"], pc, addr_of)
                 check("%s-cpu%d-bt-vs-crash" % (name, c["cpu"]),
                       pc is not None and len(pc["functions"]) >= 2
-                      and same_as_crash(ours, theirs, pac_mask(path)),
+                      and same_as_crash(ours, theirs, pac),
                       "ours %s, crash %s" % (ours, pc and pc["functions"]))
         # A call that is a function's last instruction (a noreturn call such
         # as panic()) returns past its end: the kernel's %pS names the next
