@@ -37,15 +37,15 @@ CFLAGS_PKGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 PARSERS := err elf_notes regs_arm64 vmcoreinfo kdump_header kallsyms kallsyms_find printk btf_header insn_arm64 log_lines log_lines_arm64 symbol_map profile printk_log patterns_file tar_header func_arm64
-COLLECTOR := main dump mem symbols dmesg analyze_cmd report_text report_json report_facts arch arch_arm64 json \
-	ktypes kernel cpus unwind unwind_arm64 analysis panic_info modules \
+COLLECTOR := main dump mem mem_kdumpfile page_tracker symbols dmesg analyze_cmd report_text report_json report_facts arch arch_arm64 json \
+	ktypes kernel cpus unwind unwind_arm64 ptregs_arm64 analysis panic_info modules \
 	sources vmlinux profile_cmd csd_wait_graph recover recover_arm64 kvm kvm_arm64 verdict repair patterns \
 	bundle collect page_set mini_dump page_filter vmcore_save code_arm64 frame_graph_arm64 cpu_activity ftrace_arm64 kvm_nvhe_arm64 out_file name_safe \
 	log_facts_arm64
 UNIT_TESTS := test_cursor test_elf_notes test_vmcoreinfo test_regs_arm64 test_kdump_header \
 	test_kallsyms test_printk test_json test_cli test_insn_arm64 test_btf_header test_log_lines \
 	test_printk_log test_patterns_file test_func_arm64 test_name_safe test_kallsyms_find \
-	test_kvm_arm64 test_csd_wait_graph test_unwind_arm64 test_recover_arm64
+	test_kvm_arm64 test_csd_wait_graph test_unwind_arm64 test_recover_arm64 test_mem test_layout_tables
 
 PARSER_OBJS := $(PARSERS:%=$(O)/parsers/%.o)
 COLLECTOR_OBJS := $(COLLECTOR:%=$(O)/collector/%.o)
@@ -90,11 +90,14 @@ $(O)/tests/%.o: tests/unit/%.c
 
 $(O)/tests/test_json: $(O)/tests/test_json.o $(O)/collector/json.o $(O)/parsers/err.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
+$(O)/tests/test_mem: $(O)/tests/test_mem.o $(O)/collector/mem.o $(O)/parsers/err.o
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
 $(O)/tests/test_name_safe: $(O)/tests/test_name_safe.o $(O)/collector/name_safe.o
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(CMOCKA_LIBS)
 # Analysis suites: synthetic memory images (tests/unit/mem_image.h) read
 # through the collector's own code, linked whole but for main().
-ANALYSIS_SUITES := test_kvm_arm64 test_csd_wait_graph test_unwind_arm64 test_recover_arm64
+ANALYSIS_SUITES := test_kvm_arm64 test_csd_wait_graph test_unwind_arm64 test_recover_arm64 \
+	test_layout_tables
 $(ANALYSIS_SUITES:%=$(O)/tests/%.o): $(O)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(call quiet,CC,$@)

@@ -33,7 +33,7 @@ static enum kdc_status arm64_code_addrs(struct kdc_dump *dump, const struct kdc_
 		uint64_t at;
 
 		if (symbols_address(syms, funcs[i], &at) ||
-		    mem_read(dump, at, insns, sizeof(insns), err))
+		    mem_read(&dump->mem, at, insns, sizeof(insns), err))
 			continue;
 		if (arm64_find_percpu_access(insns, CODE_WINDOW, at, &code)) {
 			out->per_cpu_offset = code.per_cpu_offset;
@@ -95,7 +95,7 @@ static size_t read_code_le(struct kdc_dump *dump, uint64_t at, uint32_t *w, size
 	uint8_t buf[4 * 256];
 
 	n = n < 256 ? n : 256;
-	if (mem_read(dump, at, buf, 4 * n, NULL))
+	if (mem_read(&dump->mem, at, buf, 4 * n, NULL))
 		return 0;
 	for (size_t i = 0; i < n; i++) /* AArch64 code is little-endian */
 		w[i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |

@@ -40,7 +40,7 @@ static size_t read_insns_upto(const struct kdc_kernel *k, uint64_t at, uint32_t 
 		/* stay within one 1 KiB block: a missing page ends the read there */
 		size_t now = n - done < 256 ? n - done : 256;
 
-		if (mem_read(k->dump, at + 4 * done, buf, 4 * now, NULL))
+		if (mem_read(k->mem, at + 4 * done, buf, 4 * now, NULL))
 			return done;
 		for (size_t i = 0; i < now; i++) /* AArch64 code is little-endian */
 			w[done + i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |

@@ -21,6 +21,7 @@
 #include "elf_notes.h"
 #include "mem.h"
 #include "mini_dump.h"
+#include "page_tracker.h"
 #include "name_safe.h"
 #include "repair.h"
 #include "vmcore_save.h"
@@ -232,7 +233,8 @@ static void write_vmcoreinfo(const struct steps *s, const struct kdc_dump *d)
 	record(s, "vmcoreinfo", t0, finish(f, tmp, final) ? "ok" : "failed");
 }
 
-static void write_mini_dump(const struct steps *s, struct kdc_analysis *a)
+static void write_mini_dump(const struct steps *s, struct kdc_analysis *a,
+			    struct kdc_page_tracker *t)
 {
 	char tmp[PATH_LEN], final[PATH_LEN];
 	double t0 = now();
@@ -244,7 +246,7 @@ static void write_mini_dump(const struct steps *s, struct kdc_analysis *a)
 		record(s, "mini-dump", t0, "failed: %s", strerror(errno));
 		return;
 	}
-	if (mini_dump_write(a, f, &ms, &err)) {
+	if (mini_dump_write(a, t, f, &ms, &err)) {
 		fclose(f);
 		unlink(tmp);
 		record(s, "mini-dump", t0, "failed: %s", err.msg);
@@ -282,14 +284,14 @@ static void write_name(const struct steps *s, const struct kdc_analysis *a)
 			char sysname[6];
 
 			for (name_off = 0; name_off <= 4; name_off += 4)
-				if (!mem_read(a->dump, uts + name_off, sysname, sizeof(sysname),
-					      NULL) &&
+				if (!mem_read(a->kernel.mem, uts + name_off, sysname,
+					      sizeof(sysname), NULL) &&
 				    !memcmp(sysname, "Linux", sizeof(sysname)))
 					break;
 			if (name_off > 4)
 				name_off = 0;
 		}
-		if (mem_read(a->dump, uts + name_off + nodename_off, host, 64, NULL))
+		if (mem_read(a->kernel.mem, uts + name_off + nodename_off, host, 64, NULL))
 			snprintf(host, sizeof(host), "unknown-host");
 		host[64] = '\0';
 	}
@@ -318,7 +320,9 @@ static void child(const struct collect_opts *o, const char *dir)
 	char path[PATH_LEN];
 	struct kdc_analysis a;
 	struct kdc_dump *dump;
-	struct kdc_err err = { 0 };
+	struct kdc_page_tracker tracker;
+	struct kdc_err err = { 0 }, tracker_err = { 0 };
+	bool recording;
 	double t0 = now();
 
 	if (!join(path, dir, ".steps") || !(s.log = fopen(path, "a")))
@@ -338,7 +342,9 @@ static void child(const struct collect_opts *o, const char *dir)
 	}
 	record(&s, "open", t0, "ok");
 	t0 = now();
-	dump->track_page_size = 1; /* on; kernel_load() sets the real page size */
+	/* the analysis' reads are its evidence: the small dump holds them */
+	recording = !page_tracker_install(&tracker, &dump->mem, dump->kctx,
+					  dump_page_size(dump, NULL), &tracker_err);
 	analysis_run(dump, &o->src, &a);
 	record(&s, "analyze", t0, a.nr_problems ? "partial (%u problems)" : "ok",
 	       a.nr_problems + a.problems_dropped);
@@ -349,8 +355,12 @@ static void child(const struct collect_opts *o, const char *dir)
 	write_dmesg(&s, dump);
 	write_notes(&s, &a);
 	write_vmcoreinfo(&s, dump);
-	write_mini_dump(&s, &a);
+	if (recording)
+		write_mini_dump(&s, &a, &tracker);
+	else
+		record(&s, "mini-dump", now(), "failed: %s", tracker_err.msg);
 	analysis_fini(&a);
+	page_tracker_remove(&tracker);
 	dump_close(dump);
 	fclose(s.log);
 	_exit(0);

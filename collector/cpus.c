@@ -52,7 +52,7 @@ static enum kdc_status read_task(const struct kdc_kernel *k, uint64_t addr, stru
 	memset(t, 0, sizeof(*t));
 	t->addr = addr;
 	if ((st = kernel_read_u32(k, addr + k->task.pid, &pid, err)) ||
-	    (st = mem_read(k->dump, addr + k->task.comm, t->comm, 16, err)) ||
+	    (st = mem_read(k->mem, addr + k->task.comm, t->comm, 16, err)) ||
 	    (st = kernel_read_u64(k, addr + k->task.stack, &t->stack, err)))
 		return kdc_err_prefix(err, st, "task 0x%llx", (unsigned long long)addr);
 	t->pid = (int32_t)pid;

@@ -33,24 +33,25 @@ const char *kdc_csd_via_name(enum kdc_csd_via via)
 	return "?";
 }
 
+static const struct ktypes_field csd_fields[] = {
+	KTYPES_REQUIRED(struct csd_layout, cfd_csd, "call_function_data", NULL, "csd", "pcpu"),
+	KTYPES_REQUIRED_SIZED(struct csd_layout, cfd_mask, cfd_mask_size, "call_function_data",
+			      NULL, "cpumask"),
+	KTYPES_REQUIRED(struct csd_layout, func, "__call_single_data", NULL, "func"),
+	/* u_flags in the __call_single_node shared with irq_work and TTWU (5.10+) */
+	KTYPES_REQUIRED(struct csd_layout, flags, "__call_single_data", NULL, "node.u_flags",
+			"flags"),
+};
+
 static enum kdc_status read_layout(const struct kdc_ktypes *t, struct csd_layout *l,
 				   struct kdc_err *err)
 {
-	enum kdc_status st;
+	enum kdc_status st =
+		ktypes_resolve(csd_fields, sizeof(csd_fields) / sizeof(csd_fields[0]), t, l, err);
 
-	if ((st = ktypes_member_any(t, "call_function_data", KTYPES_PATHS("csd", "pcpu"),
-				    &l->cfd_csd, NULL, err)))
-		return st;
-	if ((st = ktypes_member(t, "call_function_data", "cpumask", &l->cfd_mask, &l->cfd_mask_size,
-				err)) ||
-	    (st = ktypes_member(t, "__call_single_data", "func", &l->func, NULL, err)))
-		return st;
 	/* cpumask_var_t: struct cpumask[1] inline, or a pointer with OFFSTACK */
-	l->mask_is_pointer = l->cfd_mask_size == 8;
-	if ((st = ktypes_member_any(t, "__call_single_data", KTYPES_PATHS("node.u_flags", "flags"),
-				    &l->flags, NULL, err)))
-		return st;
-	return KC_OK;
+	l->mask_is_pointer = !st && l->cfd_mask_size == 8;
+	return st;
 }
 
 /* Which CPU's stack holds @addr, or -1. */
@@ -190,7 +191,7 @@ static void scan_cfd(const struct kdc_kernel *k, const struct kdc_cpus *cpus,
 	mask_addr = cfd + l->cfd_mask;
 	if (l->mask_is_pointer && kernel_read_u64(k, mask_addr, &mask_addr, NULL))
 		return;
-	if (mem_read(k->dump, mask_addr, mask, mask_len, NULL))
+	if (mem_read(k->mem, mask_addr, mask, mask_len, NULL))
 		return;
 	for (unsigned int y = 0; y < cpus->nr; y++) {
 		uint64_t csd, func = 0;

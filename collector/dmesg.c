@@ -52,7 +52,7 @@ static enum kdc_status layout_from_vmcoreinfo(struct kdc_dump *d, struct printk_
 			return kdc_err_prefix(err, st, "dmesg");
 	/* prb is a pointer to the ring (printk_rb_static, or the dynamic one
 	 * after log_buf_len=). */
-	if ((st = mem_read_u64(d, prb_ptr, &l->prb, err)))
+	if ((st = mem_read_u64(&d->mem, prb_ptr, &l->prb, err)))
 		return kdc_err_prefix(err, st, "dmesg: reading prb");
 	return KC_OK;
 }
@@ -122,17 +122,17 @@ static enum kdc_status old_log_buf(struct kdc_dump *d, printk_record_fn fn, void
 		return kdc_fail(err, KC_NOTSUP,
 				"dmesg: neither SYMBOL(prb) (5.10+) nor the log_buf "
 				"entries (before 5.10) in VMCOREINFO");
-	if ((st = mem_read_u64(d, sym_buf, &buf_addr, err)) ||
-	    (st = mem_read_u32(d, sym_len, &buf_len, err)) ||
-	    (st = mem_read_u32(d, sym_first, &first, err)) ||
-	    (st = mem_read_u32(d, sym_next, &next, err)))
+	if ((st = mem_read_u64(&d->mem, sym_buf, &buf_addr, err)) ||
+	    (st = mem_read_u32(&d->mem, sym_len, &buf_len, err)) ||
+	    (st = mem_read_u32(&d->mem, sym_first, &first, err)) ||
+	    (st = mem_read_u32(&d->mem, sym_next, &next, err)))
 		return kdc_err_prefix(err, st, "dmesg: log_buf variables");
 	if (buf_len == 0 || buf_len > KDC_PRINTK_LOG_MAX)
 		return kdc_fail(err, KC_CORRUPT, "dmesg: log_buf_len %u", buf_len);
 	if (!(buf = malloc(buf_len)))
 		return kdc_fail(err, KC_NOMEM, "dmesg: log_buf of %u bytes", buf_len);
 	for (uint32_t done = 0; done < buf_len && !st; done += KDC_MEM_READ_MAX)
-		st = mem_read(d, buf_addr + done, buf + done,
+		st = mem_read(&d->mem, buf_addr + done, buf + done,
 			      buf_len - done < KDC_MEM_READ_MAX ? buf_len - done : KDC_MEM_READ_MAX,
 			      err);
 	if (!st)
@@ -145,13 +145,13 @@ enum kdc_status dmesg_for_each(struct kdc_dump *d, printk_record_fn fn, void *ct
 			       struct kdc_err *err)
 {
 	struct printk_layout l;
-	struct kdc_reader r;
+	struct kdc_reader r = mem_reader(&d->mem);
 	uint64_t prb;
 	enum kdc_status st;
 
 	if (d->vmcoreinfo && vmcoreinfo_get_symbol(d->vmcoreinfo, "prb", &prb, NULL))
 		return old_log_buf(d, fn, ctx, skipped, err);
-	if ((st = layout_from_vmcoreinfo(d, &l, err)) || (st = mem_reader(d, &r, err)))
+	if ((st = layout_from_vmcoreinfo(d, &l, err)))
 		return st;
 	st = printk_for_each_record(&r, &l, fn, ctx, skipped, err);
 	return st ? kdc_err_prefix(err, st, "dmesg") : KC_OK;

@@ -12,6 +12,7 @@
 
 #include "elf_notes.h"
 #include "kdump_header.h"
+#include "mem_kdumpfile.h"
 
 #define ELF_PHDRS_MAX 65536 /* e_phnum is 16 bits unless PN_XNUM, which vmcores never use */
 
@@ -235,6 +236,34 @@ static void open_kdumpfile(struct kdc_dump *d)
 		return;
 	}
 	d->kctx = ctx;
+	d->mem = mem_over_kdumpfile(ctx, d->arch);
+}
+
+static enum kdc_status no_memory_read(void *ctx, uint64_t vaddr, void *buf, size_t len,
+				      struct kdc_err *err)
+{
+	const struct kdc_dump *d = ctx;
+
+	(void)buf;
+	return kdc_fail(err, KC_NODATA, "0x%llx+0x%zx: no memory access: %s",
+			(unsigned long long)vaddr, len, d->kdumpfile_err.msg);
+}
+
+uint64_t dump_page_size(const struct kdc_dump *dump, struct kdc_err *err)
+{
+	uint64_t ps;
+
+	if (!dump->vmcoreinfo || vmcoreinfo_get_u64(dump->vmcoreinfo, "PAGESIZE", 10, &ps, NULL))
+		return 4096;
+	/* 4 KiB to 64 KiB on every architecture read here: anything else is
+	 * damage, and would size every buffer */
+	if (ps < 4096 || ps > 65536 || (ps & (ps - 1))) {
+		kdc_fail(err, KC_CORRUPT,
+			 "VMCOREINFO PAGESIZE=%llu is not a page size; 4096 assumed",
+			 (unsigned long long)ps);
+		return 4096;
+	}
+	return ps;
 }
 
 enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_err *err)
@@ -282,6 +311,7 @@ enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_er
 	if (st)
 		goto fail_ctx;
 	load_vmcoreinfo(d);
+	d->mem = mem_over_reader((struct kdc_reader){ .read = no_memory_read, .ctx = d }, d->arch);
 	open_kdumpfile(d);
 	*out = d;
 	return KC_OK;

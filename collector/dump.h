@@ -17,8 +17,7 @@
 
 #include "arch.h"
 #include "err.h"
-#include "page_set.h"
-#include "reader.h"
+#include "mem.h"
 #include "vmcoreinfo.h"
 
 /* A crash's PT_NOTE holds ~0.4 KiB per CPU plus VMCOREINFO: 8 MiB covers
@@ -41,13 +40,9 @@ struct kdc_dump {
 	size_t notes_len;
 	struct kdc_vmcoreinfo *vmcoreinfo; /* owned; NULL when absent or unreadable */
 	kdump_ctx_t *kctx;		   /* owned; NULL when libkdumpfile could not open it */
-	/* memory given directly instead of through libkdumpfile (read.ctx
-	 * borrowed): the unit suites' synthetic images; used when kctx is NULL */
-	struct kdc_reader image;
-	/* physical pages read through mem_read(), when tracking is on (the
-	 * bundle's small dump); page_size 0 means off */
-	struct kdc_page_set touched;
-	uint64_t track_page_size;
+	/* its memory: over kctx, or failing with kdumpfile_err when libkdumpfile
+	 * could not open it (the unit suites put their synthetic images here) */
+	struct kdc_mem mem;
 	/* what could not be read, for the partial report (empty when all went well) */
 	struct kdc_err vmcoreinfo_err;
 	struct kdc_err kdumpfile_err;
@@ -69,6 +64,14 @@ struct kdc_dump {
 enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_err *err);
 
 void dump_close(struct kdc_dump *dump);
+
+/**
+ * dump_page_size() - the crashed kernel's page size, VMCOREINFO's PAGESIZE
+ * when it is one (a power of two, 4 KiB to 64 KiB), else 4096
+ * @err: why 4096 was assumed over a damaged PAGESIZE (left alone when the
+ * value was good or absent); may be NULL
+ */
+uint64_t dump_page_size(const struct kdc_dump *dump, struct kdc_err *err);
 
 /** dump_format_name() - "elf" or "kdump-compressed" */
 const char *dump_format_name(const struct kdc_dump *dump);

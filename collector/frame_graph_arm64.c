@@ -104,15 +104,15 @@ static void find_exceptions(const struct kdc_kernel *k, const struct stack_words
 	if (!g->have_ptregs)
 		return;
 	for (unsigned int i = 0; i < nr_records; i++) {
-		uint64_t e = g->node[i].fp, pt = e - g->ptregs_stackframe, fp, elr, pc, pstate;
+		uint64_t e = g->node[i].fp, pt = e - g->ptregs.stackframe, fp, elr, pc, pstate;
 		enum kdc_stack_kind kind;
 		struct fg_node *n;
 		int at;
 
 		if (!in_entry_text(k, g->node[i].lr) || e == g->final_record ||
 		    !word_at(sw, nr, e, &fp, &kind) || !word_at(sw, nr, e + 8, &elr, NULL) ||
-		    !word_at(sw, nr, pt + g->ptregs_pc, &pc, NULL) ||
-		    !word_at(sw, nr, pt + g->ptregs_pstate, &pstate, NULL) || pc != elr ||
+		    !word_at(sw, nr, pt + g->ptregs.pc, &pc, NULL) ||
+		    !word_at(sw, nr, pt + g->ptregs.pstate, &pstate, NULL) || pc != elr ||
 		    ((pstate & PSTATE_MODE_MASK) != 5 && (pstate & PSTATE_MODE_MASK) != 9))
 			continue;
 		if ((at = frame_graph_find(g, e)) >= 0) {
@@ -261,7 +261,7 @@ static bool read_stack(const struct kdc_kernel *k, const struct kdc_stack_range 
 
 		if (end > r->hi)
 			end = r->hi;
-		any |= !mem_read(k->dump, at, raw + (at - r->lo), (size_t)(end - at), NULL);
+		any |= !mem_read(k->mem, at, raw + (at - r->lo), (size_t)(end - at), NULL);
 		at = end;
 	}
 	return any;
@@ -275,13 +275,7 @@ unsigned int frame_graph_build(const struct kdc_kernel *k, const struct kdc_cpu 
 	uint64_t task_hi = 0;
 
 	memset(g, 0, sizeof(*g));
-	g->have_ptregs =
-		!ktypes_size(&k->types, "pt_regs", &g->ptregs_size, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "stackframe", &g->ptregs_stackframe, NULL,
-			       NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "pc", &g->ptregs_pc, NULL, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "pstate", &g->ptregs_pstate, NULL, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "sp", &g->ptregs_sp, NULL, NULL);
+	g->have_ptregs = !ptregs_arm64_layout(&k->types, &g->ptregs, NULL);
 	for (unsigned int i = 0; i < cpu->nr_stacks; i++) {
 		const struct kdc_stack_range *r = &cpu->stacks[i];
 		struct stack_words *s = &sw[nr++];
@@ -293,7 +287,7 @@ unsigned int frame_graph_build(const struct kdc_kernel *k, const struct kdc_cpu 
 		if (r->kind == KDC_STACK_TASK)
 			task_hi = r->hi;
 		if (r->kind == KDC_STACK_TASK && g->have_ptregs)
-			g->final_record = r->hi - g->ptregs_size + g->ptregs_stackframe;
+			g->final_record = r->hi - g->ptregs.size + g->ptregs.stackframe;
 		s->n = (size_t)(r->hi - r->lo) / 8;
 		raw = calloc(1, r->hi - r->lo);
 		s->w = malloc(s->n * 8);

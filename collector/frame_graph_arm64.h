@@ -31,6 +31,7 @@
 
 #include "code_arm64.h"
 #include "cpus.h"
+#include "ptregs_arm64.h"
 
 #define FG_NODES_MAX 768
 #define FG_STACK_BYTES_MAX (64u << 10)
@@ -57,7 +58,7 @@ struct frame_graph {
 	struct fg_node node[FG_NODES_MAX];
 	bool truncated;	       /* more records than FG_NODES_MAX */
 	uint64_t final_record; /* the task's entry frame, 0 if unknown */
-	uint64_t ptregs_size, ptregs_stackframe, ptregs_pc, ptregs_pstate, ptregs_sp;
+	struct ptregs_arm64_layout ptregs;
 	bool have_ptregs;
 };
 

@@ -159,7 +159,7 @@ static void add_listed_ops(const struct kdc_kernel *k, struct code_cache *code,
 	}
 	for (const char *const *fn = list_fns; *fn; fn++) {
 		if (symbols_address(&k->syms, *fn, &at) ||
-		    mem_read(k->dump, at, insns, sizeof(insns), NULL))
+		    mem_read(k->mem, at, insns, sizeof(insns), NULL))
 			continue;
 		for (size_t i = 0; i < 128; i++)
 			insns[i] = le32toh(insns[i]);

@@ -12,13 +12,13 @@
 enum kdc_status kernel_read_u64(const struct kdc_kernel *k, uint64_t addr, uint64_t *v,
 				struct kdc_err *err)
 {
-	return mem_read_u64(k->dump, addr, v, err);
+	return mem_read_u64(k->mem, addr, v, err);
 }
 
 enum kdc_status kernel_read_u32(const struct kdc_kernel *k, uint64_t addr, uint32_t *v,
 				struct kdc_err *err)
 {
-	return mem_read_u32(k->dump, addr, v, err);
+	return mem_read_u32(k->mem, addr, v, err);
 }
 
 uint64_t kernel_rq(const struct kdc_kernel *k, unsigned int cpu)
@@ -88,7 +88,7 @@ static enum kdc_status find_cpus(struct kdc_kernel *k, struct kdc_err *err)
 		uint64_t off = 0;
 		uint32_t rq_cpu;
 
-		if (slot == 0 && (st = mem_read(k->dump, k->per_cpu_offset_addr + cpu * 8ull, raw,
+		if (slot == 0 && (st = mem_read(k->mem, k->per_cpu_offset_addr + cpu * 8ull, raw,
 						sizeof(raw), err))) {
 			if (cpu)
 				break; /* the array ended on a page not in the dump */
@@ -173,6 +173,7 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src, s
 
 	memset(k, 0, sizeof(*k));
 	k->dump = dump;
+	k->mem = &dump->mem;
 	k->percpu_memo = calloc(KDC_PERCPU_MEMO_MAX, sizeof(*k->percpu_memo));
 	k->src = src;
 	if (src && src->profile) {
@@ -181,23 +182,8 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src, s
 		else
 			missing++;
 	}
-	if (!dump->vmcoreinfo ||
-	    vmcoreinfo_get_u64(dump->vmcoreinfo, "PAGESIZE", 10, &k->page_size, NULL))
-		k->page_size = 4096;
-	/* a page size is a power of two, 4 KiB to 64 KiB on every architecture
-	 * read here: anything else is damage, and would size every buffer */
-	if (k->page_size < 4096 || k->page_size > 65536 || (k->page_size & (k->page_size - 1))) {
-		kdc_fail(&k->page_size_err, KC_CORRUPT,
-			 "VMCOREINFO PAGESIZE=%llu is not a page "
-			 "size; 4096 assumed",
-			 (unsigned long long)k->page_size);
-		k->page_size = 4096;
-	}
+	k->page_size = dump_page_size(dump, &k->page_size_err);
 	k->thread_size = dump->arch->thread_size(k->page_size);
-	/* what is read from here on is evidence, and goes into the bundle's
-	 * small dump when asked (the BTF search excepted: see ktypes.c) */
-	if (dump->track_page_size == 1)
-		dump->track_page_size = k->page_size;
 	k->thread_size_source = "arch default";
 
 	k->have_symbols = !symbols_load(dump, src, profile, &k->syms, &k->symbols_err);
@@ -213,7 +199,7 @@ unsigned int kernel_load(struct kdc_dump *dump, const struct kdc_sources *src, s
 		kdc_fail(&k->percpu_err, KC_NODATA, "no kernel types");
 		return 3;
 	}
-	k->have_modules = !modules_load(&(struct kdc_modules_src){ dump, &k->syms, &k->types },
+	k->have_modules = !modules_load(&(struct kdc_modules_src){ k->mem, &k->syms, &k->types },
 					&k->modules, &k->modules_err);
 	missing += !k->have_modules;
 	k->have_layouts = !load_layouts(k, &k->layout_err);
@@ -438,5 +424,5 @@ enum kdc_status kernel_symbolize(const struct kdc_kernel *k, uint64_t addr,
 size_t kernel_code_data_refs(const struct kdc_kernel *k, uint64_t fn, size_t len, uint64_t *out,
 			     size_t max)
 {
-	return mem_code_data_refs(k->dump, fn, len, out, max);
+	return mem_code_data_refs(k->mem, fn, len, out, max);
 }

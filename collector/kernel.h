@@ -40,6 +40,7 @@ struct kdc_percpu_memo {
 
 struct kdc_kernel {
 	struct kdc_dump *dump;		 /* borrowed */
+	const struct kdc_mem *mem;	 /* borrowed: what every analysis reads */
 	const struct kdc_sources *src;	 /* borrowed, may be NULL */
 	struct kdc_profile_file profile; /* owned; buf NULL when none */
 	struct kdc_symbols syms;	 /* owned */

@@ -104,7 +104,7 @@ static enum kdc_status load_blob(struct kdc_dump *dump, uint64_t addr,
 	for (uint32_t done = 0; done < h->total_len && !st; done += SCAN_CHUNK) {
 		uint32_t n = h->total_len - done < SCAN_CHUNK ? h->total_len - done : SCAN_CHUNK;
 
-		st = mem_read(dump, addr + done, blob + done, n, err);
+		st = mem_read(&dump->mem, addr + done, blob + done, n, err);
 	}
 	if (st) {
 		free(blob);
@@ -130,22 +130,21 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 	enum kdc_status st = KC_NODATA;
 	struct kdc_err rerr = { 0 };
 	/* the megabytes searched are not evidence: only the blob found is kept */
-	uint64_t tracking = dump->track_page_size;
+	struct kdc_mem search = mem_for_search(&dump->mem);
 
 	if (!buf)
 		return kdc_fail(err, KC_NOMEM, "btf scan buffer");
-	dump->track_page_size = 0;
 	start &= ~3ull;
 	for (uint64_t at = start; at < start + SCAN_LIMIT; at += SCAN_CHUNK) {
 		size_t have = SCAN_CHUNK + KDC_BTF_HEADER_LEN;
 
-		if (mem_read(dump, at, buf, have, &rerr)) {
+		if (mem_read(&search, at, buf, have, &rerr)) {
 			/* some page is not in the dump (filtered, or a small dump):
 			 * read page by page, missing ones as zeros (never a match) */
 			for (size_t p = 0; p < have; p += SCAN_PAGE) {
 				size_t n = have - p < SCAN_PAGE ? have - p : SCAN_PAGE;
 
-				if (mem_read(dump, at + p, buf + p, n, &rerr))
+				if (mem_read(&search, at + p, buf + p, n, &rerr))
 					memset(buf + p, 0, n);
 			}
 		}
@@ -155,9 +154,7 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 			if (buf[i] != 0x9f || buf[i + 1] != 0xeb ||
 			    !btf_header_parse(buf + i, have - i, &h))
 				continue;
-			dump->track_page_size = tracking;
 			st = load_blob(dump, at + i, &h, out, err);
-			dump->track_page_size = 0;
 			if (st != KC_CORRUPT)
 				goto done;
 		}
@@ -167,7 +164,6 @@ static enum kdc_status scan_for_btf(struct kdc_dump *dump, uint64_t start, struc
 			 "no BTF in the 64 MiB after _etext (kernel without "
 			 "CONFIG_DEBUG_INFO_BTF?)");
 done:
-	dump->track_page_size = tracking;
 	free(buf);
 	return st;
 }
@@ -183,7 +179,7 @@ static enum kdc_status from_dump(struct kdc_dump *dump, const struct kdc_symbols
 		struct kdc_btf_header h;
 		uint8_t hdr[KDC_BTF_HEADER_LEN];
 
-		if (!mem_read(dump, start, hdr, sizeof(hdr), err) &&
+		if (!mem_read(&dump->mem, start, hdr, sizeof(hdr), err) &&
 		    btf_header_parse(hdr, sizeof(hdr), &h) && !load_blob(dump, start, &h, out, err))
 			return KC_OK;
 	}
@@ -367,6 +363,34 @@ enum kdc_status ktypes_member_any(const struct kdc_ktypes *t, const char *type,
 			return KC_OK;
 	return kdc_fail(err, KC_NODATA, "no member %s (nor older names) in struct %s", paths[0],
 			type);
+}
+
+enum kdc_status ktypes_resolve(const struct ktypes_field *table, size_t n,
+			       const struct kdc_ktypes *t, void *layout, struct kdc_err *err)
+{
+	uint8_t *base = layout;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ktypes_field *f = &table[i];
+		uint64_t off = 0, size = 0;
+		bool required = f->have_at == KTYPES_NONE;
+		/* one name: ktypes_member()'s own message says what is missing */
+		enum kdc_status st = f->paths[1] ? ktypes_member_any(t, f->type, f->paths, &off,
+								     &size, required ? err : NULL)
+						 : ktypes_member(t, f->type, f->paths[0], &off,
+								 &size, required ? err : NULL);
+
+		if (st && required)
+			return st;
+		if (!required)
+			*(bool *)(base + f->have_at) = !st;
+		if (st)
+			continue;
+		memcpy(base + f->offset_at, &off, sizeof(off));
+		if (f->size_at != KTYPES_NONE)
+			memcpy(base + f->size_at, &size, sizeof(size));
+	}
+	return KC_OK;
 }
 
 int ktypes_has_member(const struct kdc_ktypes *t, const char *type, const char *path)

@@ -8,6 +8,7 @@
 #ifndef KDC_KTYPES_H
 #define KDC_KTYPES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dump.h"
@@ -62,6 +63,57 @@ enum kdc_status ktypes_member_any(const struct kdc_ktypes *t, const char *type,
 
 /* KTYPES_PATHS("regs.pc", "gp_regs.regs.pc"): the NULL-terminated list it takes */
 #define KTYPES_PATHS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * A layout table: the members one analysis reads, resolved in one call at
+ * load instead of a chain of ktypes_member() calls. Each row names the
+ * struct, the member's paths newest first (renames and moves across
+ * versions), where in the caller's layout struct its offset (and size)
+ * go, and whether it is optional; @history cites the kernel commit that
+ * introduced, moved or renamed it (NULL: unchanged since 4.18).
+ * Tables live at file scope (KTYPES_PATHS is a compound literal).
+ */
+#define KTYPES_NONE SIZE_MAX
+
+struct ktypes_field {
+	const char *type;
+	const char *const *paths;
+	size_t offset_at; /* offsetof() the layout's uint64_t offset */
+	size_t size_at;	  /* offsetof() its uint64_t size, or KTYPES_NONE */
+	size_t have_at;	  /* offsetof() the bool set when found, KTYPES_NONE: required */
+	const char *history;
+};
+
+/*
+ * Rows: KTYPES_REQUIRED(struct my_layout, esr, "kvm_vcpu", HISTORY, "arch.fault.esr_el2")
+ * puts the offset in my_layout.esr; _SIZED also the size; KTYPES_OPTIONAL
+ * sets my_layout.HAVE. HISTORY is the commit citation or NULL.
+ */
+#define KTYPES_REQUIRED(L, off, type, history, ...)                                                \
+	{                                                                                          \
+		type, KTYPES_PATHS(__VA_ARGS__), offsetof(L, off), KTYPES_NONE, KTYPES_NONE,       \
+			history                                                                    \
+	}
+#define KTYPES_REQUIRED_SIZED(L, off, size, type, history, ...)                                    \
+	{                                                                                          \
+		type, KTYPES_PATHS(__VA_ARGS__), offsetof(L, off), offsetof(L, size), KTYPES_NONE, \
+			history                                                                    \
+	}
+#define KTYPES_OPTIONAL(L, off, have, type, history, ...)                                          \
+	{                                                                                          \
+		type, KTYPES_PATHS(__VA_ARGS__), offsetof(L, off), KTYPES_NONE, offsetof(L, have), \
+			history                                                                    \
+	}
+
+/**
+ * ktypes_resolve() - fill @layout from the @n rows of @table
+ * Every optional row's bool says whether it was found; a missing required
+ * row stops the table.
+ * Return: KC_OK; the first missing required member's status, @err naming
+ * the struct and member (the newest name).
+ */
+enum kdc_status ktypes_resolve(const struct ktypes_field *table, size_t n,
+			       const struct kdc_ktypes *t, void *layout, struct kdc_err *err);
 
 /** ktypes_has_member() - whether ktypes_member() would succeed */
 int ktypes_has_member(const struct kdc_ktypes *t, const char *type, const char *path);

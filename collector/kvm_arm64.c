@@ -106,27 +106,33 @@ static void host_ctxt_layout(const struct kdc_kernel *k, struct kvm_layout *l)
 		l->have_hyp = false;
 }
 
+/* the guest's registers: ctxt.gp_regs.regs before, ctxt.regs since (header above) */
+#define GP_REGS_HISTORY                                                                            \
+	"Linux kernel commit e47c2055c68e (\"KVM: arm64: Make struct kvm_regs userspace-only\") "  \
+	"(in v5.9)"
+#define VCPU(off, history, ...)                                                                    \
+	KTYPES_REQUIRED(struct kvm_layout, off, "kvm_vcpu", history, __VA_ARGS__)
+static const struct ktypes_field vcpu_fields[] = {
+	VCPU(vcpu_id, NULL, "vcpu_id"),
+	VCPU(kvm, NULL, "kvm"),
+	VCPU(pc, GP_REGS_HISTORY, "arch.ctxt.regs.pc", "arch.ctxt.gp_regs.regs.pc"),
+	VCPU(pstate, GP_REGS_HISTORY, "arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
+	VCPU(sp, GP_REGS_HISTORY, "arch.ctxt.regs.sp", "arch.ctxt.gp_regs.regs.sp"),
+	KTYPES_REQUIRED_SIZED(struct kvm_layout, esr, esr_size, "kvm_vcpu", NULL,
+			      "arch.fault.esr_el2"),
+	VCPU(far, NULL, "arch.fault.far_el2"),
+	VCPU(hpfar, NULL, "arch.fault.hpfar_el2"),
+};
+#undef VCPU
+
 static enum kdc_status read_layout(const struct kdc_kernel *k, struct kvm_layout *l,
 				   struct kdc_err *err)
 {
 	const struct kdc_ktypes *t = &k->types;
 	enum kdc_status st;
 
-	if ((st = ktypes_member(t, "kvm_vcpu", "vcpu_id", &l->vcpu_id, NULL, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "kvm", &l->kvm, NULL, err)) ||
-	    (st = ktypes_member_any(t, "kvm_vcpu",
-				    KTYPES_PATHS("arch.ctxt.regs.pc", "arch.ctxt.gp_regs.regs.pc"),
-				    &l->pc, NULL, err)) ||
-	    (st = ktypes_member_any(
-		     t, "kvm_vcpu",
-		     KTYPES_PATHS("arch.ctxt.regs.pstate", "arch.ctxt.gp_regs.regs.pstate"),
-		     &l->pstate, NULL, err)) ||
-	    (st = ktypes_member_any(t, "kvm_vcpu",
-				    KTYPES_PATHS("arch.ctxt.regs.sp", "arch.ctxt.gp_regs.regs.sp"),
-				    &l->sp, NULL, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.esr_el2", &l->esr, &l->esr_size, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.far_el2", &l->far, NULL, err)) ||
-	    (st = ktypes_member(t, "kvm_vcpu", "arch.fault.hpfar_el2", &l->hpfar, NULL, err)))
+	if ((st = ktypes_resolve(vcpu_fields, sizeof(vcpu_fields) / sizeof(vcpu_fields[0]), t, l,
+				 err)))
 		return st;
 	/* SP_EL1: a sys_regs[] entry from 5.9, a kvm_regs field before (above) */
 	l->have_sp_el1_index =
@@ -182,10 +188,10 @@ static enum kdc_status read_vcpu(const struct kdc_kernel *k, const struct kvm_la
 					 &st->guest_sp_el1, NULL);
 	else if (l->have_sp_el1_reg)
 		st->have_sp_el1 = !kernel_read_u64(k, v + l->sp_el1, &st->guest_sp_el1, NULL);
-	if (l->have_sflags && !mem_read(k->dump, v + l->sflags, &sflags, 1, NULL))
+	if (l->have_sflags && !mem_read(k->mem, v + l->sflags, &sflags, 1, NULL))
 		st->sysregs_on_cpu = (sflags >> l->sysregs_on_cpu_bit) & 1;
 	else if (l->have_sysregs_loaded &&
-		 !mem_read(k->dump, v + l->sysregs_loaded, &sflags, 1, NULL))
+		 !mem_read(k->mem, v + l->sysregs_loaded, &sflags, 1, NULL))
 		st->sysregs_on_cpu = sflags != 0;
 	snprintf(out->exit_brief, sizeof(out->exit_brief), "ESR_EL2 0x%llx",
 		 (unsigned long long)st->esr_el2);

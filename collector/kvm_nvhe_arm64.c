@@ -76,7 +76,7 @@ bool nvhe_hyp_va_of(const struct kdc_kernel *k, uint64_t hva, uint64_t kva)
 	uint64_t at;
 	uint8_t lsb;
 
-	if (!sym(k, "tag_lsb", &at) || mem_read(k->dump, at, &lsb, 1, NULL) || lsb < TAG_LSB_MIN ||
+	if (!sym(k, "tag_lsb", &at) || mem_read(k->mem, at, &lsb, 1, NULL) || lsb < TAG_LSB_MIN ||
 	    lsb > TAG_LSB_MAX)
 		return false;
 	return hva && !((hva ^ kva) & ((1ull << lsb) - 1));
@@ -139,7 +139,7 @@ static bool find_tag_lsb(const struct kdc_kernel *k, struct code_cache *code, st
 	uint8_t v;
 	unsigned int best = 0, best_n = 0;
 
-	if (sym(k, "tag_lsb", &at) && !mem_read(k->dump, at, &v, 1, NULL) && v >= TAG_LSB_MIN &&
+	if (sym(k, "tag_lsb", &at) && !mem_read(k->mem, at, &v, 1, NULL) && v >= TAG_LSB_MIN &&
 	    v <= TAG_LSB_MAX) {
 		h->tag_lsb = v;
 		return true;
@@ -171,7 +171,7 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 	if (!k->dump->arch->linear_paddr || !(h->pa = k->dump->arch->linear_paddr(k->dump, h->kva)))
 		return false;
 	if (!(raw = malloc(h->size)) || !(h->w = malloc(h->size)) ||
-	    mem_read(k->dump, h->kva, raw, h->size, NULL)) {
+	    mem_read(k->mem, h->kva, raw, h->size, NULL)) {
 		free(raw);
 		return false;
 	}

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The one way analyses read the crashed kernel's memory: kernel virtual
- * addresses translated by libkdumpfile/libaddrxlat (KASLR, VA_BITS and
- * kimage_voffset come from VMCOREINFO), every read bounded, every failure
+ * The one way analyses read the crashed kernel's memory: struct kdc_mem,
+ * a reader of kernel virtual addresses with its byte order and a way to
+ * the physical address. A dump's memory is libkdumpfile/libaddrxlat (KASLR,
+ * VA_BITS and kimage_voffset come from VMCOREINFO); the unit suites give a
+ * synthetic image instead; collect wraps the reader to record the pages the
+ * analysis read (page_tracker.h). Every read is bounded, every failure
  * named with its address.
  */
 #ifndef KDC_MEM_H
@@ -11,42 +14,65 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dump.h"
+#include "arch.h"
+#include "err.h"
 #include "reader.h"
 
 /* No single read needs more: the biggest are kallsyms tables, read in pages. */
 #define KDC_MEM_READ_MAX (1u << 20)
 
+struct kdc_mem {
+	/* the analysis' reads: its evidence, recorded when a page tracker is
+	 * installed; big_endian is the dump's byte order */
+	struct kdc_reader read;
+	/* reads that are not evidence (the searches for kallsyms and BTF
+	 * through megabytes of image): the same memory, never recorded */
+	struct kdc_reader search;
+	/* kernel virtual to physical address; NULL: no page tables behind
+	 * the reader (synthetic images) */
+	enum kdc_status (*to_phys)(void *ctx, uint64_t vaddr, uint64_t *paddr, struct kdc_err *err);
+	void *phys_ctx;
+	const struct kdc_arch_ops *arch; /* static storage; code_data_refs; may be NULL */
+};
+
 /**
- * mem_reader() - a kdc_reader over @dump's memory
- * Return: KC_OK; KC_NODATA when libkdumpfile could not open the dump.
- * The reader borrows @dump and is valid until dump_close().
+ * mem_over_reader() - a kdc_mem whose reads and searches both go to @r,
+ * with no physical addresses (the unit suites' images, a failing reader)
  */
-enum kdc_status mem_reader(struct kdc_dump *dump, struct kdc_reader *out, struct kdc_err *err);
+struct kdc_mem mem_over_reader(struct kdc_reader r, const struct kdc_arch_ops *arch);
+
+/**
+ * mem_for_search() - @m reading through its search reader: for reads
+ * whose bytes are not evidence
+ */
+struct kdc_mem mem_for_search(const struct kdc_mem *m);
+
+/**
+ * mem_reader() - a kdc_reader over @m for the parsers (kallsyms, printk),
+ * its reads bounded as mem_read()'s; valid while @m is
+ */
+struct kdc_reader mem_reader(const struct kdc_mem *m);
 
 /** mem_read() - read @len bytes at kernel virtual address @vaddr; see struct kdc_reader */
-enum kdc_status mem_read(struct kdc_dump *dump, uint64_t vaddr, void *buf, size_t len,
+enum kdc_status mem_read(const struct kdc_mem *m, uint64_t vaddr, void *buf, size_t len,
 			 struct kdc_err *err);
 
-/** mem_read_u64() / mem_read_u32() - one little-endian word (arm64 dumps), whatever the host */
-enum kdc_status mem_read_u64(struct kdc_dump *dump, uint64_t vaddr, uint64_t *v,
+/** mem_read_u64() / mem_read_u32() - one word in the dump's byte order, whatever the host */
+enum kdc_status mem_read_u64(const struct kdc_mem *m, uint64_t vaddr, uint64_t *v,
 			     struct kdc_err *err);
-enum kdc_status mem_read_u32(struct kdc_dump *dump, uint64_t vaddr, uint32_t *v,
+enum kdc_status mem_read_u32(const struct kdc_mem *m, uint64_t vaddr, uint32_t *v,
 			     struct kdc_err *err);
 
 /** mem_to_phys() - the kernel physical address of @vaddr (page tables, KASLR) */
-enum kdc_status mem_to_phys(struct kdc_dump *dump, uint64_t vaddr, uint64_t *paddr,
+enum kdc_status mem_to_phys(const struct kdc_mem *m, uint64_t vaddr, uint64_t *paddr,
 			    struct kdc_err *err);
-
-/** mem_track() - remember the physical pages of [@vaddr, +@len) in dump->touched */
-void mem_track(struct kdc_dump *dump, uint64_t vaddr, size_t len);
 
 /**
  * mem_code_data_refs() - the data addresses the first @len bytes (at most
  * 1024) of code at @fn form, through the architecture's code_data_refs hook;
  * 0 when unreadable. Callers validate every candidate.
  */
-size_t mem_code_data_refs(struct kdc_dump *dump, uint64_t fn, size_t len, uint64_t *out,
+size_t mem_code_data_refs(const struct kdc_mem *m, uint64_t fn, size_t len, uint64_t *out,
 			  size_t max);
 
 #endif

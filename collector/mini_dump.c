@@ -6,6 +6,7 @@
 
 #include "kernel.h"
 #include "mem.h"
+#include "page_tracker.h"
 #include "repair.h"
 
 #define EHDR_SIZE 64
@@ -21,16 +22,14 @@ static void put(uint8_t *p, uint64_t v, int n)
 }
 
 /* The pages of every CPU's stacks, whether or not the analysis read them. */
-static void add_stacks(struct kdc_analysis *a)
+static void add_stacks(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
-	struct kdc_dump *d = a->dump;
-
 	for (unsigned int i = 0; i < a->cpus.nr; i++)
 		for (unsigned int s = 0; s < a->cpus.cpu[i].nr_stacks; s++) {
 			const struct kdc_stack_range *r = &a->cpus.cpu[i].stacks[s];
 
 			if (r->hi > r->lo && r->hi - r->lo <= (1u << 20))
-				mem_track(d, r->lo, (size_t)(r->hi - r->lo));
+				page_tracker_add(t, r->lo, (size_t)(r->hi - r->lo));
 		}
 }
 
@@ -54,10 +53,10 @@ static void add_stacks(struct kdc_analysis *a)
  * and the code the analysis read and the code at every frame are in the
  * set anyway (add_frame_code). Without _etext the whole image goes in.
  */
-static void add_image(struct kdc_analysis *a)
+static void add_image(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
-	struct kdc_dump *d = a->dump;
-	uint64_t stext, etext = 0, paddr, ps = d->track_page_size, missing = 0;
+	const struct kdc_dump *d = a->dump;
+	uint64_t stext, etext = 0, paddr, ps = t->page_size, missing = 0;
 
 	if (!d->vmcoreinfo || vmcoreinfo_get_symbol(d->vmcoreinfo, "_stext", &stext, NULL))
 		return;
@@ -68,31 +67,31 @@ static void add_image(struct kdc_analysis *a)
 	     va += ps) {
 		if (va < (etext & ~(ps - 1)))
 			continue;
-		if (mem_to_phys(d, va, &paddr, NULL)) {
+		if (mem_to_phys(a->kernel.mem, va, &paddr, NULL)) {
 			missing += ps;
 			continue;
 		}
 		missing = 0;
-		mem_track(d, va, ps);
+		page_tracker_add(t, va, ps);
 	}
 }
 
 /* The code at every frame of every CPU's backtrace, for `dis` in crash on
  * the small dump: the page(s) of the PC and of the call before a return
  * address (pc - 4 may be on the page before). */
-static void add_frame_code(struct kdc_analysis *a)
+static void add_frame_code(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	for (unsigned int i = 0; a->bt && i < a->cpus.nr; i++)
 		for (unsigned int f = 0; f < a->bt[i].nr && f < KDC_BACKTRACE_MAX; f++) {
 			uint64_t pc = symbols_strip_pac(&a->kernel.syms, a->bt[i].frame[f].pc);
 
-			mem_track(a->dump, pc - 4, 8);
+			page_tracker_add(t, pc - 4, 8);
 		}
 }
 
 /* Every process's task_struct, from CPU 0's idle task (init_task) along
  * task_struct.tasks. */
-static void add_tasks(struct kdc_analysis *a)
+static void add_tasks(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	uint64_t tasks_off, size, idle_off, head, pos, rq;
@@ -108,7 +107,7 @@ static void add_tasks(struct kdc_analysis *a)
 	head += tasks_off;
 	pos = head;
 	for (unsigned int n = 0; n < TASKS_MAX; n++) {
-		mem_track(a->dump, pos - tasks_off, (size_t)size);
+		page_tracker_add(t, pos - tasks_off, (size_t)size);
 		if (kernel_read_u64(k, pos, &pos, NULL) || pos == head || !pos)
 			break;
 	}
@@ -120,7 +119,7 @@ static void add_tasks(struct kdc_analysis *a)
  * "return NODE_DATA(first_online_node)"), confirmed by the pglist_data it
  * points to naming node 0 (OFFSET(pglist_data.node_id)).
  */
-static void add_node_data(struct kdc_analysis *a)
+static void add_node_data(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	const struct kdc_vmcoreinfo *vi = a->dump->vmcoreinfo;
@@ -145,7 +144,7 @@ static void add_node_data(struct kdc_analysis *a)
 			    (nid && kernel_read_u32(k, pgdat + node_id_off, &node, NULL)) ||
 			    (nid && node != nid))
 				break;
-			mem_track(a->dump, pgdat, (size_t)size);
+			page_tracker_add(t, pgdat, (size_t)size);
 		}
 		return;
 	}
@@ -153,7 +152,7 @@ static void add_node_data(struct kdc_analysis *a)
 
 /* Each CPU's whole static per-CPU area (.data..percpu): readers take
  * runqueues, timers and the like from it whole. */
-static void add_percpu_areas(struct kdc_analysis *a)
+static void add_percpu_areas(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	uint64_t size = kernel_percpu_area_size(k);
@@ -161,11 +160,11 @@ static void add_percpu_areas(struct kdc_analysis *a)
 	if (!size || size > KDC_PERCPU_AREA_MAX)
 		return;
 	for (unsigned int i = 0; i < k->nr_cpus; i++)
-		mem_track(a->dump, k->per_cpu_start + k->cpu_offset[i], (size_t)size);
+		page_tracker_add(t, k->per_cpu_start + k->cpu_offset[i], (size_t)size);
 }
 
 /* Every module's core region (text, data, its symbol tables) and its struct module. */
-static void add_modules(struct kdc_analysis *a)
+static void add_modules(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_modules *m = &a->kernel.modules;
 	uint64_t size;
@@ -181,9 +180,9 @@ static void add_modules(struct kdc_analysis *a)
 		if (have_core)
 			kernel_read_u32(&a->kernel, m->mod[i].addr + core_size_off, &core, NULL);
 		if (core && core <= (64u << 20))
-			mem_track(a->dump, m->mod[i].text, core);
+			page_tracker_add(t, m->mod[i].text, core);
 		if (!ktypes_size(&a->kernel.types, "module", &size, NULL) && size <= (1u << 20))
-			mem_track(a->dump, m->mod[i].addr, (size_t)size);
+			page_tracker_add(t, m->mod[i].addr, (size_t)size);
 	}
 }
 
@@ -198,6 +197,7 @@ static void add_modules(struct kdc_analysis *a)
 
 struct xa_walk {
 	struct kdc_analysis *a;
+	struct kdc_page_tracker *t;
 	uint64_t slots, node_size, pid_size;
 	unsigned int nodes;
 };
@@ -212,7 +212,7 @@ static void xa_visit(struct xa_walk *w, uint64_t entry, int depth)
 		uint64_t node = entry - 2;
 
 		w->nodes++;
-		mem_track(w->a->dump, node, (size_t)w->node_size);
+		page_tracker_add(w->t, node, (size_t)w->node_size);
 		for (unsigned int i = 0; i < 64; i++) {
 			uint64_t slot;
 
@@ -221,29 +221,29 @@ static void xa_visit(struct xa_walk *w, uint64_t entry, int depth)
 			xa_visit(w, slot, depth + 1);
 		}
 	} else if (!(entry & 3)) {
-		mem_track(w->a->dump, entry, (size_t)w->pid_size); /* a struct pid */
+		page_tracker_add(w->t, entry, (size_t)w->pid_size); /* a struct pid */
 	}
 }
 
-static void add_pid_idr(struct kdc_analysis *a)
+static void add_pid_idr(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
-	const struct kdc_ktypes *t = &k->types;
-	struct xa_walk w = { .a = a };
+	const struct kdc_ktypes *ty = &k->types;
+	struct xa_walk w = { .a = a, .t = t };
 	uint64_t thread_pid, ns_off, idr_off, pid, ns, head;
 
 	if (!a->cpus.nr || !a->cpus.cpu[0].have_task ||
-	    ktypes_member(t, "task_struct", "thread_pid", &thread_pid, NULL, NULL) ||
-	    ktypes_member(t, "pid", "numbers", &ns_off, NULL, NULL) ||
-	    ktypes_member(t, "pid_namespace", "idr.idr_rt.xa_head", &idr_off, NULL, NULL) ||
-	    ktypes_member(t, "xa_node", "slots", &w.slots, NULL, NULL) ||
-	    ktypes_size(t, "xa_node", &w.node_size, NULL) ||
-	    ktypes_size(t, "pid", &w.pid_size, NULL))
+	    ktypes_member(ty, "task_struct", "thread_pid", &thread_pid, NULL, NULL) ||
+	    ktypes_member(ty, "pid", "numbers", &ns_off, NULL, NULL) ||
+	    ktypes_member(ty, "pid_namespace", "idr.idr_rt.xa_head", &idr_off, NULL, NULL) ||
+	    ktypes_member(ty, "xa_node", "slots", &w.slots, NULL, NULL) ||
+	    ktypes_size(ty, "xa_node", &w.node_size, NULL) ||
+	    ktypes_size(ty, "pid", &w.pid_size, NULL))
 		return;
 	{
 		uint64_t upid_ns;
 
-		if (ktypes_member(t, "upid", "ns", &upid_ns, NULL, NULL))
+		if (ktypes_member(ty, "upid", "ns", &upid_ns, NULL, NULL))
 			return;
 		ns_off += upid_ns;
 	}
@@ -251,12 +251,12 @@ static void add_pid_idr(struct kdc_analysis *a)
 	    kernel_read_u64(k, pid + ns_off, &ns, NULL) || !ns ||
 	    kernel_read_u64(k, ns + idr_off, &head, NULL))
 		return;
-	mem_track(a->dump, ns, 4096);
+	page_tracker_add(t, ns, 4096);
 	xa_visit(&w, head, 0);
 }
 
 /* Each CPU's current and idle tasks (idle tasks are on no task list). */
-static void add_cpu_tasks(struct kdc_analysis *a)
+static void add_cpu_tasks(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	uint64_t size, idle_off, idle;
@@ -266,9 +266,9 @@ static void add_cpu_tasks(struct kdc_analysis *a)
 		return;
 	for (unsigned int i = 0; i < a->cpus.nr; i++) {
 		if (a->cpus.cpu[i].have_task)
-			mem_track(a->dump, a->cpus.cpu[i].task.addr, (size_t)size);
+			page_tracker_add(t, a->cpus.cpu[i].task.addr, (size_t)size);
 		if (!kernel_read_u64(k, kernel_rq(k, i) + idle_off, &idle, NULL) && idle)
-			mem_track(a->dump, idle, (size_t)size);
+			page_tracker_add(t, idle, (size_t)size);
 	}
 }
 
@@ -280,7 +280,7 @@ static void add_cpu_tasks(struct kdc_analysis *a)
  */
 #define NOTE_BUF_BYTES 1024u
 
-static void add_crash_notes(struct kdc_analysis *a)
+static void add_crash_notes(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	uint64_t fn, cand[64];
@@ -299,7 +299,7 @@ static void add_crash_notes(struct kdc_analysis *a)
 			uint8_t h[16];
 
 			if (a->cpus.cpu[c].note_index < 0 ||
-			    mem_read(a->dump, cookie + k->cpu_offset[c], h, sizeof(h), NULL))
+			    mem_read(a->kernel.mem, cookie + k->cpu_offset[c], h, sizeof(h), NULL))
 				continue;
 			/* namesz 5, descsz > 0, type NT_PRSTATUS, "CORE" */
 			confirmed = h[0] == 5 && !h[1] && !h[2] && !h[3] && h[8] == 1 && !h[9] &&
@@ -308,13 +308,13 @@ static void add_crash_notes(struct kdc_analysis *a)
 		if (!confirmed)
 			continue;
 		for (unsigned int c = 0; c < a->cpus.nr; c++)
-			mem_track(a->dump, cookie + k->cpu_offset[c], NOTE_BUF_BYTES);
+			page_tracker_add(t, cookie + k->cpu_offset[c], NOTE_BUF_BYTES);
 		return;
 	}
 }
 
 /* SPARSEMEM_EXTREME's section tables: LENGTH(mem_section) roots of a page. */
-static void add_mem_sections(struct kdc_analysis *a)
+static void add_mem_sections(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
 	const struct kdc_vmcoreinfo *vi = a->dump->vmcoreinfo;
@@ -330,7 +330,7 @@ static void add_mem_sections(struct kdc_analysis *a)
 		if (kernel_read_u64(k, root_table + 8 * i, &root, NULL))
 			break;
 		if (root)
-			mem_track(a->dump, root, (size_t)k->page_size);
+			page_tracker_add(t, root, (size_t)k->page_size);
 	}
 }
 
@@ -343,11 +343,12 @@ static void add_mem_sections(struct kdc_analysis *a)
  * and the task list last (tens of thousands of task_structs on a big
  * machine). Every part that lost pages is named in @stats.
  */
-static void add_parts(struct kdc_analysis *a, struct mini_dump_stats *stats)
+static void add_parts(struct kdc_analysis *a, struct kdc_page_tracker *t,
+		      struct mini_dump_stats *stats)
 {
 	static const struct {
 		const char *name;
-		void (*add)(struct kdc_analysis *a);
+		void (*add)(struct kdc_analysis *a, struct kdc_page_tracker *t);
 	} parts[] = {
 		{ "CPU stacks", add_stacks },
 		{ "per-CPU areas", add_percpu_areas },
@@ -361,7 +362,7 @@ static void add_parts(struct kdc_analysis *a, struct mini_dump_stats *stats)
 		{ "pid IDR", add_pid_idr },
 		{ "task list", add_tasks },
 	};
-	struct kdc_page_set *set = &a->dump->touched;
+	struct kdc_page_set *set = &t->pages;
 	size_t n = 0;
 
 	stats->dropped_by_analysis = set->dropped;
@@ -371,7 +372,7 @@ static void add_parts(struct kdc_analysis *a, struct mini_dump_stats *stats)
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		size_t before = set->dropped;
 
-		parts[i].add(a);
+		parts[i].add(a, t);
 		if (set->dropped > before && n < sizeof(stats->left_out))
 			n += (size_t)snprintf(stats->left_out + n, sizeof(stats->left_out) - n,
 					      "%s%s (%zu pages)", n ? ", " : "", parts[i].name,
@@ -383,12 +384,12 @@ struct run {
 	uint64_t pfn, count;
 };
 
-enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_dump_stats *stats,
-				struct kdc_err *err)
+enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker *t, FILE *out,
+				struct mini_dump_stats *stats, struct kdc_err *err)
 {
 	struct kdc_dump *d = a->dump;
-	struct kdc_page_set *set = &d->touched;
-	uint64_t ps = d->track_page_size, off;
+	struct kdc_page_set *set = &t->pages;
+	uint64_t ps = t->page_size, off;
 	uint8_t eh[EHDR_SIZE] = { 0 }, ph[PHDR_SIZE], *page = NULL, *notes = NULL;
 	struct run *runs = NULL;
 	size_t nr_runs = 0, notes_len = 0;
@@ -396,9 +397,9 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 	enum kdc_status st;
 
 	memset(stats, 0, sizeof(*stats));
-	if (!ps)
-		return kdc_fail(err, KC_INVAL, "page tracking was off");
-	add_parts(a, stats);
+	if (!t->mem)
+		return kdc_fail(err, KC_INVAL, "the analysis' reads were not recorded");
+	add_parts(a, t, stats);
 	page_set_sort(set);
 	if ((st = repair_notes(a, &notes, &notes_len, &recovered, err)))
 		return kdc_err_prefix(err, st, "small dump notes");
@@ -466,7 +467,7 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_d
 		for (uint64_t p = 0; p < runs[i].count; p++) {
 			size_t got = ps;
 
-			if (kdump_read(d->kctx, KDUMP_KPHYSADDR, (runs[i].pfn + p) * ps, page,
+			if (kdump_read(t->kctx, KDUMP_KPHYSADDR, (runs[i].pfn + p) * ps, page,
 				       &got) != KDUMP_OK ||
 			    got != ps)
 				memset(page, 0,

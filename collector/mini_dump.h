@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "analysis.h"
+#include "page_tracker.h"
 
 struct mini_dump_stats {
 	size_t pages, segments;
@@ -22,8 +23,11 @@ struct mini_dump_stats {
 	char left_out[384];	    /* "task list (1234 pages), ..."; "" when nothing was */
 };
 
-/** mini_dump_write() - write the small dump of @a (tracking must have been on) to @out */
-enum kdc_status mini_dump_write(struct kdc_analysis *a, FILE *out, struct mini_dump_stats *stats,
-				struct kdc_err *err);
+/**
+ * mini_dump_write() - write the small dump of @a to @out: the pages @t
+ * recorded while @a ran, and the parts below added to them through @t
+ */
+enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker *t, FILE *out,
+				struct mini_dump_stats *stats, struct kdc_err *err);
 
 #endif

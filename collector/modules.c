@@ -22,23 +22,42 @@ struct module_layout {
 	uint64_t text_size_size;
 };
 
+#define MOD(off, type, history, ...)                                                               \
+	KTYPES_REQUIRED(struct module_layout, off, type, history, __VA_ARGS__)
+static const struct ktypes_field module_fields[] = {
+	MOD(list, "module", NULL, "list"),
+	MOD(name, "module", NULL, "name"),
+	MOD(kallsyms, "module", NULL, "kallsyms"),
+	MOD(symtab, "mod_kallsyms", NULL, "symtab"),
+	MOD(num_symtab, "mod_kallsyms", NULL, "num_symtab"),
+	MOD(strtab, "mod_kallsyms", NULL, "strtab"),
+	/* the type letters the kernel itself shows; before, they overwrote
+	 * st_info (st_size in 5.0-5.1, kernels not read here) */
+	KTYPES_OPTIONAL(
+		struct module_layout, typetab, have_typetab, "mod_kallsyms",
+		"Linux kernel commit 1c7651f43777 (\"kallsyms: store type information in its "
+		"own array\") (in v5.2)",
+		"typetab"),
+};
+#undef MOD
+
+/* the text's bounds before module_memory (below) */
+static const struct ktypes_field core_layout_fields[] = {
+	KTYPES_REQUIRED(struct module_layout, text, "module", NULL, "core_layout.base"),
+	KTYPES_REQUIRED_SIZED(struct module_layout, text_size, text_size_size, "module", NULL,
+			      "core_layout.text_size"),
+};
+
 static enum kdc_status read_layout(const struct kdc_ktypes *t, struct module_layout *l,
 				   struct kdc_err *err)
 {
 	enum kdc_status st;
 
-	if ((st = ktypes_member(t, "module", "list", &l->list, NULL, err)) ||
-	    (st = ktypes_member(t, "module", "name", &l->name, NULL, err)) ||
-	    (st = ktypes_member(t, "module", "kallsyms", &l->kallsyms, NULL, err)) ||
-	    (st = ktypes_member(t, "mod_kallsyms", "symtab", &l->symtab, NULL, err)) ||
-	    (st = ktypes_member(t, "mod_kallsyms", "num_symtab", &l->num_symtab, NULL, err)) ||
-	    (st = ktypes_member(t, "mod_kallsyms", "strtab", &l->strtab, NULL, err)))
+	if ((st = ktypes_resolve(module_fields, sizeof(module_fields) / sizeof(module_fields[0]), t,
+				 l, err)))
 		return st;
-	/* the type letters the kernel itself shows (4.20+ keep them apart from st_info) */
-	l->have_typetab = !ktypes_member(t, "mod_kallsyms", "typetab", &l->typetab, NULL, NULL);
-	if (!ktypes_member(t, "module", "core_layout.base", &l->text, NULL, NULL) &&
-	    !ktypes_member(t, "module", "core_layout.text_size", &l->text_size, &l->text_size_size,
-			   NULL))
+	if (!ktypes_resolve(core_layout_fields,
+			    sizeof(core_layout_fields) / sizeof(core_layout_fields[0]), t, l, NULL))
 		return KC_OK;
 	/* Linux kernel commit ac3b43283923 ("module: replace module_layout with
 	 * module_memory") (in v6.4): the text is mem[MOD_TEXT], MOD_TEXT being
@@ -82,14 +101,14 @@ static bool is_module_list(const struct kdc_modules_src *k, const struct module_
 	uint64_t pos;
 	size_t n = 0;
 
-	if (mem_read_u64(k->dump, head, &pos, NULL))
+	if (mem_read_u64(k->mem, head, &pos, NULL))
 		return false;
 	while (pos != head) {
 		char name[KDC_MODULE_NAME_LEN];
 
 		if (++n > KDC_MODULES_MAX ||
-		    mem_read(k->dump, pos - l->list + l->name, name, sizeof(name), NULL) ||
-		    !printable_name(name, sizeof(name)) || mem_read_u64(k->dump, pos, &pos, NULL))
+		    mem_read(k->mem, pos - l->list + l->name, name, sizeof(name), NULL) ||
+		    !printable_name(name, sizeof(name)) || mem_read_u64(k->mem, pos, &pos, NULL))
 			return false;
 	}
 	*nr = n;
@@ -108,7 +127,7 @@ static enum kdc_status find_list_head(const struct kdc_modules_src *k,
 	if (symbols_address(k->syms, "print_modules", &at))
 		return kdc_fail(err, KC_NODATA,
 				"no print_modules symbol to find the module list by");
-	if (!(nc = mem_code_data_refs(k->dump, at, 4 * CODE_WINDOW, cand, CODE_WINDOW)))
+	if (!(nc = mem_code_data_refs(k->mem, at, 4 * CODE_WINDOW, cand, CODE_WINDOW)))
 		return kdc_fail(err, KC_NODATA,
 				"print_modules code: unreadable, or it forms no address");
 	for (size_t i = 0; i < nc; i++) {
@@ -148,12 +167,12 @@ static enum kdc_status load_symbols(const struct kdc_modules_src *k, const struc
 	uint64_t ks, symtab, num, strtab, typetab = 0;
 	enum kdc_status st;
 
-	if ((st = mem_read_u64(k->dump, m->addr + l->kallsyms, &ks, err)) ||
-	    (st = mem_read_u64(k->dump, ks + l->symtab, &symtab, err)) ||
-	    (st = mem_read_u64(k->dump, ks + l->num_symtab, &num, err)) ||
-	    (st = mem_read_u64(k->dump, ks + l->strtab, &strtab, err)))
+	if ((st = mem_read_u64(k->mem, m->addr + l->kallsyms, &ks, err)) ||
+	    (st = mem_read_u64(k->mem, ks + l->symtab, &symtab, err)) ||
+	    (st = mem_read_u64(k->mem, ks + l->num_symtab, &num, err)) ||
+	    (st = mem_read_u64(k->mem, ks + l->strtab, &strtab, err)))
 		return st;
-	if (l->have_typetab && mem_read_u64(k->dump, ks + l->typetab, &typetab, NULL))
+	if (l->have_typetab && mem_read_u64(k->mem, ks + l->typetab, &typetab, NULL))
 		typetab = 0;
 	if (num > KDC_MODULE_SYMS_MAX)
 		return kdc_fail(err, KC_LIMIT, "%llu symbols", (unsigned long long)num);
@@ -166,7 +185,7 @@ static enum kdc_status load_symbols(const struct kdc_modules_src *k, const struc
 		uint32_t st_name;
 		uint64_t value = 0, size = 0;
 
-		if ((st = mem_read(k->dump, symtab + i * ELF64_SYM_SIZE, e, sizeof(e), err)))
+		if ((st = mem_read(k->mem, symtab + i * ELF64_SYM_SIZE, e, sizeof(e), err)))
 			return st;
 		if ((e[4] & 0xf) != STT_FUNC)
 			continue;
@@ -177,7 +196,7 @@ static enum kdc_status load_symbols(const struct kdc_modules_src *k, const struc
 			size = size << 8 | e[16 + b];
 		}
 		if (value < m->text || value >= m->text + m->text_size ||
-		    mem_read(k->dump, strtab + st_name, name, sizeof(name), NULL))
+		    mem_read(k->mem, strtab + st_name, name, sizeof(name), NULL))
 			continue;
 		name[sizeof(name) - 1] = '\0';
 		if (!add_name(m, name, &m->syms[m->nr_syms].name))
@@ -186,7 +205,7 @@ static enum kdc_status load_symbols(const struct kdc_modules_src *k, const struc
 		m->syms[m->nr_syms].size = size;
 		m->syms[m->nr_syms].type = (e[4] >> 4) == STB_LOCAL ? 't' : 'T';
 		if (typetab)
-			mem_read(k->dump, typetab + i, &m->syms[m->nr_syms].type, 1, NULL);
+			mem_read(k->mem, typetab + i, &m->syms[m->nr_syms].type, 1, NULL);
 		m->nr_syms++;
 	}
 	if (m->nr_syms)
@@ -210,7 +229,7 @@ enum kdc_status modules_load(const struct kdc_modules_src *k, struct kdc_modules
 	out->mod = calloc(nr ? nr : 1, sizeof(*out->mod));
 	if (!out->mod)
 		return kdc_fail(err, KC_NOMEM, "modules");
-	if ((st = mem_read_u64(k->dump, out->list_head, &pos, err)))
+	if ((st = mem_read_u64(k->mem, out->list_head, &pos, err)))
 		return kdc_err_prefix(err, st, "modules");
 	/* is_module_list() walked this circle already; stay within its count */
 	for (size_t i = 0; i < nr && pos != out->list_head; i++) {
@@ -219,10 +238,10 @@ enum kdc_status modules_load(const struct kdc_modules_src *k, struct kdc_modules
 		struct kdc_err merr = { 0 };
 
 		m->addr = pos - l.list;
-		if (mem_read(k->dump, m->addr + l.name, m->name, sizeof(m->name), &merr) ||
-		    mem_read_u64(k->dump, m->addr + l.text, &m->text, &merr) ||
-		    mem_read_u32(k->dump, m->addr + l.text_size, &ts32, &merr) ||
-		    mem_read_u64(k->dump, pos, &pos, &merr)) {
+		if (mem_read(k->mem, m->addr + l.name, m->name, sizeof(m->name), &merr) ||
+		    mem_read_u64(k->mem, m->addr + l.text, &m->text, &merr) ||
+		    mem_read_u32(k->mem, m->addr + l.text_size, &ts32, &merr) ||
+		    mem_read_u64(k->mem, pos, &pos, &merr)) {
 			out->nr--;
 			*err = merr;
 			return kdc_err_prefix(err, merr.code, "module %zu", i);

@@ -52,11 +52,11 @@ struct kdc_modules {
 /** modules_load() - @out always initialised; release with modules_fini() */
 /* what loading the module list reads: the dump's memory, symbols and types
  * (borrowed), not the whole kernel object, which owns the modules */
-struct kdc_dump;
+struct kdc_mem;
 struct kdc_symbols;
 struct kdc_ktypes;
 struct kdc_modules_src {
-	struct kdc_dump *dump;
+	const struct kdc_mem *mem;
 	const struct kdc_symbols *syms;
 	const struct kdc_ktypes *types;
 };

@@ -89,8 +89,9 @@ static const uint8_t *page_struct(struct kdc_page_filter *f, uint64_t pfn)
 
 	if (first != f->batch_pfn) {
 		f->batch_pfn = first;
-		f->batch_ok = !mem_read(f->dump, f->vmemmap + first * f->page_struct_size, f->batch,
-					KDC_PAGE_FILTER_BATCH * f->page_struct_size, NULL);
+		f->batch_ok =
+			!mem_read(&f->dump->mem, f->vmemmap + first * f->page_struct_size, f->batch,
+				  KDC_PAGE_FILTER_BATCH * f->page_struct_size, NULL);
 	}
 	return f->batch_ok ? f->batch + (pfn - first) * f->page_struct_size : NULL;
 }
@@ -130,7 +131,7 @@ static enum page_class tail_class(struct kdc_page_filter *f, uint64_t pfn, uint6
 		return PAGE_KEEP;
 	if (head_pfn != f->head_pfn) {
 		f->head_pfn = head_pfn;
-		f->head_class = mem_read(f->dump, head, buf, f->page_struct_size, NULL)
+		f->head_class = mem_read(&f->dump->mem, head, buf, f->page_struct_size, NULL)
 					? PAGE_KEEP
 					: classify(f, buf);
 	}

@@ -1078,7 +1078,7 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 			for (unsigned int i = 0; i < 31; i++)
 				if (!kernel_read_u64(k, pt + 8 * i, &v, NULL))
 					out->regs.r[i] = v;
-			if (!kernel_read_u64(k, pt + r.g->ptregs_sp, &v, NULL))
+			if (!kernel_read_u64(k, pt + r.g->ptregs.sp, &v, NULL))
 				out->regs.sp = v;
 			out->regs.fp = out->regs.r[29];
 			out->regs.lr = out->regs.r[30];

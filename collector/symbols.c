@@ -31,11 +31,11 @@ static enum kdc_status from_dump(struct kdc_dump *dump, struct kdc_kallsyms **ou
 				 struct kdc_err *err)
 {
 	struct kallsyms_layout layout;
-	struct kdc_reader r;
+	struct kdc_reader r = mem_reader(&dump->mem);
 	enum kdc_status st;
 
 	if ((st = layout_from_vmcoreinfo(dump->vmcoreinfo, &layout, err)) ||
-	    (st = mem_reader(dump, &r, err)) || (st = kallsyms_load(&r, &layout, out, err)))
+	    (st = kallsyms_load(&r, &layout, out, err)))
 		return st;
 	return KC_OK;
 }
@@ -109,9 +109,10 @@ static enum kdc_status from_image(struct kdc_dump *dump, struct kdc_kallsyms **o
 				  struct kdc_err *err)
 {
 	const struct kdc_vmcoreinfo *vi = dump->vmcoreinfo;
-	uint64_t stext, uts, tracking = dump->track_page_size;
+	struct kdc_mem search = mem_for_search(&dump->mem);
+	struct kdc_reader scan = mem_reader(&search), r = mem_reader(&dump->mem);
+	uint64_t stext, uts;
 	struct kallsyms_layout layout;
-	struct kdc_reader r;
 	enum kdc_status st;
 
 	if (vmcoreinfo_get_symbol(vi, "_stext", &stext, NULL) ||
@@ -120,11 +121,7 @@ static enum kdc_status from_image(struct kdc_dump *dump, struct kdc_kallsyms **o
 		return kdc_fail(err, KC_NODATA,
 				"no kernel image bounds (_stext, init_uts_ns) "
 				"in VMCOREINFO to search for kallsyms");
-	if ((st = mem_reader(dump, &r, err)))
-		return st;
-	dump->track_page_size = 0;
-	st = kallsyms_find_tables(&r, stext, uts, stext, &layout, err);
-	dump->track_page_size = tracking;
+	st = kallsyms_find_tables(&scan, stext, uts, stext, &layout, err);
 	if (st || (st = kallsyms_load(&r, &layout, out, err)))
 		return st;
 	/* the search's answer must be the running kernel's own table */

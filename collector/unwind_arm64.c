@@ -22,20 +22,7 @@
 #include <string.h>
 
 #include "mem.h"
-
-struct ptregs_layout {
-	uint64_t stackframe, pc, sp, pstate, regs;
-	bool ok;
-};
-
-static void ptregs_layout(const struct kdc_kernel *k, struct ptregs_layout *l)
-{
-	l->ok = !ktypes_member(&k->types, "pt_regs", "stackframe", &l->stackframe, NULL, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "pc", &l->pc, NULL, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "sp", &l->sp, NULL, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "pstate", &l->pstate, NULL, NULL) &&
-		!ktypes_member(&k->types, "pt_regs", "regs", &l->regs, NULL, NULL);
-}
+#include "ptregs_arm64.h"
 
 static bool in_entry_text(const struct kdc_kernel *k, uint64_t pc)
 {
@@ -48,23 +35,20 @@ static bool in_entry_text(const struct kdc_kernel *k, uint64_t pc)
 void unwind_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		  const struct kdc_regs *regs, struct kdc_backtrace *bt)
 {
-	struct ptregs_layout pl;
+	struct ptregs_arm64_layout pl;
+	bool have_pl;
 	bool left[KDC_CPU_STACKS + 1] = { false }; /* stacks already stepped off */
 	const struct kdc_stack_range *cur = NULL;
 	uint64_t fp = regs->fp, prev_fp = 0;
 	bool next_is_exception = false;
 	uint64_t final_record = 0;
 
-	ptregs_layout(k, &pl);
+	have_pl = !ptregs_arm64_layout(&k->types, &pl, NULL);
 	bt->frame[bt->nr++] = (struct kdc_frame){ .pc = regs->pc };
 	/* The task's EL0-entry pt_regs sits at the top of its stack; its
 	 * record ends every 5.x+ chain (stacktrace.c). */
-	if (pl.ok && cpu->nr_stacks && cpu->stacks[0].kind == KDC_STACK_TASK) {
-		uint64_t size;
-
-		if (!ktypes_size(&k->types, "pt_regs", &size, NULL))
-			final_record = cpu->stacks[0].hi - size + pl.stackframe;
-	}
+	if (have_pl && cpu->nr_stacks && cpu->stacks[0].kind == KDC_STACK_TASK)
+		final_record = cpu->stacks[0].hi - pl.size + pl.stackframe;
 	for (;;) {
 		const struct kdc_stack_range *st;
 		uint64_t rec[2];
@@ -103,7 +87,7 @@ void unwind_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 			bt->stop = "frame pointer does not move up the stack (loop?)";
 			return;
 		}
-		if (mem_read(k->dump, fp, rec, sizeof(rec), NULL)) {
+		if (mem_read(k->mem, fp, rec, sizeof(rec), NULL)) {
 			bt->stop = "frame record not in the dump";
 			return;
 		}
@@ -120,7 +104,7 @@ void unwind_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		f.is_return = true;
 		f.have_stack = true;
 		f.stack = st->kind;
-		if (next_is_exception && pl.ok) {
+		if (next_is_exception && have_pl) {
 			/* this record is pt_regs.stackframe: {x29, ELR} */
 			f.exception = true;
 			f.is_return = false;

@@ -5,7 +5,7 @@
  * little-endian words laid out like the kernel version under test. Reads
  * outside every region fail with KC_NODATA as a filtered-out page does, so
  * the suites also prove the analyses survive missing memory.
- * Installed into a struct kdc_dump as its memory (dump->image); the image
+ * Installed into a struct kdc_dump as its memory (dump->mem); the image
  * owns its buffers (mem_image_fini()).
  */
 #ifndef KDC_TEST_MEM_IMAGE_H
@@ -99,12 +99,13 @@ static inline void mem_image_put_code(struct mem_image *m, uint64_t at, const ui
 		mem_image_put32(m, at + 4 * i, insn[i]);
 }
 
+/* @d's memory becomes @m (after d->arch is set: code decoding goes through it) */
 static inline void mem_image_install(struct mem_image *m, struct kdc_dump *d)
 {
 	d->kctx = NULL;
-	d->image.read = mem_image_read;
-	d->image.ctx = m;
-	d->image.big_endian = false;
+	d->mem = mem_over_reader(
+		(struct kdc_reader){ .read = mem_image_read, .ctx = m, .big_endian = false },
+		d->arch);
 }
 
 static inline void mem_image_fini(struct mem_image *m)

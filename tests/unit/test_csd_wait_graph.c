@@ -151,6 +151,7 @@ static void world_init(struct world *w, bool old)
 	w->k.per_cpu_start = PCPU;
 	w->k.nr_cpus = NCPUS;
 	w->k.dump = &w->dump;
+	w->k.mem = &w->dump.mem;
 	for (unsigned int i = 0; i < NCPUS; i++) {
 		w->k.cpu_offset[i] = i * PCPU_STRIDE;
 		mem_image_add(&w->mem, PCPU + i * PCPU_STRIDE, PCPU_SIZE);

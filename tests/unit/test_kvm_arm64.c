@@ -220,6 +220,7 @@ static void world_init(struct world *w, enum line line)
 	w->k.nr_cpus = 2;
 	w->k.cpu_offset[1] = PCPU_STRIDE;
 	w->k.dump = &w->dump;
+	w->k.mem = &w->dump.mem;
 	mem_image_add(&w->mem, PCPU, PCPU_SIZE);
 	mem_image_add(&w->mem, PCPU + PCPU_STRIDE, PCPU_SIZE);
 	mem_image_add(&w->mem, VCPU, 0x4000);

@@ -83,6 +83,7 @@ static void world_init(struct world *w)
 	w->k.types.btf = btf;
 	w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
 	w->k.dump = &w->dump;
+	w->k.mem = &w->dump.mem;
 	w->k.page_size = 4096;
 	w->k.thread_size = STACK_SIZE;
 	w->dump.arch = &arch_arm64;

@@ -67,6 +67,7 @@ static void world_init(struct world *w)
 	w->k.types.btf = btf;
 	w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
 	w->k.dump = &w->dump;
+	w->k.mem = &w->dump.mem;
 	w->dump.arch = &arch_arm64;
 	mem_image_add(&w->mem, TASK_STACK, STACK_SIZE);
 	mem_image_add(&w->mem, IRQ_STACK, STACK_SIZE);
