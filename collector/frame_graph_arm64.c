@@ -292,13 +292,8 @@ unsigned int frame_graph_build(const struct kdc_kernel *k, const struct kdc_cpu 
 		raw = calloc(1, r->hi - r->lo);
 		s->w = malloc(s->n * 8);
 		if (raw && s->w && read_stack(k, r, raw)) {
-			for (size_t j = 0; j < s->n; j++) { /* the dump is little-endian */
-				uint64_t v = 0;
-
-				for (int b = 7; b >= 0; b--)
-					v = v << 8 | raw[8 * j + (size_t)b];
-				s->w[j] = v;
-			}
+			for (size_t j = 0; j < s->n; j++)
+				s->w[j] = mem_decode(k->mem, raw + 8 * j, 8);
 		} else {
 			free(s->w);
 			s->w = NULL;

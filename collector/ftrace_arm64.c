@@ -6,6 +6,7 @@
 
 #include "insn_arm64.h"
 #include "mem.h"
+#include "ptregs_arm64.h"
 
 static const char *const trampolines[] = { "ftrace_caller", "ftrace_regs_caller", NULL };
 /* 6.1's patched call slots: labels inside the trampolines */
@@ -54,17 +55,23 @@ struct ops_layout {
 	uint64_t func, next, func_hash, filter, notrace, size_bits, buckets, count, entry_ip;
 };
 
+#define OPS(off, type, path) KTYPES_REQUIRED(struct ops_layout, off, type, NULL, path)
+static const struct ktypes_field ops_fields[] = {
+	OPS(func, "ftrace_ops", "func"),
+	OPS(next, "ftrace_ops", "next"),
+	OPS(func_hash, "ftrace_ops", "func_hash"),
+	OPS(filter, "ftrace_ops_hash", "filter_hash"),
+	OPS(notrace, "ftrace_ops_hash", "notrace_hash"),
+	OPS(size_bits, "ftrace_hash", "size_bits"),
+	OPS(buckets, "ftrace_hash", "buckets"),
+	OPS(count, "ftrace_hash", "count"),
+	OPS(entry_ip, "ftrace_func_entry", "ip"),
+};
+#undef OPS
+
 static bool ops_layout(const struct kdc_ktypes *t, struct ops_layout *l)
 {
-	return !ktypes_member(t, "ftrace_ops", "func", &l->func, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_ops", "next", &l->next, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_ops", "func_hash", &l->func_hash, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_ops_hash", "filter_hash", &l->filter, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_ops_hash", "notrace_hash", &l->notrace, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_hash", "size_bits", &l->size_bits, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_hash", "buckets", &l->buckets, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_hash", "count", &l->count, NULL, NULL) &&
-	       !ktypes_member(t, "ftrace_func_entry", "ip", &l->entry_ip, NULL, NULL);
+	return !ktypes_resolve(ops_fields, sizeof(ops_fields) / sizeof(ops_fields[0]), t, l, NULL);
 }
 
 /* whether @hash holds a site of the function at [fn, fn + 16); -1 unreadable */
@@ -174,7 +181,8 @@ static bool read_block(const struct kdc_kernel *k, struct arm64_ftrace_frame *f,
 		       const struct fg_node *n)
 {
 	const struct kdc_ktypes *t = &k->types;
-	uint64_t size, off_fp, off_lr, off_sp, off_pc, stackframe;
+	uint64_t size, off_fp, off_lr, off_sp, off_pc;
+	struct ptregs_arm64_layout pl;
 
 	if (!ktypes_size(t, "__arch_ftrace_regs", &size, NULL) &&
 	    !ktypes_member(t, "__arch_ftrace_regs", "fp", &off_fp, NULL, NULL) &&
@@ -183,13 +191,13 @@ static bool read_block(const struct kdc_kernel *k, struct arm64_ftrace_frame *f,
 	    !ktypes_member(t, "__arch_ftrace_regs", "pc", &off_pc, NULL, NULL)) {
 		f->layout = "__arch_ftrace_regs";
 		f->regs = n->addr - size;
-	} else if (!ktypes_member(t, "pt_regs", "stackframe", &stackframe, NULL, NULL) &&
-		   !ktypes_member(t, "pt_regs", "sp", &off_sp, NULL, NULL) &&
-		   !ktypes_member(t, "pt_regs", "pc", &off_pc, NULL, NULL)) {
+	} else if (!ptregs_arm64_layout(t, &pl, NULL)) {
 		f->layout = "pt_regs";
-		f->regs = n->addr - stackframe;
-		off_fp = 29 * 8;
-		off_lr = 30 * 8;
+		f->regs = n->addr - pl.stackframe;
+		off_sp = pl.sp;
+		off_pc = pl.pc;
+		off_fp = pl.regs + 29 * 8; /* regs[29], regs[30] */
+		off_lr = pl.regs + 30 * 8;
 	} else {
 		return false;
 	}

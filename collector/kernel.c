@@ -40,32 +40,43 @@ bool kernel_describe(const struct kdc_kernel *k, uint64_t addr, char *buf, size_
 	return false;
 }
 
+#define TASK_REQUIRED(off, ...)                                                                    \
+	KTYPES_REQUIRED(struct kdc_task_layout, off, "task_struct", NULL, __VA_ARGS__)
+static const struct ktypes_field task_fields[] = {
+	TASK_REQUIRED(pid, "pid"),
+	TASK_REQUIRED(comm, "comm"),
+	TASK_REQUIRED(stack, "stack"),
+	/* the volatile long state became unsigned int __state */
+	KTYPES_OPTIONAL_SIZED(struct kdc_task_layout, state, state_size, have_state, "task_struct",
+			      "Linux kernel commit 2f064a59a11f (\"sched: Change "
+			      "task_struct::state\") (in v5.14)",
+			      "__state", "state"),
+	KTYPES_OPTIONAL(struct kdc_task_layout, cpu, have_cpu, "task_struct",
+			"Linux kernel commit bcf9033e5449 (\"sched: move CPU field back into "
+			"thread_info if THREAD_INFO_IN_TASK=y\") (in v5.16)",
+			"thread_info.cpu", "cpu"),
+	KTYPES_OPTIONAL(struct kdc_task_layout, cpu_context, have_cpu_context, "task_struct", NULL,
+			"thread.cpu_context"),
+};
+#undef TASK_REQUIRED
+
+static const struct ktypes_field rq_fields[] = {
+	KTYPES_REQUIRED(struct kdc_rq_layout, curr, "rq", NULL, "curr"),
+	KTYPES_REQUIRED(struct kdc_rq_layout, cpu, "rq", NULL, "cpu"),
+	KTYPES_OPTIONAL(struct kdc_rq_layout, online, have_online, "rq", NULL, "online"),
+};
+
 static enum kdc_status load_layouts(struct kdc_kernel *k, struct kdc_err *err)
 {
-	const struct kdc_ktypes *t = &k->types;
-	struct kdc_task_layout *tl = &k->task;
 	uint64_t size;
 	enum kdc_status st;
 
-	if ((st = ktypes_member(t, "task_struct", "pid", &tl->pid, NULL, err)) ||
-	    (st = ktypes_member(t, "task_struct", "comm", &tl->comm, NULL, err)) ||
-	    (st = ktypes_member(t, "task_struct", "stack", &tl->stack, NULL, err)) ||
-	    (st = ktypes_member(t, "rq", "curr", &k->rq.curr, NULL, err)) ||
-	    (st = ktypes_member(t, "rq", "cpu", &k->rq.cpu, NULL, err)))
+	if ((st = ktypes_resolve(task_fields, sizeof(task_fields) / sizeof(task_fields[0]),
+				 &k->types, &k->task, err)) ||
+	    (st = ktypes_resolve(rq_fields, sizeof(rq_fields) / sizeof(rq_fields[0]), &k->types,
+				 &k->rq, err)))
 		return st;
-	/* the volatile long `state` became unsigned int `__state`: Linux kernel
-	 * commit 2f064a59a11f ("sched: Change task_struct::state") (in v5.14) */
-	tl->have_state = !ktypes_member_any(t, "task_struct", KTYPES_PATHS("__state", "state"),
-					    &tl->state, &tl->state_size, NULL);
-	/* the CPU number moved from task_struct into thread_info: Linux kernel
-	 * commit bcf9033e5449 ("sched: move CPU field back into thread_info if
-	 * THREAD_INFO_IN_TASK=y") (in v5.16) */
-	tl->have_cpu = !ktypes_member(t, "task_struct", "thread_info.cpu", &tl->cpu, NULL, NULL) ||
-		       !ktypes_member(t, "task_struct", "cpu", &tl->cpu, NULL, NULL);
-	tl->have_cpu_context = !ktypes_member(t, "task_struct", "thread.cpu_context",
-					      &tl->cpu_context, NULL, NULL);
-	k->rq.have_online = !ktypes_member(t, "rq", "online", &k->rq.online, NULL, NULL);
-	if (!ktypes_size(t, "thread_union", &size, NULL) && size >= k->page_size) {
+	if (!ktypes_size(&k->types, "thread_union", &size, NULL) && size >= k->page_size) {
 		k->thread_size = size;
 		k->thread_size_source = "btf (union thread_union)";
 	}
@@ -94,8 +105,7 @@ static enum kdc_status find_cpus(struct kdc_kernel *k, struct kdc_err *err)
 				break; /* the array ended on a page not in the dump */
 			return kdc_err_prefix(err, st, "__per_cpu_offset");
 		}
-		for (int i = 7; i >= 0; i--)
-			off = off << 8 | raw[slot * 8 + i];
+		off = mem_decode(k->mem, raw + slot * 8, 8);
 		if (kernel_read_u32(k, k->per_cpu_start + k->runqueues_off + off + k->rq.cpu,
 				    &rq_cpu, NULL) ||
 		    rq_cpu != cpu)

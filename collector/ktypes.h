@@ -87,7 +87,8 @@ struct ktypes_field {
 /*
  * Rows: KTYPES_REQUIRED(struct my_layout, esr, "kvm_vcpu", HISTORY, "arch.fault.esr_el2")
  * puts the offset in my_layout.esr; _SIZED also the size; KTYPES_OPTIONAL
- * sets my_layout.HAVE. HISTORY is the commit citation or NULL.
+ * sets my_layout.HAVE (_OPTIONAL_SIZED both). HISTORY is the commit citation
+ * or NULL.
  */
 #define KTYPES_REQUIRED(L, off, type, history, ...)                                                \
 	{                                                                                          \
@@ -98,6 +99,11 @@ struct ktypes_field {
 	{                                                                                          \
 		type, KTYPES_PATHS(__VA_ARGS__), offsetof(L, off), offsetof(L, size), KTYPES_NONE, \
 			history                                                                    \
+	}
+#define KTYPES_OPTIONAL_SIZED(L, off, size, have, type, history, ...)                              \
+	{                                                                                          \
+		type, KTYPES_PATHS(__VA_ARGS__), offsetof(L, off), offsetof(L, size),              \
+			offsetof(L, have), history                                                 \
 	}
 #define KTYPES_OPTIONAL(L, off, have, type, history, ...)                                          \
 	{                                                                                          \

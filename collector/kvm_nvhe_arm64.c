@@ -175,13 +175,8 @@ static bool load(const struct kdc_kernel *k, struct code_cache *code, unsigned i
 		free(raw);
 		return false;
 	}
-	for (size_t i = 0; i < h->size / 8; i++) {
-		uint64_t v = 0;
-
-		for (int b = 7; b >= 0; b--)
-			v = v << 8 | raw[8 * i + (size_t)b];
-		h->w[i] = v;
-	}
+	for (size_t i = 0; i < h->size / 8; i++)
+		h->w[i] = mem_decode(k->mem, raw + 8 * i, 8);
 	free(raw);
 	return (stack_hva_from_params(k, cpu, h) || stack_hva_from_records(h)) &&
 	       find_tag_lsb(k, code, h);

@@ -39,6 +39,15 @@ struct kdc_reader mem_reader(const struct kdc_mem *m)
 				    .big_endian = m->read.big_endian };
 }
 
+uint64_t mem_decode(const struct kdc_mem *m, const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n && i < 8; i++)
+		v = v << 8 | p[m->read.big_endian ? i : n - 1 - i];
+	return v;
+}
+
 static enum kdc_status read_word(const struct kdc_mem *m, uint64_t vaddr, unsigned int n,
 				 uint64_t *v, struct kdc_err *err)
 {
@@ -47,9 +56,7 @@ static enum kdc_status read_word(const struct kdc_mem *m, uint64_t vaddr, unsign
 
 	if (st)
 		return st;
-	*v = 0;
-	for (unsigned int i = 0; i < n; i++)
-		*v = *v << 8 | b[m->read.big_endian ? i : n - 1 - i];
+	*v = mem_decode(m, b, n);
 	return KC_OK;
 }
 

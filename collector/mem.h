@@ -63,6 +63,12 @@ enum kdc_status mem_read_u64(const struct kdc_mem *m, uint64_t vaddr, uint64_t *
 enum kdc_status mem_read_u32(const struct kdc_mem *m, uint64_t vaddr, uint32_t *v,
 			     struct kdc_err *err);
 
+/**
+ * mem_decode() - the @n-byte (at most 8) word at @p, bytes read from @m's
+ * memory, in the dump's byte order: for decoding a block read at once
+ */
+uint64_t mem_decode(const struct kdc_mem *m, const uint8_t *p, unsigned int n);
+
 /** mem_to_phys() - the kernel physical address of @vaddr (page tables, KASLR) */
 enum kdc_status mem_to_phys(const struct kdc_mem *m, uint64_t vaddr, uint64_t *paddr,
 			    struct kdc_err *err);

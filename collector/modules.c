@@ -189,12 +189,10 @@ static enum kdc_status load_symbols(const struct kdc_modules_src *k, const struc
 			return st;
 		if ((e[4] & 0xf) != STT_FUNC)
 			continue;
-		st_name = (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16 |
-			  (uint32_t)e[3] << 24;
-		for (int b = 7; b >= 0; b--) {
-			value = value << 8 | e[8 + b];
-			size = size << 8 | e[16 + b];
-		}
+		/* Elf64_Sym: st_name, st_info, st_other, st_shndx, st_value, st_size */
+		st_name = (uint32_t)mem_decode(k->mem, e, 4);
+		value = mem_decode(k->mem, e + 8, 8);
+		size = mem_decode(k->mem, e + 16, 8);
 		if (value < m->text || value >= m->text + m->text_size ||
 		    mem_read(k->mem, strtab + st_name, name, sizeof(name), NULL))
 			continue;

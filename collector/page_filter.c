@@ -73,15 +73,6 @@ enum kdc_status page_filter_init(struct kdc_dump *dump, unsigned int level,
 	return KC_OK;
 }
 
-static uint64_t le(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* The struct page of @pfn, from the batch holding it; NULL when unreadable. */
 static const uint8_t *page_struct(struct kdc_page_filter *f, uint64_t pfn)
 {
@@ -101,7 +92,8 @@ enum page_class { PAGE_KEEP, PAGE_CACHE, PAGE_USER };
 /* What the flags and mapping of a (head or small) struct page make it. */
 static enum page_class classify(const struct kdc_page_filter *f, const uint8_t *p)
 {
-	uint64_t flags = le(p + f->off_flags, 8), mapping = le(p + f->off_mapping, 8);
+	uint64_t flags = mem_decode(&f->dump->mem, p + f->off_flags, 8),
+		 mapping = mem_decode(&f->dump->mem, p + f->off_mapping, 8);
 	bool lru = (flags >> f->pg_lru) & 1;
 	/* only LRU pages: PG_swapcache is PG_owner_priv_1, which non-LRU
 	 * pages (slab, filesystems' own) may carry with something else in
@@ -154,9 +146,10 @@ bool page_filter_excludes(struct kdc_page_filter *f, uint64_t pfn)
 		f->nr_unknown++;
 		return false;
 	}
-	if ((f->level & KDC_EXCLUDE_FREE) && ((uint32_t)le(p + f->off_mapcount, 4) &
-					      f->buddy_mask) == (f->buddy_value & f->buddy_mask)) {
-		order = le(p + f->off_private, 8);
+	if ((f->level & KDC_EXCLUDE_FREE) &&
+	    ((uint32_t)mem_decode(&f->dump->mem, p + f->off_mapcount, 4) & f->buddy_mask) ==
+		    (f->buddy_value & f->buddy_mask)) {
+		order = mem_decode(&f->dump->mem, p + f->off_private, 8);
 		if (order <= BUDDY_ORDER_MAX) {
 			f->skip_until = pfn + (1ull << order);
 			f->nr_free++;
@@ -165,7 +158,8 @@ bool page_filter_excludes(struct kdc_page_filter *f, uint64_t pfn)
 	}
 	if (!(f->level & (KDC_EXCLUDE_CACHE | KDC_EXCLUDE_CACHE_PRIVATE | KDC_EXCLUDE_USER)))
 		return false;
-	head_word = f->off_compound_head ? le(p + f->off_compound_head, 8) : 0;
+	head_word =
+		f->off_compound_head ? mem_decode(&f->dump->mem, p + f->off_compound_head, 8) : 0;
 	c = (head_word & 1) ? tail_class(f, pfn, head_word) : classify(f, p);
 	if (c == PAGE_CACHE)
 		f->nr_cache++;

@@ -87,7 +87,9 @@ void unwind_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 			bt->stop = "frame pointer does not move up the stack (loop?)";
 			return;
 		}
-		if (mem_read(k->mem, fp, rec, sizeof(rec), NULL)) {
+		/* {x29, x30}: words in the dump's order, whatever the host's */
+		if (mem_read_u64(k->mem, fp, &rec[0], NULL) ||
+		    mem_read_u64(k->mem, fp + 8, &rec[1], NULL)) {
 			bt->stop = "frame record not in the dump";
 			return;
 		}
