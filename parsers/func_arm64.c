@@ -83,13 +83,35 @@ static void successors(const uint32_t *insns, size_t n, uint64_t start, size_t i
 static void find_loop_bodies(const uint32_t *insns, size_t n, uint64_t start,
 			     struct arm64_func_facts *f)
 {
+	/* the flow graph once (successors, and predecessors as one array cut
+	 * by pred_at[]), then two linear walks per loop: functions of
+	 * thousands of instructions with dozens of loops stay cheap */
 	uint8_t *mark = calloc(n, 1); /* bit 0: from the head, bit 1: to the branch */
 	size_t *work = malloc(n * sizeof(*work));
+	long *succ = malloc(2 * n * sizeof(*succ));
+	size_t *pred_at = calloc(n + 1, sizeof(*pred_at)), *pred = malloc(2 * n * sizeof(*pred));
 	unsigned int kept = 0;
 
-	if (!mark || !work) {
+	if (!mark || !work || !succ || !pred_at || !pred) {
 		f->nr_loops = 0; /* no claim rather than a wrong one */
 		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		successors(insns, n, start, i, succ + 2 * i);
+		for (int s = 0; s < 2; s++)
+			if (succ[2 * i + s] >= 0)
+				pred_at[succ[2 * i + s] + 1]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		pred_at[i + 1] += pred_at[i];
+	{
+		size_t *fill = work; /* borrowed as the next free slot of each node */
+
+		memcpy(fill, pred_at, n * sizeof(*fill));
+		for (size_t i = 0; i < n; i++)
+			for (int s = 0; s < 2; s++)
+				if (succ[2 * i + s] >= 0)
+					pred[fill[succ[2 * i + s]]++] = i;
 	}
 	for (unsigned int l = 0; l < f->nr_loops; l++) {
 		struct arm64_loop *lp = &f->loops[l];
@@ -100,34 +122,30 @@ static void find_loop_bodies(const uint32_t *insns, size_t n, uint64_t start,
 		work[top++] = head;
 		while (top) {
 			size_t i = work[--top];
-			long succ[2];
 
-			successors(insns, n, start, i, succ);
-			for (int s = 0; s < 2; s++)
-				if (succ[s] >= 0 && !(mark[succ[s]] & 1)) {
-					mark[succ[s]] |= 1;
-					work[top++] = (size_t)succ[s];
+			for (int s = 0; s < 2; s++) {
+				long next = succ[2 * i + s];
+
+				if (next >= 0 && !(mark[next] & 1)) {
+					mark[next] |= 1;
+					work[top++] = (size_t)next;
 				}
+			}
 		}
 		if (!(mark[tail] & 1))
 			continue; /* the target never gets back: not a loop */
-		/* backwards from the branch: a few passes over the range settle it */
+		/* backwards from the branch, through what the target reaches
+		 * (all of whose successors it reaches too) */
 		mark[tail] |= 2;
-		for (bool changed = true; changed;) {
-			changed = false;
-			for (size_t i = 0; i < n; i++) {
-				long succ[2];
+		work[top++] = tail;
+		while (top) {
+			size_t i = work[--top];
 
-				if (!(mark[i] & 1) || (mark[i] & 2))
-					continue;
-				successors(insns, n, start, i, succ);
-				for (int s = 0; s < 2; s++)
-					if (succ[s] >= 0 && (mark[succ[s]] & 2)) {
-						mark[i] |= 2;
-						changed = true;
-						break;
-					}
-			}
+			for (size_t p = pred_at[i]; p < pred_at[i + 1]; p++)
+				if ((mark[pred[p]] & 3) == 1) {
+					mark[pred[p]] |= 2;
+					work[top++] = pred[p];
+				}
 		}
 		lp->calls = 0;
 		lp->waits = lp->atomic = false;
@@ -156,6 +174,9 @@ static void find_loop_bodies(const uint32_t *insns, size_t n, uint64_t start,
 out:
 	free(mark);
 	free(work);
+	free(succ);
+	free(pred_at);
+	free(pred);
 }
 
 void arm64_func_analyze(const uint32_t *insns, size_t n, uint64_t start, struct arm64_func_facts *f)

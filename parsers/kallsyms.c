@@ -18,9 +18,10 @@ struct sym_entry {
 struct kdc_kallsyms {
 	struct sym_entry *syms; /* sorted by addr */
 	size_t nr;
-	uint32_t *by_name; /* indices into syms sorted by name, then address;
-			    * NULL if it could not be made (finds go linear) */
-	char *names;	   /* "<type><name>\0" per symbol */
+	uint32_t *by_name; /* hash table of index + 1 (0: empty slot), by_name_mask + 1
+			    * slots; NULL if it could not be made (finds go linear) */
+	size_t by_name_mask;
+	char *names; /* "<type><name>\0" per symbol */
 	size_t names_len;
 	size_t names_cap, syms_cap; /* allocated, for kallsyms_add() */
 };
@@ -120,41 +121,59 @@ static int by_addr(const void *a, const void *b)
 	return x->name_off < y->name_off ? -1 : x->name_off > y->name_off;
 }
 
-struct name_key {
-	const char *name;
-	uint32_t idx;
-};
-
-static int by_name_then_index(const void *a, const void *b)
+/* scripts/kallsyms writes the table in address order: sorting is only
+ * for tables that are not (symbol maps, module symbols added by hand) */
+static void sort_by_addr(struct kdc_kallsyms *ks)
 {
-	const struct name_key *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
+	for (size_t i = 1; i < ks->nr; i++)
+		if (by_addr(&ks->syms[i - 1], &ks->syms[i]) > 0) {
+			qsort(ks->syms, ks->nr, sizeof(*ks->syms), by_addr);
+			return;
+		}
+}
 
-	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+/* FNV-1a: names are short and the table is rebuilt per dump, nothing to attack */
+static uint32_t name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
 }
 
 /*
  * The name index, remade after every sort: per-CPU and layout lookups ask
  * for names thousands of times on a big machine, and a linear strcmp scan
- * over 100,000 symbols was a fifth of the collector's time. Equal names
- * keep address order, so a find returns the lowest-addressed one, as the
- * linear scan did.
+ * over 100,000 symbols was a fifth of the collector's time (and sorting
+ * them by name, a third of the rest). An open-addressed hash table at most
+ * half full; symbols go in in address order and a name already in keeps
+ * its first entry, so a find returns the lowest-addressed one, as the
+ * linear scan does.
  */
 static void index_names(struct kdc_kallsyms *ks)
 {
-	struct name_key *keys;
+	size_t slots = 1024;
 
 	free(ks->by_name);
 	ks->by_name = NULL;
-	if (!ks->nr || ks->nr > UINT32_MAX || !(keys = malloc(ks->nr * sizeof(*keys))))
+	if (!ks->nr || ks->nr >= UINT32_MAX / 4)
 		return;
-	for (size_t i = 0; i < ks->nr; i++)
-		keys[i] = (struct name_key){ ks->names + ks->syms[i].name_off, (uint32_t)i };
-	qsort(keys, ks->nr, sizeof(*keys), by_name_then_index);
-	if ((ks->by_name = malloc(ks->nr * sizeof(*ks->by_name))))
-		for (size_t i = 0; i < ks->nr; i++)
-			ks->by_name[i] = keys[i].idx;
-	free(keys);
+	while (slots < 2 * ks->nr)
+		slots *= 2;
+	if (!(ks->by_name = calloc(slots, sizeof(*ks->by_name))))
+		return;
+	ks->by_name_mask = slots - 1;
+	for (size_t i = 0; i < ks->nr; i++) {
+		const char *name = ks->names + ks->syms[i].name_off;
+		size_t at = name_hash(name) & ks->by_name_mask;
+
+		while (ks->by_name[at] &&
+		       strcmp(ks->names + ks->syms[ks->by_name[at] - 1].name_off, name))
+			at = (at + 1) & ks->by_name_mask;
+		if (!ks->by_name[at])
+			ks->by_name[at] = (uint32_t)i + 1;
+	}
 }
 
 static enum kdc_status read_u64_at(const struct kdc_reader *r, uint64_t vaddr, size_t n,
@@ -271,7 +290,7 @@ enum kdc_status kallsyms_load(const struct kdc_reader *r, const struct kallsyms_
 	ks->nr = num;
 	ks->names_cap = cap;
 	ks->syms_cap = num;
-	qsort(ks->syms, ks->nr, sizeof(*ks->syms), by_addr);
+	sort_by_addr(ks);
 	index_names(ks);
 	*out = ks;
 	ks = NULL;
@@ -343,8 +362,6 @@ enum kdc_status kallsyms_lookup(const struct kdc_kallsyms *ks, uint64_t addr,
 enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
 			      struct kdc_symbol *out)
 {
-	size_t lo = 0, hi = ks->nr;
-
 	if (!ks->by_name) {
 		for (size_t i = 0; i < ks->nr; i++) {
 			kallsyms_get(ks, i, out);
@@ -353,18 +370,13 @@ enum kdc_status kallsyms_find(const struct kdc_kallsyms *ks, const char *name,
 		}
 		return KC_NODATA;
 	}
-	while (lo < hi) { /* the first entry whose name is >= @name */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(ks->names + ks->syms[ks->by_name[mid]].name_off, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == ks->nr || strcmp(ks->names + ks->syms[ks->by_name[lo]].name_off, name))
-		return KC_NODATA;
-	kallsyms_get(ks, ks->by_name[lo], out);
-	return KC_OK;
+	for (size_t at = name_hash(name) & ks->by_name_mask; ks->by_name[at];
+	     at = (at + 1) & ks->by_name_mask)
+		if (!strcmp(ks->names + ks->syms[ks->by_name[at] - 1].name_off, name)) {
+			kallsyms_get(ks, ks->by_name[at] - 1, out);
+			return KC_OK;
+		}
+	return KC_NODATA;
 }
 
 struct kdc_kallsyms *kallsyms_new(void)
@@ -414,6 +426,6 @@ enum kdc_status kallsyms_add(struct kdc_kallsyms *ks, uint64_t addr, char type, 
 
 void kallsyms_sort(struct kdc_kallsyms *ks)
 {
-	qsort(ks->syms, ks->nr, sizeof(*ks->syms), by_addr);
+	sort_by_addr(ks);
 	index_names(ks);
 }
