@@ -35,31 +35,63 @@ static void add(struct kdc_cpu_activity *a, const struct kdc_kernel *k, uint64_t
 		a->d[a->nr++] = (struct kdc_dispatch){ fn, kind, callers, object, 0 };
 }
 
-/* @obj->@member, a function pointer, when the member exists */
-static bool fn_member(const struct kdc_kernel *k, uint64_t obj, const char *type,
-		      const char *member, uint64_t *fn)
-{
-	uint64_t off;
+/* What a CPU's dispatchers keep, each optional (an older kernel, another config). */
+struct activity_layout {
+	uint64_t task_flags, to_kthread, threadfn, kthread_data, worker_func, preempt_count;
+	uint64_t hrt_clock_base, hrt_clock_base_size, hrt_running, hrt_function;
+	uint64_t timer_running, timer_function, kprobe_pre_handler;
+	bool have_task_flags, have_to_kthread, have_threadfn, have_kthread_data, have_worker_func;
+	bool have_preempt_count, have_hrt_clock_base, have_hrt_running, have_hrt_function;
+	bool have_timer_running, have_timer_function, have_kprobe_pre_handler;
+};
 
-	return obj && !ktypes_member(&k->types, type, member, &off, NULL, NULL) &&
-	       !kernel_read_u64(k, obj + off, fn, NULL);
+#define OPT(off, type, history, ...)                                                               \
+	KTYPES_OPTIONAL(struct activity_layout, off, have_##off, type, history, __VA_ARGS__)
+static const struct ktypes_field activity_fields[] = {
+	OPT(task_flags, "task_struct", NULL, "flags"),
+	/* to_kthread(): the kthread behind a task */
+	OPT(to_kthread, "task_struct",
+	    "Linux kernel commit 329b30af470a (\"kthread: Generalize pf_io_worker so it can "
+	    "point to struct kthread\") (in v5.17): "
+	    "worker_private, set_child_tid before",
+	    "worker_private", "set_child_tid"),
+	OPT(threadfn, "kthread", NULL, "threadfn"),
+	OPT(kthread_data, "kthread", NULL, "data"),
+	OPT(worker_func, "worker", NULL, "current_func"),
+	/* arm64 keeps preempt_count in thread_info (the low 32 bits of a u64
+	 * union with need_resched on 5.x+) */
+	OPT(preempt_count, "task_struct", NULL, "thread_info.preempt_count"),
+	KTYPES_OPTIONAL_SIZED(struct activity_layout, hrt_clock_base, hrt_clock_base_size,
+			      have_hrt_clock_base, "hrtimer_cpu_base", NULL, "clock_base"),
+	OPT(hrt_running, "hrtimer_clock_base", NULL, "running"),
+	OPT(hrt_function, "hrtimer", NULL, "function"),
+	OPT(timer_running, "timer_base", NULL, "running_timer"),
+	OPT(timer_function, "timer_list", NULL, "function"),
+	OPT(kprobe_pre_handler, "kprobe", NULL, "pre_handler"),
+};
+#undef OPT
+
+/* *@fn = @obj->(the member at @off), a function pointer, when @have */
+static bool fn_member(const struct kdc_kernel *k, uint64_t obj, bool have, uint64_t off,
+		      uint64_t *fn)
+{
+	return obj && have && !kernel_read_u64(k, obj + off, fn, NULL);
 }
 
-static void read_kthread(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
-			 struct kdc_cpu_activity *a)
+static void read_kthread(const struct kdc_kernel *k, const struct activity_layout *l,
+			 const struct kdc_cpu *cpu, struct kdc_cpu_activity *a)
 {
-	uint64_t off, kt = 0, fn, data = 0, worker_fn;
+	uint64_t kt = 0, fn, data = 0, worker_fn;
 	uint32_t flags;
 
-	if (ktypes_member(&k->types, "task_struct", "flags", &off, NULL, NULL) ||
-	    kernel_read_u32(k, cpu->task.addr + off, &flags, NULL) || !(flags & PF_KTHREAD))
+	if (!l->have_task_flags ||
+	    kernel_read_u32(k, cpu->task.addr + l->task_flags, &flags, NULL) ||
+	    !(flags & PF_KTHREAD))
 		return;
-	/* to_kthread(): worker_private (5.17+), set_child_tid before */
-	if ((ktypes_member(&k->types, "task_struct", "worker_private", &off, NULL, NULL) &&
-	     ktypes_member(&k->types, "task_struct", "set_child_tid", &off, NULL, NULL)) ||
-	    kernel_read_u64(k, cpu->task.addr + off, &kt, NULL) || !kt)
+	if (!l->have_to_kthread || kernel_read_u64(k, cpu->task.addr + l->to_kthread, &kt, NULL) ||
+	    !kt)
 		return;
-	if (!fn_member(k, kt, "kthread", "threadfn", &fn))
+	if (!fn_member(k, kt, l->have_threadfn, l->threadfn, &fn))
 		return;
 	add(a, k, fn, "kthread function", kthread_callers, kt);
 	/* a workqueue worker's kthread data is its struct worker */
@@ -67,28 +99,27 @@ static void read_kthread(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		struct kdc_symbol_hit hit;
 
 		if (!kernel_symbolize(k, fn, &hit) && hit.name &&
-		    !strcmp(hit.name, "worker_thread") &&
-		    !ktypes_member(&k->types, "kthread", "data", &off, NULL, NULL) &&
-		    !kernel_read_u64(k, kt + off, &data, NULL) &&
-		    fn_member(k, data, "worker", "current_func", &worker_fn))
+		    !strcmp(hit.name, "worker_thread") && l->have_kthread_data &&
+		    !kernel_read_u64(k, kt + l->kthread_data, &data, NULL) &&
+		    fn_member(k, data, l->have_worker_func, l->worker_func, &worker_fn))
 			add(a, k, worker_fn, "work function (struct worker.current_func)",
 			    worker_callers, data);
 	}
 }
 
-static void read_percpu_dispatch(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
-				 struct kdc_cpu_activity *a)
+static void read_percpu_dispatch(const struct kdc_kernel *k, const struct activity_layout *l,
+				 const struct kdc_cpu *cpu, struct kdc_cpu_activity *a)
 {
-	uint64_t base, off, t, fn, size, one, run;
+	uint64_t base, off, t, fn, size, one;
 
 	/* one running timer per clock base: hrtimer_bases.clock_base[].running */
 	if (!kernel_percpu_addr(k, "hrtimer_bases", cpu->cpu, &base, NULL) &&
-	    !ktypes_member(&k->types, "hrtimer_cpu_base", "clock_base", &off, &size, NULL) &&
-	    !ktypes_size(&k->types, "hrtimer_clock_base", &one, NULL) && one && size / one <= 16 &&
-	    !ktypes_member(&k->types, "hrtimer_clock_base", "running", &run, NULL, NULL))
-		for (uint64_t i = 0; i < size / one; i++)
-			if (!kernel_read_u64(k, base + off + i * one + run, &t, NULL) &&
-			    fn_member(k, t, "hrtimer", "function", &fn))
+	    l->have_hrt_clock_base && !ktypes_size(&k->types, "hrtimer_clock_base", &one, NULL) &&
+	    one && l->hrt_clock_base_size / one <= 16 && l->have_hrt_running)
+		for (uint64_t i = 0; i < l->hrt_clock_base_size / one; i++)
+			if (!kernel_read_u64(k, base + l->hrt_clock_base + i * one + l->hrt_running,
+					     &t, NULL) &&
+			    fn_member(k, t, l->have_hrt_function, l->hrt_function, &fn))
 				add(a, k, fn,
 				    "running hrtimer callback "
 				    "(hrtimer_bases.clock_base[].running)",
@@ -101,41 +132,40 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct kdc_cp
 	    !kernel_percpu_var(k, "timer_bases", &off, &size, NULL) &&
 	    !ktypes_size(&k->types, "timer_base", &one, NULL) && one &&
 	    (size || (size = one * (ktypes_size(&k->types, "tmigr_cpu", &t, NULL) ? 2 : 3))) &&
-	    size / one <= 4 &&
-	    !ktypes_member(&k->types, "timer_base", "running_timer", &off, NULL, NULL))
+	    size / one <= 4 && l->have_timer_running)
 		for (uint64_t i = 0; i < size / one; i++)
-			if (!kernel_read_u64(k, base + i * one + off, &t, NULL) &&
-			    fn_member(k, t, "timer_list", "function", &fn))
+			if (!kernel_read_u64(k, base + i * one + l->timer_running, &t, NULL) &&
+			    fn_member(k, t, l->have_timer_function, l->timer_function, &fn))
 				add(a, k, fn,
 				    "running timer callback (timer_bases[].running_timer)",
 				    timer_callers, t);
 	if (!kernel_percpu_addr(k, "current_kprobe", cpu->cpu, &base, NULL) &&
-	    !kernel_read_u64(k, base, &t, NULL) && fn_member(k, t, "kprobe", "pre_handler", &fn))
+	    !kernel_read_u64(k, base, &t, NULL) &&
+	    fn_member(k, t, l->have_kprobe_pre_handler, l->kprobe_pre_handler, &fn))
 		add(a, k, fn, "kprobe pre-handler (current_kprobe)", kprobe_callers, t);
 }
 
 void cpu_activity_read(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		       struct kdc_cpu_activity *a)
 {
-	uint64_t off, size;
+	struct activity_layout l = { 0 };
 	uint32_t pc;
 
 	memset(a, 0, sizeof(*a));
 	if (!cpu->have_task)
 		return;
-	/* arm64 keeps preempt_count in thread_info (the low 32 bits of a u64
-	 * union with need_resched on 5.x+) */
-	if (!ktypes_member(&k->types, "task_struct", "thread_info.preempt_count", &off, &size,
-			   NULL) &&
-	    !kernel_read_u32(k, cpu->task.addr + off, &pc, NULL)) {
+	ktypes_resolve(activity_fields, sizeof(activity_fields) / sizeof(activity_fields[0]),
+		       &k->types, &l, NULL); /* every row optional: cannot fail */
+	if (l.have_preempt_count &&
+	    !kernel_read_u32(k, cpu->task.addr + l.preempt_count, &pc, NULL)) {
 		a->have_preempt_count = true;
 		a->preempt_count = pc;
 		a->hardirq = pc & HARDIRQ_MASK;
 		a->softirq = pc & SOFTIRQ_OFFSET;
 		a->nmi = pc & NMI_MASK;
 	}
-	read_kthread(k, cpu, a);
-	read_percpu_dispatch(k, cpu, a);
+	read_kthread(k, &l, cpu, a);
+	read_percpu_dispatch(k, &l, cpu, a);
 }
 
 const char *cpu_activity_context(const struct kdc_cpu_activity *a)

@@ -225,33 +225,40 @@ static void xa_visit(struct xa_walk *w, uint64_t entry, int depth)
 	}
 }
 
+struct pid_idr_layout {
+	uint64_t thread_pid, numbers, upid_ns, idr_head, slots;
+};
+
+static const struct ktypes_field pid_idr_fields[] = {
+	KTYPES_REQUIRED(struct pid_idr_layout, thread_pid, "task_struct", NULL, "thread_pid"),
+	KTYPES_REQUIRED(struct pid_idr_layout, numbers, "pid", NULL, "numbers"),
+	KTYPES_REQUIRED(struct pid_idr_layout, upid_ns, "upid", NULL, "ns"),
+	KTYPES_REQUIRED(struct pid_idr_layout, idr_head, "pid_namespace", NULL,
+			"idr.idr_rt.xa_head"),
+	KTYPES_REQUIRED(struct pid_idr_layout, slots, "xa_node", NULL, "slots"),
+};
+
 static void add_pid_idr(struct kdc_analysis *a, struct kdc_page_tracker *t)
 {
 	const struct kdc_kernel *k = &a->kernel;
-	const struct kdc_ktypes *ty = &k->types;
 	struct xa_walk w = { .a = a, .t = t };
-	uint64_t thread_pid, ns_off, idr_off, pid, ns, head;
+	struct pid_idr_layout l;
+	uint64_t pid, ns, head, ns_size;
 
 	if (!a->cpus.nr || !a->cpus.cpu[0].have_task ||
-	    ktypes_member(ty, "task_struct", "thread_pid", &thread_pid, NULL, NULL) ||
-	    ktypes_member(ty, "pid", "numbers", &ns_off, NULL, NULL) ||
-	    ktypes_member(ty, "pid_namespace", "idr.idr_rt.xa_head", &idr_off, NULL, NULL) ||
-	    ktypes_member(ty, "xa_node", "slots", &w.slots, NULL, NULL) ||
-	    ktypes_size(ty, "xa_node", &w.node_size, NULL) ||
-	    ktypes_size(ty, "pid", &w.pid_size, NULL))
+	    ktypes_resolve(pid_idr_fields, sizeof(pid_idr_fields) / sizeof(pid_idr_fields[0]),
+			   &k->types, &l, NULL) ||
+	    ktypes_size(&k->types, "xa_node", &w.node_size, NULL) ||
+	    ktypes_size(&k->types, "pid", &w.pid_size, NULL) ||
+	    ktypes_size(&k->types, "pid_namespace", &ns_size, NULL) || ns_size > (1u << 20))
 		return;
-	{
-		uint64_t upid_ns;
-
-		if (ktypes_member(ty, "upid", "ns", &upid_ns, NULL, NULL))
-			return;
-		ns_off += upid_ns;
-	}
-	if (kernel_read_u64(k, a->cpus.cpu[0].task.addr + thread_pid, &pid, NULL) || !pid ||
-	    kernel_read_u64(k, pid + ns_off, &ns, NULL) || !ns ||
-	    kernel_read_u64(k, ns + idr_off, &head, NULL))
+	w.slots = l.slots;
+	/* numbers[0].ns: the task's own pid namespace */
+	if (kernel_read_u64(k, a->cpus.cpu[0].task.addr + l.thread_pid, &pid, NULL) || !pid ||
+	    kernel_read_u64(k, pid + l.numbers + l.upid_ns, &ns, NULL) || !ns ||
+	    kernel_read_u64(k, ns + l.idr_head, &head, NULL))
 		return;
-	page_tracker_add(t, ns, 4096);
+	page_tracker_add(t, ns, (size_t)ns_size);
 	xa_visit(&w, head, 0);
 }
 

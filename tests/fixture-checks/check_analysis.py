@@ -36,9 +36,14 @@ def same_as_crash(ours, theirs, pac):
     # crash 8.0.2 starts a CPU with a note at crash_save_cpu on its IRQ
     # stack (the panic CPU at machine_kexec) and reaches the note's context
     # through the exception entry; on the PAC machines it starts at the
-    # note's registers, as the collector always does. Most likely its search
-    # for a return address into that code (arm64.c, BT_KDUMP_ADJUST) cannot
-    # match a PAC-signed one. The rest must then be equal.
+    # note's registers, as the collector always does. Why, in crash 8.0.2's
+    # arm64.c: arm64_get_dumpfile_stackframe() sets BT_KDUMP_ADJUST when
+    # arm64_in_kdump_text() (task stack) or arm64_in_kdump_text_on_irq_stack()
+    # finds a raw stack word inside machine_kexec, crash_save_cpu or
+    # crash_kexec, and the backtrace then starts from that slot. Neither
+    # scan applies KERNELPACMASK (only the unwinder and the exception-frame
+    # checks do), so a signed return address never matches. The rest must
+    # then be equal.
     if pac or not theirs:
         return False
     n = 0
