@@ -10,12 +10,20 @@
 #define HARDIRQ_MASK 0x000f0000u
 #define NMI_MASK 0x00f00000u
 #define PF_KTHREAD 0x00200000u /* include/linux/sched.h */
+/* include/linux/interrupt.h: tasklet_trylock() sets bit TASKLET_STATE_RUN
+ * (1) of tasklet_struct.state while the tasklet runs (SMP), 4.18-6.12 */
+#define TASKLET_RUNNING 0x2u
+#define STACK_BYTES_MAX (64u << 10)
 
 static const char *const kthread_callers[] = { "kthread", NULL };
 static const char *const worker_callers[] = { "process_one_work", NULL };
 static const char *const hrtimer_callers[] = { "__run_hrtimer", "__hrtimer_run_queues", NULL };
 static const char *const timer_callers[] = { "call_timer_fn", "expire_timers", "__run_timers",
 					     NULL };
+/* tasklet_action_common() (4.17+), which gcc may clone or fold into its callers */
+static const char *const tasklet_callers[] = { "tasklet_action_common",
+					       "tasklet_action_common.constprop.0",
+					       "tasklet_action", "tasklet_hi_action", NULL };
 /* arm64 kprobe_handler() is static and may be inlined into its caller,
  * kprobe_breakpoint_handler() (6.1) or kprobe_brk_handler() (6.12) */
 static const char *const kprobe_callers[] = { "kprobe_handler", "kprobe_breakpoint_handler",
@@ -40,9 +48,11 @@ struct activity_layout {
 	uint64_t task_flags, to_kthread, threadfn, kthread_data, worker_func, preempt_count;
 	uint64_t hrt_clock_base, hrt_clock_base_size, hrt_running, hrt_function;
 	uint64_t timer_running, timer_function, kprobe_pre_handler;
+	uint64_t tasklet_state, tasklet_count, tasklet_func;
 	bool have_task_flags, have_to_kthread, have_threadfn, have_kthread_data, have_worker_func;
 	bool have_preempt_count, have_hrt_clock_base, have_hrt_running, have_hrt_function;
 	bool have_timer_running, have_timer_function, have_kprobe_pre_handler;
+	bool have_tasklet_state, have_tasklet_count, have_tasklet_func;
 };
 
 #define OPT(off, type, history, ...)                                                               \
@@ -68,6 +78,11 @@ static const struct ktypes_field activity_fields[] = {
 	OPT(timer_running, "timer_base", NULL, "running_timer"),
 	OPT(timer_function, "timer_list", NULL, "function"),
 	OPT(kprobe_pre_handler, "kprobe", NULL, "pre_handler"),
+	OPT(tasklet_state, "tasklet_struct", NULL, "state"),
+	OPT(tasklet_count, "tasklet_struct", NULL, "count"),
+	/* func shares a union with callback since Linux kernel commit
+	 * 12cc923f1ccc ("tasklet: Introduce new initialization API") (in v5.9) */
+	OPT(tasklet_func, "tasklet_struct", NULL, "func"),
 };
 #undef OPT
 
@@ -145,6 +160,55 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct activi
 		add(a, k, fn, "kprobe pre-handler (current_kprobe)", kprobe_callers, t);
 }
 
+/*
+ * The tasklet a CPU serving softirqs runs. No per-CPU variable names it:
+ * tasklet_action_common() unlinks the CPU's list into a local and holds
+ * the tasklet in a callee-saved register, which the tasklet's function
+ * (or one it calls) spills to the stack. So every word of the CPU's
+ * stacks is tried as a struct tasklet_struct: one being run is marked
+ * TASKLET_STATE_RUN, is enabled (count 0: the loop skips the others) and
+ * holds a function's entry. Stale words point at tasklets that ran
+ * before and are no longer marked; the caller's record must still be
+ * live for the recovery to use the answer.
+ */
+static void read_tasklets(const struct kdc_kernel *k, const struct activity_layout *l,
+			  const struct kdc_cpu *cpu, struct kdc_cpu_activity *a)
+{
+	uint64_t seen[KDC_DISPATCH_MAX];
+	unsigned int nr_seen = 0;
+
+	if (!a->softirq || !l->have_tasklet_state || !l->have_tasklet_count ||
+	    !l->have_tasklet_func)
+		return;
+	for (unsigned int s = 0; s < cpu->nr_stacks; s++) {
+		const struct kdc_stack_range *r = &cpu->stacks[s];
+
+		if (r->hi <= r->lo || r->hi - r->lo > STACK_BYTES_MAX)
+			continue;
+		for (uint64_t at = r->lo; at + 8 <= r->hi && nr_seen < KDC_DISPATCH_MAX; at += 8) {
+			uint64_t t, state, fn;
+			uint32_t count;
+			bool dup = false;
+
+			if (kernel_read_u64(k, at, &t, NULL) || (t & 7) ||
+			    t < 0xffff000000000000ull)
+				continue;
+			for (unsigned int i = 0; i < nr_seen; i++)
+				dup |= seen[i] == t;
+			if (dup || kernel_read_u64(k, t + l->tasklet_state, &state, NULL) ||
+			    !(state & TASKLET_RUNNING) ||
+			    kernel_read_u32(k, t + l->tasklet_count, &count, NULL) || count ||
+			    kernel_read_u64(k, t + l->tasklet_func, &fn, NULL) || !is_entry(k, fn))
+				continue;
+			seen[nr_seen++] = t;
+			add(a, k, fn,
+			    "running tasklet (a struct tasklet_struct on the stack marked "
+			    "TASKLET_STATE_RUN)",
+			    tasklet_callers, t);
+		}
+	}
+}
+
 void cpu_activity_read(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 		       struct kdc_cpu_activity *a)
 {
@@ -166,6 +230,7 @@ void cpu_activity_read(const struct kdc_kernel *k, const struct kdc_cpu *cpu,
 	}
 	read_kthread(k, &l, cpu, a);
 	read_percpu_dispatch(k, &l, cpu, a);
+	read_tasklets(k, &l, cpu, a);
 }
 
 const char *cpu_activity_context(const struct kdc_cpu_activity *a)

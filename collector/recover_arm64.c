@@ -505,6 +505,12 @@ static void merge_into_loop(struct rctx *r, struct cand *c)
 			c->fn = n->owner;
 			c->node = node;
 			c->return_to = 0;
+			/* the loop's function is the record's own: what vouches
+			 * for the record vouches for it */
+			if (!c->dispatched && r->confirmed[node]) {
+				c->confirmed_own = true;
+				c->dispatch_kind = r->confirmed_by[node];
+			}
 			return;
 		}
 		/* up one: the record's own function as the callee of its caller */

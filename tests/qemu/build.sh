@@ -132,6 +132,21 @@ cp "$OUT/module/kdc_test.ko" "$OUT/first/lib/modules/"
 cp "$OUT/kvm_guest" "$OUT/first/bin/kvm_guest"
 if [ "$SHAPE" = big ]; then cp "$OUT/spawner" "$OUT/first/bin/spawner"; fi
 cp "$KIMAGE" "$OUT/first/boot/vmlinuz"
+# nvhe-ws on a kernel whose kallsyms has no __kvm_nvhe_ symbols (5.10): the
+# world switch's offsets from _stext, out of the -dbg vmlinux (KDC_VMLINUX)
+rm -f "$OUT/first/boot/nvhe-offsets"
+if [ -n "${KDC_VMLINUX:-}" ]; then
+	# the whole table is read (an awk that exits early would break the pipe)
+	nvhe_syms=$(readelf -sW "$KDC_VMLINUX" |
+		awk '$8 == "_stext" || $8 == "__kvm_nvhe___kvm_vcpu_run" || $8 == "__kvm_nvhe___guest_enter" { print $8, $2 }')
+	nvhe_sym() { awk -v n="$1" '$1 == n && !done { print $2; done = 1 }' <<<"$nvhe_syms"; }
+	t=$(nvhe_sym _stext) r=$(nvhe_sym __kvm_nvhe___kvm_vcpu_run) e=$(nvhe_sym __kvm_nvhe___guest_enter)
+	# bash's 64-bit arithmetic: the difference is exact (awk's doubles are not)
+	[ -n "$t" ] && [ -n "$r" ] && [ -n "$e" ] &&
+		printf 'run_off=%x\nenter_off=%x\n' $((16#$r - 16#$t)) $((16#$e - 16#$t)) \
+			>"$OUT/first/boot/nvhe-offsets"
+	[ -s "$OUT/first/boot/nvhe-offsets" ] || { echo "build.sh: no nVHE world switch in $KDC_VMLINUX" >&2; exit 1; }
+fi
 cp "$OUT/capture.cpio.gz" "$OUT/first/boot/capture.cpio.gz"
 # and, for e2e.sh, the profile maker in the first kernel, as the package's
 # kdump-collector-profile.service runs it at boot (pre-6.0 kernels)

@@ -109,10 +109,15 @@ module_param(kvm_cpu, int, 0644);
  * available_filter_functions) */
 static char ws_func[64] = "sysreg_save_guest_state_vhe";
 module_param_string(ws_func, ws_func, sizeof(ws_func), 0644);
-/* nvhe-ws: __kvm_nvhe___kvm_vcpu_run and __kvm_nvhe___guest_enter, from kallsyms */
-static unsigned long hyp_run_addr, hyp_enter_addr;
+/* nvhe-ws: __kvm_nvhe___kvm_vcpu_run and __kvm_nvhe___guest_enter, from
+ * kallsyms; where kallsyms has no __kvm_nvhe_ symbols (5.10), their offsets
+ * from _stext in the -dbg vmlinux, and _stext from kallsyms */
+static unsigned long hyp_run_addr, hyp_enter_addr, text_addr, hyp_run_off, hyp_enter_off;
 module_param(hyp_run_addr, ulong, 0644);
 module_param(hyp_enter_addr, ulong, 0644);
+module_param(text_addr, ulong, 0644);
+module_param(hyp_run_off, ulong, 0644);
+module_param(hyp_enter_off, ulong, 0644);
 
 static volatile unsigned long kdc_spin_count;
 static volatile int kdc_stop;		/* never set: the "could return" shapes stay put */
@@ -538,6 +543,11 @@ static int kdc_patch_nvhe(void)
 	void *alias;
 	int i, cpu;
 
+	if (!hyp_run_addr && text_addr && hyp_run_off && hyp_enter_off) {
+		hyp_run_addr = text_addr + hyp_run_off;
+		hyp_enter_addr = text_addr + hyp_enter_off;
+		insn = (const u32 *)hyp_run_addr;
+	}
 	if (!hyp_run_addr || !hyp_enter_addr)
 		return -EINVAL;
 	for (i = 0; i < 2048; i++) {
