@@ -81,7 +81,8 @@ static const struct {
 	{ "current_kprobe", PICK_FIRST, { "kprobe_breakpoint_handler", "kprobe_brk_handler" } },
 	/* adr_this_cpu kvm_hyp_ctxt in the hyp entry code (VHE runs it as is) */
 	{ "kvm_hyp_ctxt", PICK_ONLY, { "__guest_enter" } },
-	/* nVHE's hyp stacks (6.2+; 6.1 reads it only in __init code). The
+	/* nVHE's hyp stacks (6.2+; before, teardown_hyp_mode() names other data
+	 * too and kvm_nvhe_arm64.c picks the variable by its copies' values). The
 	 * code shows the variable, not its name: this one entry also stands
 	 * for 6.14's kvm_arm_hyp_stack_base (kvm_nvhe_arm64.h), which is
 	 * looked up only after this name */

@@ -63,11 +63,75 @@ bool nvhe_percpu_addr(const struct kdc_kernel *k, unsigned int cpu, const char *
 static const char *const nvhe_hyp_stack_vars[] = { "kvm_arm_hyp_stack_page",
 						   "kvm_arm_hyp_stack_base", NULL };
 
+/*
+ * Whether every possible CPU's copy of the per-CPU variable at @var (its
+ * link address) holds what a hyp stack pointer holds: its own page, at a
+ * linear-map address, page-aligned, none shared.
+ */
+static bool holds_stack_pages(const struct kdc_kernel *k, uint64_t var)
+{
+	uint64_t seen[64];
+
+	if (!k->nr_cpus || k->nr_cpus > 64 || !k->dump->arch->linear_paddr)
+		return false;
+	for (unsigned int c = 0; c < k->nr_cpus; c++) {
+		uint64_t page;
+
+		if (kernel_read_u64(k, var + k->cpu_offset[c], &page, NULL) || !page ||
+		    (page & (k->page_size - 1)) || !k->dump->arch->linear_paddr(k->dump, page))
+			return false;
+		for (unsigned int i = 0; i < c; i++)
+			if (seen[i] == page)
+				return false;
+		seen[c] = page;
+	}
+	return true;
+}
+
+/*
+ * 5.10 has no per-CPU DATASEC in its BTF and Debian builds it without
+ * data symbols, and the one function left that reads the variable,
+ * teardown_hyp_mode() (free_page(per_cpu(kvm_arm_hyp_stack_page, cpu))),
+ * also names the hypervisor's own per-CPU section and other globals, so
+ * the code alone does not say which reference it is. The one whose copies
+ * hold stack pages is; exactly one must.
+ */
+static bool stack_slot_from_teardown(const struct kdc_kernel *k, uint64_t *var)
+{
+	struct kdc_symbol_hit hit;
+	uint64_t fn, refs[32], found = 0;
+	unsigned int matches = 0;
+	size_t n;
+
+	if (symbols_address(&k->syms, "teardown_hyp_mode", &fn) ||
+	    symbols_lookup(&k->syms, fn, &hit) || hit.offset || !hit.size)
+		return false;
+	n = kernel_code_data_refs(k, fn, hit.size < 1024 ? (size_t)hit.size : 1024, refs, 32);
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < i; j++)
+			dup |= refs[j] == refs[i];
+		if (!dup && holds_stack_pages(k, refs[i])) {
+			found = refs[i];
+			matches++;
+		}
+	}
+	*var = found;
+	return matches == 1;
+}
+
 bool nvhe_hyp_stack_slot(const struct kdc_kernel *k, unsigned int cpu, uint64_t *slot)
 {
+	uint64_t var;
+
 	for (size_t i = 0; nvhe_hyp_stack_vars[i]; i++)
 		if (!kernel_percpu_addr(k, nvhe_hyp_stack_vars[i], cpu, slot, NULL))
 			return true;
+	if (cpu < k->nr_cpus && stack_slot_from_teardown(k, &var)) {
+		*slot = var + k->cpu_offset[cpu];
+		return true;
+	}
 	return false;
 }
 
@@ -95,28 +159,48 @@ static bool stack_hva_from_params(const struct kdc_kernel *k, unsigned int cpu, 
 	return true;
 }
 
-/* Else the page most of the page's own 16-aligned upward pointers point into. */
-static bool stack_hva_from_records(struct hyp_stack *h)
+/*
+ * Else the page most of the page's own 16-aligned upward pointers point
+ * into, with at least two of them. Failing that, one is enough if the page
+ * keeps the stack page's low TAG_LSB_MIN address bits, as a hyp VA made by
+ * kern_hyp_va() of the linear address does (5.10, whose stack stuck right
+ * after __guest_enter holds two records, the outer one's x29 being the
+ * host context); 6.0+ maps the stacks in a private VA range instead, which
+ * keeps no such bits, and always shows more records.
+ */
+static uint64_t best_stack_page(const struct hyp_stack *h, bool same_low_bits, unsigned int *votes)
 {
-	uint64_t best = 0;
-	unsigned int best_n = 0;
+	uint64_t best = 0, low = (1ull << TAG_LSB_MIN) - 1;
 	size_t n = h->size / 8;
 
+	*votes = 0;
 	for (size_t i = 0; i + 1 < n; i += 2) {
-		uint64_t page = h->w[i] & ~(h->size - 1), votes = 0;
+		uint64_t page = h->w[i] & ~(h->size - 1);
+		unsigned int v = 0;
 
-		if (!h->w[i] || (h->w[i] & 15) || (h->w[i] & (h->size - 1)) <= 8 * i)
+		if (!h->w[i] || (h->w[i] & 15) || (h->w[i] & (h->size - 1)) <= 8 * i ||
+		    (same_low_bits && ((page ^ h->kva) & low)))
 			continue;
 		for (size_t j = 0; j + 1 < n; j += 2)
-			votes += (h->w[j] & ~(h->size - 1)) == page && !(h->w[j] & 15) &&
-				 (h->w[j] & (h->size - 1)) > 8 * j;
-		if (votes > best_n) {
-			best_n = (unsigned int)votes;
+			v += (h->w[j] & ~(h->size - 1)) == page && !(h->w[j] & 15) &&
+			     (h->w[j] & (h->size - 1)) > 8 * j;
+		if (v > *votes) {
+			*votes = v;
 			best = page;
 		}
 	}
-	h->hva = best;
-	return best_n >= 2;
+	return best;
+}
+
+static bool stack_hva_from_records(struct hyp_stack *h)
+{
+	unsigned int votes;
+
+	h->hva = best_stack_page(h, false, &votes);
+	if (votes >= 2)
+		return true;
+	h->hva = best_stack_page(h, true, &votes);
+	return votes >= 1;
 }
 
 static unsigned int count_returns(struct code_cache *code, const struct hyp_stack *h,

@@ -84,12 +84,14 @@ static enum kdc_status read_symtab(Elf *elf, uint64_t delta, struct kdc_kallsyms
 			type = GELF_ST_TYPE(sym.st_info);
 			/* as scripts/kallsyms keeps them: functions, objects and labels
 			 * (assembly entry points such as el1h_64_irq are local labels),
-			 * but not AArch64 mapping symbols ($x, $d) or compiler-local .L */
+			 * but not AArch64 mapping symbols ($x, $d) or compiler-local .L,
+			 * nor the nVHE hypervisor's copies of mapping symbols, which
+			 * the __kvm_nvhe_ prefix hides ("__kvm_nvhe_$x", 5.10) */
 			if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (!name || !*name || *name == '$' || !strncmp(name, ".L", 2) ||
-			    strlen(name) > KDC_KSYM_NAME_LEN)
+			    !strncmp(name, "__kvm_nvhe_$", 12) || strlen(name) > KDC_KSYM_NAME_LEN)
 				continue;
 			if ((st = kallsyms_add(ks, sym.st_value + delta, type_of(elf, &sym), name,
 					       strlen(name), err)))

@@ -27,6 +27,7 @@
 #include "kvm_arm64.h"
 #include "kvm_nvhe_arm64.h"
 #include "mem_image.h"
+#include "test_symbols.h"
 
 #define PCPU 0xffff800011a00000ull /* __per_cpu_start; CPU n's copy at + n * PCPU_STRIDE */
 #define PCPU_STRIDE 0x10000ull
@@ -416,6 +417,80 @@ static void test_hyp_stack_slot_names(void **state)
 	hyp_stack_slot_case(L510, false); /* neither in this image */
 }
 
+/*
+ * 5.10: no per-CPU DATASEC, no data symbols, and teardown_hyp_mode()
+ * (free_page(per_cpu(kvm_arm_hyp_stack_page, cpu))) also names other
+ * per-CPU data and globals: the variable is the one whose copies hold a
+ * page-aligned linear address each, none shared (Debian's 5.10 on a
+ * Cortex-A57 names seven addresses there, one of them the variable).
+ */
+#define TEARDOWN 0xffff800008011000ull
+#define DECOY_SHARED 0x200u	     /* both CPUs' copies hold the same page */
+#define DECOY_ZERO 0x208u	     /* CPU 1's copy is 0 */
+#define GLOBAL 0xffff800009000040ull /* not in the image at all */
+
+static uint32_t adrp(unsigned int rd, uint64_t pc, uint64_t target)
+{
+	uint64_t imm = ((target >> 12) - (pc >> 12)) & 0x1fffff;
+
+	return 0x90000000u | (uint32_t)(imm & 3) << 29 | (uint32_t)(imm >> 2) << 5 | rd;
+}
+
+static uint32_t add_imm(unsigned int rd, unsigned int rn, uint64_t target)
+{
+	return 0x91000000u | (uint32_t)(target & 0xfff) << 10 | rn << 5 | rd;
+}
+
+static void teardown_case(bool ambiguous, bool want)
+{
+	static const char info[] = "NUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n"
+				   "SYMBOL(_stext)=ffff800008010000\n";
+	const uint64_t targets[] = { PCPU + DECOY_SHARED, GLOBAL, PCPU + VAR_HYP_STACK,
+				     PCPU + DECOY_ZERO };
+	const struct test_sym syms[] = { { TEARDOWN, "teardown_hyp_mode" },
+					 { TEARDOWN + 0x40, "after_teardown" } };
+	struct world *w = calloc(1, sizeof(*w));
+	uint64_t slot = 0;
+
+	world_init(w, L510);
+	w->k.page_size = 4096;
+	w->dump.arch = &arch_arm64;
+	assert_int_equal(vmcoreinfo_parse(info, sizeof(info) - 1, &w->dump.vmcoreinfo, NULL),
+			 KC_OK);
+	w->k.syms.kallsyms = test_kallsyms(syms, BB_N(syms));
+	mem_image_add(&w->mem, TEARDOWN, 0x40);
+	for (unsigned int i = 0; i < BB_N(targets); i++) {
+		mem_image_put32(&w->mem, TEARDOWN + 8 * i, adrp(2, TEARDOWN + 8 * i, targets[i]));
+		mem_image_put32(&w->mem, TEARDOWN + 8 * i + 4, add_imm(2, 2, targets[i]));
+	}
+	mem_image_put32(&w->mem, TEARDOWN + 8 * BB_N(targets), 0xd65f03c0); /* ret */
+	mem_image_install(&w->mem, &w->dump); /* again: code decoding needs the arch */
+	for (unsigned int c = 0; c < 2; c++) {
+		uint64_t copy = PCPU + c * PCPU_STRIDE;
+
+		mem_image_put64(&w->mem, copy + VAR_HYP_STACK, 0xffff000012340000ull + c * 0x10000);
+		mem_image_put64(&w->mem, copy + DECOY_SHARED,
+				ambiguous ? 0xffff000012380000ull + c * 0x10000
+					  : 0xffff000012380000ull);
+		mem_image_put64(&w->mem, copy + DECOY_ZERO, c ? 0 : 0xffff0000123a0000ull);
+	}
+	assert_int_equal(nvhe_hyp_stack_slot(&w->k, 1, &slot), want);
+	if (want)
+		assert_true(slot == PCPU + PCPU_STRIDE + VAR_HYP_STACK);
+	kallsyms_free(w->k.syms.kallsyms);
+	vmcoreinfo_free(w->dump.vmcoreinfo);
+	world_fini(w);
+	free(w);
+}
+
+static void test_hyp_stack_slot_from_teardown(void **state)
+{
+	(void)state;
+	teardown_case(false, true);
+	/* two references whose copies both look like stack pages: no answer */
+	teardown_case(true, false);
+}
+
 static void test_no_kvm(void **state)
 {
 	struct world *w = calloc(1, sizeof(*w));
@@ -474,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_418_rh81),
 		cmocka_unit_test(test_418_sysregs_not_loaded),
 		cmocka_unit_test(test_hyp_stack_slot_names),
+		cmocka_unit_test(test_hyp_stack_slot_from_teardown),
 		cmocka_unit_test(test_no_kvm),
 		cmocka_unit_test(test_vcpu_pointer_to_nowhere),
 		cmocka_unit_test(test_per_cpu_area_missing),
