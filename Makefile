@@ -220,7 +220,7 @@ FUZZ_SECONDS ?= 60
 LIB_OBJS = $(filter-out $(O)/collector/main.o,$(COLLECTOR_OBJS)) $(PARSER_OBJS)
 $(O)/fuzz/%: tests/fuzz/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Iparsers -Icollector -Itests/fuzz $(CFLAGS_PKGS) \
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Iparsers -Icollector -Itests/fuzz -Itests/unit $(CFLAGS_PKGS) \
 		$< $(LIB_OBJS) -o $@ $(LDLIBS_PKGS)
 fuzz-bins: $(FUZZ_TARGETS:%=$(O)/fuzz/%)
 fuzz:

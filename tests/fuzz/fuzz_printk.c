@@ -7,6 +7,7 @@
 
 #include "fuzz_mem.h"
 #include "printk.h"
+#include "printk_layout_61.h"
 #include "printk_log.h"
 
 static int count(const struct printk_record *rec, void *ctx)
@@ -20,28 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_mem m = { data, size };
 	struct kdc_reader r = { fuzz_read, &m, false };
 	/* the 6.1 layout of VMCOREINFO, the ring's address from the input */
-	struct printk_layout l = {
-		.prb = fuzz_off(data, size, 0),
-		.rb_desc_ring = 0,
-		.rb_text_data_ring = 48,
-		.dr_count_bits = 0,
-		.dr_descs = 8,
-		.dr_infos = 16,
-		.dr_head_id = 24,
-		.dr_tail_id = 32,
-		.desc_size = 24,
-		.desc_state_var = 0,
-		.desc_text_blk_lpos = 8,
-		.lpos_begin = 0,
-		.lpos_next = 8,
-		.info_size = 88,
-		.info_seq = 0,
-		.info_ts_nsec = 8,
-		.info_text_len = 16,
-		.info_caller_id = 20,
-		.data_size_bits = 0,
-		.data_data = 8,
-	};
+	struct printk_layout l = printk_layout_61(fuzz_off(data, size, 0));
 	struct printk_log_layout old = { 16, 0, 8, 10 };
 	size_t skipped;
 	int n = 0;

@@ -11,6 +11,7 @@
 
 #include "note_builder.h"
 #include "printk.h"
+#include "printk_layout_61.h"
 
 #define BASE 0xffff800009000000ull
 #define SIZE 0x8000
@@ -31,29 +32,6 @@ static enum kdc_status rd(void *ctx, uint64_t va, void *buf, size_t len, struct 
 	memcpy(buf, mem + (va - BASE), len);
 	return KC_OK;
 }
-
-static const struct printk_layout layout = {
-	.prb = RB,
-	.rb_desc_ring = 0,
-	.rb_text_data_ring = 48,
-	.dr_count_bits = 0,
-	.dr_descs = 8,
-	.dr_infos = 16,
-	.dr_head_id = 24,
-	.dr_tail_id = 32,
-	.desc_size = 24,
-	.desc_state_var = 0,
-	.desc_text_blk_lpos = 8,
-	.lpos_begin = 0,
-	.lpos_next = 8,
-	.info_size = 88,
-	.info_seq = 0,
-	.info_ts_nsec = 8,
-	.info_text_len = 16,
-	.info_caller_id = 20,
-	.data_size_bits = 0,
-	.data_data = 8,
-};
 
 static void p64(uint64_t va, uint64_t v)
 {
@@ -116,6 +94,7 @@ static int collect(const struct printk_record *rec, void *ctx)
 static enum kdc_status walk(struct seen *s, size_t *skipped, struct kdc_err *err)
 {
 	struct kdc_reader r = { .read = rd };
+	struct printk_layout layout = printk_layout_61(RB);
 
 	memset(s, 0, sizeof(*s));
 	return printk_for_each_record(&r, &layout, collect, s, skipped, err);
@@ -191,14 +170,14 @@ static void hostile_rings(void **state)
 	assert_int_equal(s.n, 1);
 	/* the ring header itself unreadable */
 	{
-		struct printk_layout bad = layout;
+		struct printk_layout bad = printk_layout_61(RB);
 		struct kdc_reader r = { .read = rd };
 
 		bad.prb = 0x1000;
 		assert_int_equal(printk_for_each_record(&r, &bad, collect, &s, &skipped, &err),
 				 KC_NODATA);
 		assert_non_null(strstr(err.msg, "desc_ring"));
-		bad = layout;
+		bad = printk_layout_61(RB);
 		bad.desc_size = 4096;
 		assert_int_equal(printk_for_each_record(&r, &bad, collect, &s, &skipped, &err),
 				 KC_NOTSUP);
