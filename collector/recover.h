@@ -70,6 +70,10 @@ struct kdc_recovery {
 	struct kdc_traced_call traced;
 	unsigned int records,
 		anchored; /* frame records seen on its stacks, and linked to its entry */
+	/* hypervisor-stack records linked to the chain in code the symbols do
+	 * not name (so no candidate could be placed in them): the CPU may be
+	 * there all the same */
+	unsigned int hyp_unnamed;
 };
 
 /** recover_cpu() - rebuild @cpu's state; @out->ok false (with evidence) when nothing fits */

@@ -1054,6 +1054,14 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 				n->exception ? " exception" : "");
 		}
 	gen_candidates(&r);
+	/* only where the symbols name no hypervisor function at all (5.10's
+	 * kallsyms): elsewhere an unknown hyp owner is an indirect call, and
+	 * the named records say enough */
+	if (symbols_address(&k->syms, "__kvm_nvhe___kvm_vcpu_run", &(uint64_t){ 0 }) &&
+	    symbols_address(&k->syms, "__kvm_nvhe_handle_trap", &(uint64_t){ 0 }))
+		for (unsigned int i = 0; i < r.g->nr; i++)
+			out->hyp_unnamed += r.g->node[i].stack == KDC_STACK_HYP &&
+					    r.g->node[i].anchored && !r.g->node[i].owner;
 	for (unsigned int i = 0; i < r.nr; i++) {
 		merge_into_loop(&r, &r.c[i]);
 		score(&r, &r.c[i]);
@@ -1095,11 +1103,19 @@ void recover_arm64(const struct kdc_kernel *k, const struct kdc_cpu *cpu, struct
 	else
 		build_backtrace(k, cpu, &out->regs, top->return_to != 0, &out->bt);
 	kernel_describe(k, top->function, fn, sizeof(fn));
-	snprintf(out->evidence, sizeof(out->evidence),
-		 "%s ranked first of %u candidates (%u of "
-		 "%u frame records linked; context %s): %s",
-		 fn, out->nr_candidates, out->anchored, out->records,
-		 cpu_activity_context(&out->activity), top->evidence);
+	snprintf(
+		out->evidence, sizeof(out->evidence),
+		"%s ranked first of %u candidates (%u of "
+		"%u frame records linked; context %s): %s%s",
+		fn, out->nr_candidates, out->anchored, out->records,
+		cpu_activity_context(&out->activity), top->evidence,
+		top->at_el2 || !out->hyp_unnamed
+			? ""
+			: "but the nVHE hypervisor's stack has frame records linked below the "
+			  "host's "
+			  "call into it, in code the symbols name no function for (5.10's kallsyms "
+			  "leaves out every __kvm_nvhe_ symbol; --vmlinux names them): the CPU may "
+			  "be at EL2 instead; ");
 out:
 	if (r.code)
 		code_cache_fini(r.code);

@@ -219,6 +219,11 @@ static size_t describe_stuck_place(const struct kdc_verdict_in *a, const struct 
 		n = append(s, len, n, "%s",
 			   a->kernel->dump->arch->hyp_place ? a->kernel->dump->arch->hyp_place
 							    : " in the hypervisor");
+	else if (r->hyp_unnamed)
+		/* the hypervisor's frames are there, only nameless: not a fact either way */
+		n = append(s, len, n, ", or in code the symbols do not name%s",
+			   a->kernel->dump->arch->hyp_place ? a->kernel->dump->arch->hyp_place
+							    : " in the hypervisor");
 	else if (r->activity.have_preempt_count && (r->activity.hardirq || r->activity.softirq))
 		n = append(s, len, n, " in %s context", cpu_activity_context(&r->activity));
 	return n;
