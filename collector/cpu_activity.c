@@ -169,11 +169,14 @@ static void read_percpu_dispatch(const struct kdc_kernel *k, const struct activi
  * TASKLET_STATE_RUN, is enabled (count 0: the loop skips the others) and
  * holds a function's entry. Stale words point at tasklets that ran
  * before and are no longer marked; the caller's record must still be
- * live for the recovery to use the answer.
+ * live for the recovery to use the answer. The tries read through the
+ * search reader (the small dump would otherwise take the page of every
+ * pointer on the stacks); the tasklet found is read again as evidence.
  */
 static void read_tasklets(const struct kdc_kernel *k, const struct activity_layout *l,
 			  const struct kdc_cpu *cpu, struct kdc_cpu_activity *a)
 {
+	const struct kdc_mem search = mem_for_search(k->mem);
 	uint64_t seen[KDC_DISPATCH_MAX];
 	unsigned int nr_seen = 0;
 
@@ -190,14 +193,14 @@ static void read_tasklets(const struct kdc_kernel *k, const struct activity_layo
 			uint32_t count;
 			bool dup = false;
 
-			if (kernel_read_u64(k, at, &t, NULL) || (t & 7) ||
-			    t < 0xffff000000000000ull)
+			/* aligned, in the kernel half of the address space */
+			if (mem_read_u64(&search, at, &t, NULL) || (t & 7) || !(t >> 63))
 				continue;
 			for (unsigned int i = 0; i < nr_seen; i++)
 				dup |= seen[i] == t;
-			if (dup || kernel_read_u64(k, t + l->tasklet_state, &state, NULL) ||
+			if (dup || mem_read_u64(&search, t + l->tasklet_state, &state, NULL) ||
 			    !(state & TASKLET_RUNNING) ||
-			    kernel_read_u32(k, t + l->tasklet_count, &count, NULL) || count ||
+			    mem_read_u32(&search, t + l->tasklet_count, &count, NULL) || count ||
 			    kernel_read_u64(k, t + l->tasklet_func, &fn, NULL) || !is_entry(k, fn))
 				continue;
 			seen[nr_seen++] = t;
