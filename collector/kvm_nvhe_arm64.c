@@ -68,24 +68,29 @@ static const char *const nvhe_hyp_stack_vars[] = { "kvm_arm_hyp_stack_page",
  * link address) holds what a hyp stack pointer holds: its own page, at a
  * linear-map address, page-aligned, none shared.
  */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 static bool holds_stack_pages(const struct kdc_kernel *k, uint64_t var)
 {
-	uint64_t seen[64];
+	uint64_t *page = k->nr_cpus ? calloc(k->nr_cpus, sizeof(*page)) : NULL;
+	bool ok = page && k->dump->arch->linear_paddr;
 
-	if (!k->nr_cpus || k->nr_cpus > 64 || !k->dump->arch->linear_paddr)
-		return false;
-	for (unsigned int c = 0; c < k->nr_cpus; c++) {
-		uint64_t page;
-
-		if (kernel_read_u64(k, var + k->cpu_offset[c], &page, NULL) || !page ||
-		    (page & (k->page_size - 1)) || !k->dump->arch->linear_paddr(k->dump, page))
-			return false;
-		for (unsigned int i = 0; i < c; i++)
-			if (seen[i] == page)
-				return false;
-		seen[c] = page;
+	for (unsigned int c = 0; ok && c < k->nr_cpus; c++)
+		ok = !kernel_read_u64(k, var + k->cpu_offset[c], &page[c], NULL) && page[c] &&
+		     !(page[c] & (k->page_size - 1)) &&
+		     k->dump->arch->linear_paddr(k->dump, page[c]);
+	if (ok) { /* none shared: sorted, no two neighbours equal */
+		qsort(page, k->nr_cpus, sizeof(*page), cmp_u64);
+		for (unsigned int c = 1; ok && c < k->nr_cpus; c++)
+			ok = page[c] != page[c - 1];
 	}
-	return true;
+	free(page);
+	return ok;
 }
 
 /*
