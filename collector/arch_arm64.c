@@ -6,6 +6,7 @@
 #include "insn_arm64.h"
 #include "kvm_arm64.h"
 #include "log_facts_arm64.h"
+#include "cursor.h"
 #include "mem.h"
 #include "dump.h"
 #include "kernel.h"
@@ -99,8 +100,7 @@ static size_t read_code_le(struct kdc_dump *dump, uint64_t at, uint32_t *w, size
 	if (mem_read(&dump->mem, at, buf, 4 * n, NULL))
 		return 0;
 	for (size_t i = 0; i < n; i++) /* AArch64 code is little-endian */
-		w[i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
-		       (uint32_t)buf[4 * i + 2] << 16 | (uint32_t)buf[4 * i + 3] << 24;
+		w[i] = (uint32_t)kdc_load_word(buf + 4 * i, 4, false);
 	return n;
 }
 
@@ -298,8 +298,7 @@ static size_t arm64_code_data_refs(const uint8_t *code, size_t len, uint64_t pc,
 	size_t n = len / 4 < 256 ? len / 4 : 256;
 
 	for (size_t i = 0; i < n; i++)
-		insns[i] = (uint32_t)code[4 * i] | (uint32_t)code[4 * i + 1] << 8 |
-			   (uint32_t)code[4 * i + 2] << 16 | (uint32_t)code[4 * i + 3] << 24;
+		insns[i] = (uint32_t)kdc_load_word(code + 4 * i, 4, false);
 	return arm64_adrp_add_targets(insns, n, pc, out, max);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "insn_arm64.h"
+#include "cursor.h"
 #include "mem.h"
 
 void code_cache_init(struct code_cache *c, const struct kdc_kernel *k)
@@ -43,9 +44,7 @@ static size_t read_insns_upto(const struct kdc_kernel *k, uint64_t at, uint32_t 
 		if (mem_read(k->mem, at + 4 * done, buf, 4 * now, NULL))
 			return done;
 		for (size_t i = 0; i < now; i++) /* AArch64 code is little-endian */
-			w[done + i] = (uint32_t)buf[4 * i] | (uint32_t)buf[4 * i + 1] << 8 |
-				      (uint32_t)buf[4 * i + 2] << 16 |
-				      (uint32_t)buf[4 * i + 3] << 24;
+			w[done + i] = (uint32_t)kdc_load_word(buf + 4 * i, 4, false);
 		done += now;
 	}
 	return done;

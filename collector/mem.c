@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mem.h"
 
+#include "cursor.h"
+
 struct kdc_mem mem_over_reader(struct kdc_reader r, const struct kdc_arch_ops *arch)
 {
 	return (struct kdc_mem){ .read = r, .search = r, .arch = arch };
@@ -41,11 +43,7 @@ struct kdc_reader mem_reader(const struct kdc_mem *m)
 
 uint64_t mem_decode(const struct kdc_mem *m, const uint8_t *p, unsigned int n)
 {
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n && i < 8; i++)
-		v = v << 8 | p[m->read.big_endian ? i : n - 1 - i];
-	return v;
+	return kdc_load_word(p, n, m->read.big_endian);
 }
 
 static enum kdc_status read_word(const struct kdc_mem *m, uint64_t vaddr, unsigned int n,

@@ -46,16 +46,19 @@ static inline enum kdc_status kdc_cursor_need(const struct kdc_cursor *c, size_t
 	return KC_OK;
 }
 
-static inline uint64_t kdc_cursor_load(const struct kdc_cursor *c, size_t n)
+/* the @n-byte (at most 8) word at @p in the given byte order, whatever the host's */
+static inline uint64_t kdc_load_word(const uint8_t *p, size_t n, bool big_endian)
 {
 	uint64_t v = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t byte = c->big_endian ? i : n - 1 - i;
-
-		v = (v << 8) | c->base[c->pos + byte];
-	}
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | p[big_endian ? i : n - 1 - i];
 	return v;
+}
+
+static inline uint64_t kdc_cursor_load(const struct kdc_cursor *c, size_t n)
+{
+	return kdc_load_word(c->base + c->pos, n, c->big_endian);
 }
 
 #define KDC_CURSOR_GETTER(bits)                                                                    \

@@ -53,15 +53,6 @@ static enum kdc_status stream_u8(struct stream *s, uint8_t *out, struct kdc_err 
 	return KC_OK;
 }
 
-static uint64_t load_le(const uint8_t *p, size_t n, bool big_endian)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = (v << 8) | p[big_endian ? i : n - 1 - i];
-	return v;
-}
-
 struct tokens {
 	char table[TOKEN_TABLE_MAX];
 	uint16_t index[TOKENS];
@@ -79,7 +70,7 @@ static enum kdc_status load_tokens(const struct kdc_reader *r, const struct kall
 		return kdc_err_prefix(err, st, "kallsyms_token_index");
 	table_len = 0;
 	for (int i = 0; i < TOKENS; i++) {
-		t->index[i] = (uint16_t)load_le(raw + 2 * i, 2, r->big_endian);
+		t->index[i] = (uint16_t)kdc_load_word(raw + 2 * i, 2, r->big_endian);
 		if (t->index[i] > table_len)
 			table_len = t->index[i];
 	}
@@ -184,7 +175,7 @@ static enum kdc_status read_u64_at(const struct kdc_reader *r, uint64_t vaddr, s
 
 	if (st)
 		return kdc_err_prefix(err, st, "%s", what);
-	*out = load_le(b, n, r->big_endian);
+	*out = kdc_load_word(b, n, r->big_endian);
 	return KC_OK;
 }
 
@@ -285,7 +276,8 @@ enum kdc_status kallsyms_load(const struct kdc_reader *r, const struct kallsyms_
 		ks->syms[i].name_off = (uint32_t)(ks->names_len + 1);
 		ks->names_len += n;
 		ks->names[ks->names_len++] = '\0';
-		ks->syms[i].addr = base + (uint32_t)load_le(offsets + 4 * i, 4, r->big_endian);
+		ks->syms[i].addr =
+			base + (uint32_t)kdc_load_word(offsets + 4 * i, 4, r->big_endian);
 	}
 	ks->nr = num;
 	ks->names_cap = cap;
