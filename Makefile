@@ -28,7 +28,7 @@ Q := @
 quiet = @echo "  $(1)	$(2)"
 endif
 
-PKGS := libkdumpfile libaddrxlat libelf libbpf libzstd nettle
+PKGS := libkdumpfile libaddrxlat libelf libbpf libzstd libxxhash
 WARN := -Wall -Wextra -Wformat=2 -Wshadow $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS) $(SANITIZE) -MMD -MP

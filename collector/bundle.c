@@ -10,12 +10,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zstd.h>
 
 #include "name_safe.h"
@@ -27,10 +27,13 @@
 #define CAPTURE_MAX (16u << 20) /* report.txt and MANIFEST are held for printing */
 #define NAME_MAX_LEN 512
 #define ZSTD_LEVEL 1
+/* XXH3-128, hex in its canonical (big-endian) form, as xxh128sum prints it */
+#define DIGEST_HEX_LEN (2 * sizeof(XXH128_canonical_t))
+#define DIGEST_TAG "xxh128"
 
 struct member {
 	char rel[NAME_MAX_LEN]; /* path under the top directory */
-	char hex[SHA256_DIGEST_SIZE * 2 + 1];
+	char hex[DIGEST_HEX_LEN + 1];
 };
 
 static int by_name(const void *a, const void *b)
@@ -81,10 +84,13 @@ static enum kdc_status list_files(const char *dir, const char *sub, struct membe
 	return KC_OK;
 }
 
-static void to_hex(const uint8_t *d, char *hex)
+static void digest_hex(XXH3_state_t *state, char *hex)
 {
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	XXH128_canonical_t c;
+
+	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(state));
+	for (size_t i = 0; i < sizeof(c.digest); i++)
+		snprintf(hex + 2 * i, 3, "%02x", c.digest[i]);
 }
 
 /* ---- writing ---- */
@@ -92,6 +98,7 @@ static void to_hex(const uint8_t *d, char *hex)
 struct zout {
 	FILE *f;
 	ZSTD_CCtx *cctx;
+	XXH3_state_t *digest; /* of the member being added */
 	uint8_t buf[CHUNK];
 };
 
@@ -139,8 +146,6 @@ static enum kdc_status add_file(struct zout *z, const char *top, const char *dir
 				uint8_t *buf, struct kdc_err *err)
 {
 	char path[NAME_MAX_LEN * 2], name[NAME_MAX_LEN * 2];
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx sha;
 	enum kdc_status st;
 	struct stat sb;
 	int fd;
@@ -153,7 +158,7 @@ static enum kdc_status add_file(struct zout *z, const char *top, const char *dir
 	}
 	if ((st = add_entry(z, name, (uint64_t)sb.st_size, err)))
 		goto out;
-	sha256_init(&sha);
+	XXH3_128bits_reset(z->digest);
 	for (off_t done = 0; done < sb.st_size;) {
 		ssize_t n = read(fd, buf, CHUNK);
 
@@ -162,15 +167,14 @@ static enum kdc_status add_file(struct zout *z, const char *top, const char *dir
 				      n < 0 ? strerror(errno) : "changed while bundled");
 			goto out;
 		}
-		sha256_update(&sha, (size_t)n, buf);
+		XXH3_128bits_update(z->digest, buf, (size_t)n);
 		if ((st = zout_put(z, buf, (size_t)n, ZSTD_e_continue, err)))
 			goto out;
 		done += n;
 	}
 	if ((st = add_padding(z, (uint64_t)sb.st_size, err)))
 		goto out;
-	sha256_digest(&sha, sizeof(digest), digest);
-	to_hex(digest, m->hex);
+	digest_hex(z->digest, m->hex);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -206,8 +210,8 @@ static enum kdc_status write_archive(struct zout *z, const char *top, const char
 		"step archive %.3fs ok (%u members compressed and hashed)\n",
 		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, nr);
 	for (unsigned int i = 0; i < nr && mlen < MANIFEST_MAX; i++)
-		mlen += (size_t)snprintf(manifest + mlen, MANIFEST_MAX - mlen, "sha256 %s  %s\n",
-					 m[i].hex, m[i].rel);
+		mlen += (size_t)snprintf(manifest + mlen, MANIFEST_MAX - mlen,
+					 DIGEST_TAG " %s  %s\n", m[i].hex, m[i].rel);
 	if (mlen >= MANIFEST_MAX) {
 		st = kdc_fail(err, KC_LIMIT, "MANIFEST over %u bytes", MANIFEST_MAX);
 		goto out;
@@ -233,7 +237,7 @@ enum kdc_status bundle_write(char *path, size_t path_len, const char *top, const
 	unsigned int nr = 0;
 	enum kdc_status st;
 
-	if (!m || !z || !(z->cctx = ZSTD_createCCtx())) {
+	if (!m || !z || !(z->cctx = ZSTD_createCCtx()) || !(z->digest = XXH3_createState())) {
 		st = kdc_fail(err, KC_NOMEM, "bundle");
 		goto out;
 	}
@@ -257,8 +261,10 @@ enum kdc_status bundle_write(char *path, size_t path_len, const char *top, const
 	if (!(st = out_file_commit(&of, ".tar.zst", err)))
 		snprintf(path, path_len, "%s", of.final);
 out:
-	if (z)
+	if (z) {
 		ZSTD_freeCCtx(z->cctx);
+		XXH3_freeState(z->digest);
+	}
 	free(z);
 	free(m);
 	return st;
@@ -269,6 +275,7 @@ out:
 struct zin {
 	FILE *f;
 	ZSTD_DCtx *dctx;
+	XXH3_state_t *digest; /* of the member being read */
 	uint8_t in[CHUNK];
 	ZSTD_inBuffer ib;
 	bool eof;
@@ -307,8 +314,6 @@ static const char *relative(const char *name)
 static enum kdc_status read_member(struct zin *z, const struct kdc_tar_entry *e, uint8_t *buf,
 				   char *hex, char **capture, size_t *cap_len, struct kdc_err *err)
 {
-	uint8_t digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx sha;
 	enum kdc_status st;
 
 	if (capture) {
@@ -318,21 +323,20 @@ static enum kdc_status read_member(struct zin *z, const struct kdc_tar_entry *e,
 		*cap_len = e->size;
 		(*capture)[e->size] = '\0';
 	}
-	sha256_init(&sha);
+	XXH3_128bits_reset(z->digest);
 	for (uint64_t done = 0; done < e->size;) {
 		size_t n = e->size - done < CHUNK ? (size_t)(e->size - done) : CHUNK;
 
 		if ((st = zin_get(z, buf, n, err)))
 			return kdc_err_prefix(err, st, "%s", e->name);
-		sha256_update(&sha, n, buf);
+		XXH3_128bits_update(z->digest, buf, n);
 		if (capture)
 			memcpy(*capture + done, buf, n);
 		done += n;
 	}
 	if ((st = zin_get(z, buf, tar_padding(e->size), err)))
 		return st;
-	sha256_digest(&sha, sizeof(digest), digest);
-	to_hex(digest, hex);
+	digest_hex(z->digest, hex);
 	return KC_OK;
 }
 
@@ -361,7 +365,7 @@ static void verify(const char *manifest, const struct member *m, unsigned int nr
 	for (unsigned int i = 0; i < nr; i++) {
 		char line[NAME_MAX_LEN + 100];
 
-		snprintf(line, sizeof(line), "sha256 %s  %s\n", m[i].hex, m[i].rel);
+		snprintf(line, sizeof(line), DIGEST_TAG " %s  %s\n", m[i].hex, m[i].rel);
 		/* a name that would leave the bundle's directory when unpacked
 		 * is never "verified", listed or not */
 		if (!safe_member_name(m[i].rel)) {
@@ -373,7 +377,7 @@ static void verify(const char *manifest, const struct member *m, unsigned int nr
 		else if (!chk->bad++)
 			snprintf(chk->first_bad, sizeof(chk->first_bad), "%s", m[i].rel);
 	}
-	for (const char *l = manifest; (l = strstr(l, "\nsha256 ")); l++)
+	for (const char *l = manifest; (l = strstr(l, "\n" DIGEST_TAG " ")); l++)
 		listed++;
 	if (listed > nr && !chk->bad++)
 		snprintf(chk->first_bad, sizeof(chk->first_bad), "(a listed member is missing)");
@@ -388,10 +392,12 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 	char *manifest = NULL, *report = NULL;
 	size_t mlen = 0, rlen = 0;
 	unsigned int nr = 0;
+	bool other_format;
 	enum kdc_status st = KC_OK;
 
 	memset(chk, 0, sizeof(*chk));
-	if (!m || !z || !buf || !(z->dctx = ZSTD_createDCtx())) {
+	if (!m || !z || !buf || !(z->dctx = ZSTD_createDCtx()) ||
+	    !(z->digest = XXH3_createState())) {
 		st = kdc_fail(err, KC_NOMEM, "show");
 		goto out;
 	}
@@ -439,7 +445,10 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 		st = kdc_fail(err, KC_CORRUPT, "%s: no MANIFEST (not a complete bundle)", path);
 		goto out;
 	}
-	verify(manifest, m, nr, chk);
+	/* a bundle of another format lists other digests: not damage */
+	other_format = strncmp(manifest, KDC_BUNDLE_MAGIC "\n", sizeof(KDC_BUNDLE_MAGIC)) != 0;
+	if (!other_format)
+		verify(manifest, m, nr, chk);
 	/* the bundle's text holds the dump's strings: shown escaped */
 	if (print_manifest)
 		fwrite_terminal(manifest, mlen, out);
@@ -449,6 +458,11 @@ enum kdc_status bundle_show(const char *path, FILE *out, bool print_manifest,
 		st = kdc_fail(err, KC_CORRUPT,
 			      "%s has no report.txt: the analysis did not run (its "
 			      "MANIFEST says why: show --manifest)",
+			      path);
+	else if (other_format)
+		st = kdc_fail(err, KC_NOTSUP,
+			      "%s: its MANIFEST does not start \"" KDC_BUNDLE_MAGIC "\": made "
+			      "by another collector version, members not checked",
 			      path);
 	else if (chk->bad)
 		st = kdc_fail(err, KC_CORRUPT,
@@ -460,6 +474,7 @@ out:
 		if (z->f)
 			fclose(z->f);
 		ZSTD_freeDCtx(z->dctx);
+		XXH3_freeState(z->digest);
 	}
 	free(z);
 	free(manifest);

@@ -533,9 +533,10 @@ static const struct subcommand subcommands[] = {
 	  "Analyze the crashed kernel (default /proc/vmcore) and write a .tar.zst triage bundle\n"
 	  "named kdump-HOST-RELEASE-CRASHTIME.tar.zst: report.txt (verdict first), report.json,\n"
 	  "dmesg.txt, cpus/cpuN.txt, notes.bin (NT_PRSTATUS in CPU order, recovered ones\n"
-	  "included), vmcoreinfo.txt and a MANIFEST with every member's SHA-256 and each step's\n"
-	  "time. The analysis runs in a child process: with --timeout or --memory-limit it is\n"
-	  "stopped there and the bundle holds what was done and names what was skipped (exit 1).\n"
+	  "included), vmcoreinfo.txt and a MANIFEST with every member's XXH3-128 digest (as\n"
+	  "xxh128sum prints it) and each step's time. The analysis runs in a child process:\n"
+	  "with --timeout or --memory-limit it is stopped there and the bundle holds what was\n"
+	  "done and names what was skipped (exit 1).\n"
 	  "--memory-limit MIB is resident memory (at least 40; a run needs about 25). The bundle\n"
 	  "is created mode 0600 and never replaces a file (a second one gets -2). A file that is\n"
 	  "not a dump writes nothing (exit 2). Prints the bundle's path.",
@@ -566,7 +567,7 @@ static const struct subcommand subcommands[] = {
 	  run_repair },
 	{ "show", "[--manifest] BUNDLE",
 	  "Print a bundle's report (and its MANIFEST with --manifest) and verify every member\n"
-	  "against the MANIFEST's SHA-256; a damaged bundle is named as such (exit 1).",
+	  "against the MANIFEST's XXH3-128 digests; a damaged bundle is named as such (exit 1).",
 	  run_show },
 	{ "save", "DUMP -o OUT [--dump-level N]",
 	  "Write a filtered copy of the ELF vmcore DUMP (/proc/vmcore or a saved one) to OUT, for\n"

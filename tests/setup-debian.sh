@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 pkgs="build-essential pkg-config binutils python3 zstd
  libkdumpfile-dev libcmocka-dev libbpf-dev libelf-dev libdw-dev libzstd-dev
- nettle-dev dracut-core scdoc shellcheck clang-format e2fsprogs util-linux"
+ libxxhash-dev xxhash dracut-core scdoc shellcheck clang-format e2fsprogs util-linux"
 if [ "${1:-}" = --harness ]; then
 	# arm64 packages are only downloaded (apt-get download), never
 	# installed, but apt must know the architecture to fetch them.

@@ -5,7 +5,6 @@ byte of any member is flipped, or the archive when a compressed byte is;
 a run stopped by its time budget or memory ceiling still leaves a valid
 bundle that says what it skipped; the full dump's failure leaves the
 bundle standing."""
-import hashlib
 import io
 import json
 import os
@@ -32,6 +31,14 @@ def read_members(path):
     raw = subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(raw)) as t:
         return [(m, t.extractfile(m).read()) for m in t.getmembers()]
+
+
+def xxh128sum(data):
+    """The member's digest as the xxhash package's own tool prints it: the
+    MANIFEST is meant to be checked with it after unpacking."""
+    out = subprocess.run(["xxh128sum", "-"], input=data, capture_output=True,
+                         check=True).stdout.decode()
+    return out.split()[0]
 
 
 def write_bundle(path, members):
@@ -99,12 +106,18 @@ def main():
         stuck["cpu"], stuck["comm"])) and stuck["function"] in text.splitlines()[0],
           text[:200])
     manifest = files.get("MANIFEST", b"").decode()
-    check("manifest", manifest.startswith("kdump-collector-bundle 1\ncollector-version ")
+    check("manifest", manifest.startswith("kdump-collector-bundle 2\ncollector-version ")
           and "step analyze " in manifest and "skipped" not in manifest
           and re.search(r"^step archive \d+\.\d{3}s ok \(%d members " % (len(names) - 1),
                         manifest, re.M) is not None
-          and len(re.findall(r"^sha256 [0-9a-f]{64}  ", manifest, re.M)) == len(names) - 1,
+          and len(re.findall(r"^xxh128 [0-9a-f]{32}  ", manifest, re.M)) == len(names) - 1,
           manifest[:300])
+    listed = dict((name, digest) for digest, name in
+                  re.findall(r"^xxh128 ([0-9a-f]{32})  (\S+)$", manifest, re.M))
+    wrong = [rel for rel, data in files.items()
+             if rel != "MANIFEST" and listed.get(rel) != xxh128sum(data)]
+    check("manifest-digests-are-xxh128sum", listed and not wrong,
+          "%d listed, differ from xxh128sum: %s" % (len(listed), wrong))
     rc, shown, err = run([collector, "show", bundle])
     check("show-verifies", rc == 0 and shown.startswith("verdict:") and "verified" in err,
           "exit %d: %s" % (rc, err[-200:]))
@@ -156,17 +169,30 @@ def main():
         ti = tarfile.TarInfo(name)
         ti.mode = 0o600
         rel = name.split("/", 1)[1] if name.startswith(top_dir + "/") else name
-        digest = hashlib.sha256(edata).hexdigest()
+        digest = xxh128sum(edata)
         mi, (mm, mdata) = next((i, (m, d)) for i, (m, d) in enumerate(members)
                                if m.name.endswith("/MANIFEST"))
         evil = list(members)
-        evil[mi] = (mm, mdata + ("sha256 %s  %s\n" % (digest, rel)).encode())
+        evil[mi] = (mm, mdata + ("xxh128 %s  %s\n" % (digest, rel)).encode())
         evil.insert(0, (ti, edata))
         write_bundle(damaged, evil)
         rc, _, err = run([collector, "show", damaged])
         check("unsafe-member-" + ("top" if top_name.startswith("..") else "nested"),
               rc == 1 and "unsafe name" in err, "exit %d: %s" % (rc, err[-200:]))
     del evil_members
+    # a bundle of the first format (SHA-256 lines): its report is shown,
+    # and it is named as another format, not as damaged
+    mi, (mm, mdata) = next((i, (m, d)) for i, (m, d) in enumerate(members)
+                           if m.name.endswith("/MANIFEST"))
+    old_format = list(members)
+    old_format[mi] = (mm, mdata.replace(b"kdump-collector-bundle 2\n",
+                                        b"kdump-collector-bundle 1\n", 1))
+    other = os.path.join(out, "format-1.tar.zst")
+    write_bundle(other, old_format)
+    rc, shown, err = run([collector, "show", other])
+    check("other-format-named", rc == 1 and shown.startswith("verdict:")
+          and "another collector version" in err and "damaged" not in err,
+          "exit %d: %s" % (rc, err[-200:]))
     # a flipped byte in the compressed stream
     raw = bytearray(open(bundle, "rb").read())
     raw[len(raw) // 2] ^= 0x40

@@ -12,7 +12,7 @@ mkdir -p "$SYSROOT" "$DEV_DEBS"
 cd "$DEV_DEBS"
 # the collector's build dependencies and what their .so files link to
 pkgs="libkdumpfile-dev libkdumpfile10 libelf-dev libelf1 libbpf-dev libbpf1
- libzstd-dev libzstd1 nettle-dev libnettle8 zlib1g zlib1g-dev liblzo2-2 libsnappy1v5
+ libzstd-dev libzstd1 libxxhash-dev libxxhash0 zlib1g zlib1g-dev liblzo2-2 libsnappy1v5
  libstdc++6 libgcc-s1 libc6"
 want=
 for p in $pkgs; do want="$want $p:arm64"; done

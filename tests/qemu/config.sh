@@ -146,7 +146,7 @@ USER_PKGS="busybox-static kexec-tools makedumpfile libc6 zlib1g liblzo2-2 libdw1
  liblzma5 libbz2-1.0 libzstd1 libxenmisc4.17 libxencall1 libxendevicemodel1 libxenevtchn1
  libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenstore4 libxentoollog1 libxentoolcore1
  libyajl2 libext2fs2 libfdt1 libuuid1 libcom-err2
- libkdumpfile10 libbpf1 libnettle8 libsnappy1v5 libstdc++6 libgcc-s1"
+ libkdumpfile10 libbpf1 libxxhash0 libsnappy1v5 libstdc++6 libgcc-s1"
 # trixie's makedumpfile and what it links to (trixie renamed libdw/libelf in
 # its 64-bit time_t transition)
 DUMP_PKGS="makedumpfile libc6 zlib1g liblzo2-2 libdw1t64 libelf1t64 liblzma5 libbz2-1.0 libzstd1"
