@@ -103,6 +103,51 @@ static enum kdc_status check_elf_header(const struct kdc_dump *d, const Elf64_Eh
 	return KC_OK;
 }
 
+/* A PT_LOAD whose file bytes leave the file is not kept: its memory is then
+ * read through libkdumpfile, which names the damage. */
+static enum kdc_status add_load(struct kdc_dump *d, const GElf_Phdr *ph, size_t phnum,
+				struct kdc_err *err)
+{
+	if (!ph->p_filesz || ph->p_offset > d->file_size ||
+	    ph->p_filesz > d->file_size - ph->p_offset || ph->p_paddr + ph->p_filesz < ph->p_paddr)
+		return KC_OK;
+	if (!d->loads && !(d->loads = calloc(phnum, sizeof(*d->loads))))
+		return kdc_fail(err, KC_NOMEM, "ELF: %zu program headers", phnum);
+	d->loads[d->nr_loads++] = (struct kdc_dump_load){ ph->p_paddr, ph->p_offset, ph->p_filesz };
+	return KC_OK;
+}
+
+static int by_paddr(const void *a, const void *b)
+{
+	uint64_t x = ((const struct kdc_dump_load *)a)->paddr;
+	uint64_t y = ((const struct kdc_dump_load *)b)->paddr;
+
+	return x < y ? -1 : x > y;
+}
+
+bool dump_file_offset(const struct kdc_dump *d, uint64_t paddr, uint64_t len, uint64_t *offset)
+{
+	size_t lo = 0, hi = d->nr_loads;
+
+	/* the last PT_LOAD starting at or below @paddr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->loads[mid].paddr <= paddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	const struct kdc_dump_load *l = &d->loads[lo - 1];
+
+	if (paddr - l->paddr > l->filesz || len > l->filesz - (paddr - l->paddr))
+		return false;
+	*offset = l->offset + (paddr - l->paddr);
+	return true;
+}
+
 static enum kdc_status read_elf(struct kdc_dump *d, struct kdc_err *err)
 {
 	enum kdc_status st = KC_OK;
@@ -154,7 +199,11 @@ static enum kdc_status read_elf(struct kdc_dump *d, struct kdc_err *err)
 			kdc_err_prefix(err, st, "PT_NOTE %zu", i);
 			goto out;
 		}
+		if (ph.p_type == PT_LOAD && (st = add_load(d, &ph, phnum, err)))
+			goto out;
 	}
+	if (d->nr_loads)
+		qsort(d->loads, d->nr_loads, sizeof(*d->loads), by_paddr);
 	if (d->notes_len == 0)
 		st = kdc_fail(err, KC_CORRUPT, "ELF core file without PT_NOTE");
 out:
@@ -330,6 +379,7 @@ void dump_close(struct kdc_dump *d)
 		kdump_free(d->kctx);
 	vmcoreinfo_free(d->vmcoreinfo);
 	free(d->notes);
+	free(d->loads);
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->path);

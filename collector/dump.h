@@ -29,6 +29,12 @@ enum kdc_dump_format {
 	KDC_DUMP_KDUMP_COMPRESSED,
 };
 
+/* An ELF dump's PT_LOAD: @filesz bytes of physical memory at @paddr are at
+ * file offset @offset (what lies past them up to p_memsz reads as zeros) */
+struct kdc_dump_load {
+	uint64_t paddr, offset, filesz;
+};
+
 struct kdc_dump {
 	char *path; /* owned */
 	int fd;
@@ -38,6 +44,9 @@ struct kdc_dump {
 	const struct kdc_arch_ops *arch; /* static storage */
 	uint8_t *notes;			 /* owned; the PT_NOTE blob(s), file order */
 	size_t notes_len;
+	/* owned; ELF only: the PT_LOADs whose bytes lie inside the file, by paddr */
+	struct kdc_dump_load *loads;
+	size_t nr_loads;
 	struct kdc_vmcoreinfo *vmcoreinfo; /* owned; NULL when absent or unreadable */
 	kdump_ctx_t *kctx;		   /* owned; NULL when libkdumpfile could not open it */
 	/* its memory: over kctx, or failing with kdumpfile_err when libkdumpfile
@@ -72,6 +81,18 @@ void dump_close(struct kdc_dump *dump);
  * value was good or absent); may be NULL
  */
 uint64_t dump_page_size(const struct kdc_dump *dump, struct kdc_err *err);
+
+/**
+ * dump_file_offset() - where an ELF dump's file holds the @len bytes of
+ * physical memory at @paddr, when one PT_LOAD holds them all as file bytes
+ *
+ * For copying pages the analysis has already read through libkdumpfile
+ * (the small dump): pread(2) of large runs instead of libkdumpfile's
+ * page-at-a-time reads, whose two caches cost more than the copy.
+ * Return: true with *@offset; false for a kdump-compressed dump and for
+ * memory no single PT_LOAD's file bytes cover (read it through kctx).
+ */
+bool dump_file_offset(const struct kdc_dump *dump, uint64_t paddr, uint64_t len, uint64_t *offset);
 
 /** dump_format_name() - "elf" or "kdump-compressed" */
 const char *dump_format_name(const struct kdc_dump *dump);

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "mini_dump.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel.h"
 #include "mem.h"
 #include "page_tracker.h"
 #include "repair.h"
+
+#define COPY_CHUNK (64u << 10)
 
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
@@ -391,6 +395,30 @@ struct run {
 	uint64_t pfn, count;
 };
 
+/* @n pages at @paddr into @buf. These pages were read before (the
+ * analysis' or add_parts' reads chose them), so a failure here means the
+ * file changed under us: the page is written as zeros. An ELF dump's pages
+ * are copied straight from the file by pread(2), 64 KiB at a time: through
+ * libkdumpfile each page costs two cache searches and two copies, which
+ * under emulation was half of this step (0.09 of 0.17 s, 3600 pages). */
+static void copy_pages(const struct kdc_dump *d, kdump_ctx_t *kctx, uint64_t paddr, uint64_t n,
+		       uint64_t ps, uint8_t *buf)
+{
+	uint64_t off;
+
+	if (dump_file_offset(d, paddr, n * ps, &off) && off <= INT64_MAX &&
+	    pread(d->fd, buf, n * ps, (off_t)off) == (ssize_t)(n * ps))
+		return;
+	for (uint64_t p = 0; p < n; p++) {
+		size_t got = ps;
+
+		if (kdump_read(kctx, KDUMP_KPHYSADDR, paddr + p * ps, buf + p * ps, &got) !=
+			    KDUMP_OK ||
+		    got != ps)
+			memset(buf + p * ps, 0, ps);
+	}
+}
+
 enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker *t, FILE *out,
 				struct mini_dump_stats *stats, struct kdc_err *err)
 {
@@ -400,6 +428,7 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 	uint8_t eh[EHDR_SIZE] = { 0 }, ph[PHDR_SIZE], *page = NULL, *notes = NULL;
 	struct run *runs = NULL;
 	size_t nr_runs = 0, notes_len = 0;
+	uint64_t chunk_pages;
 	unsigned int recovered;
 	enum kdc_status st;
 
@@ -410,7 +439,8 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 	page_set_sort(set);
 	if ((st = repair_notes(a, &notes, &notes_len, &recovered, err)))
 		return kdc_err_prefix(err, st, "small dump notes");
-	if (!(runs = calloc(SEGMENTS_MAX, sizeof(*runs))) || !(page = malloc(ps))) {
+	chunk_pages = ps < COPY_CHUNK ? COPY_CHUNK / ps : 1;
+	if (!(runs = calloc(SEGMENTS_MAX, sizeof(*runs))) || !(page = malloc(chunk_pages * ps))) {
 		st = kdc_fail(err, KC_NOMEM, "small dump");
 		goto out;
 	}
@@ -471,16 +501,14 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 	for (long pad = (long)((ps - (ftell(out) % ps)) % ps); pad > 0; pad--)
 		fputc(0, out);
 	for (size_t i = 0; i < nr_runs; i++)
-		for (uint64_t p = 0; p < runs[i].count; p++) {
-			size_t got = ps;
+		for (uint64_t p = 0; p < runs[i].count;) {
+			uint64_t n =
+				runs[i].count - p < chunk_pages ? runs[i].count - p : chunk_pages;
 
-			if (kdump_read(t->kctx, KDUMP_KPHYSADDR, (runs[i].pfn + p) * ps, page,
-				       &got) != KDUMP_OK ||
-			    got != ps)
-				memset(page, 0,
-				       ps); /* read before: cannot fail unless the file changed */
-			if (fwrite(page, 1, ps, out) != ps)
+			copy_pages(d, t->kctx, (runs[i].pfn + p) * ps, n, ps, page);
+			if (fwrite(page, 1, n * ps, out) != n * ps)
 				goto io;
+			p += n;
 		}
 	stats->segments = nr_runs;
 	stats->dropped += set->dropped;
