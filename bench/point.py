@@ -4,9 +4,11 @@ the capture kernel's own runs (the dump's serial log), the guest's shape
 and load, and whether the bundle's first line names the stuck CPU that
 QEMU's ground truth (expected.json) names. Written as bench/results/POINT.json."""
 import argparse
+import datetime
 import json
 import os
 import re
+import subprocess
 
 # busybox 1.35's `time -v` prints ru_maxrss as if it counted 4 KiB pages
 # (it is KiB on Linux): a 100 MiB bytearray in python3 shows 441616 "kbytes"
@@ -67,7 +69,13 @@ def main():
     stuck = exp["stuck_cpus"][0]
     named = re.match(r"verdict: CPU (\d+) \(.*?\) is stuck, \w+(?: \w+)? in (\S+)", first)
     st = os.stat(o.raw)
-    res = {"point": o.point, "guest": guest(serial, cmdline),
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    commit = subprocess.run(["git", "-C", top, "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or None
+    # which collector made these numbers: the capture-kernel rows come from
+    # the run that made the dump, the host rows from this one
+    res = {"point": o.point, "measured": datetime.date.today().isoformat(),
+           "collector_commit": commit, "guest": guest(serial, cmdline),
            "raw_bytes": st.st_size, "raw_allocated_bytes": st.st_blocks * 512,
            "truth": {"cpu": stuck["cpu"], "function": stuck["function"]},
            "first_line": first[:300],

@@ -50,7 +50,8 @@ def main():
     points = sorted((json.load(open(f)) for f in glob.glob(os.path.join(o.results, "*.json"))),
                     key=order)
     out = ["# make bench results", "",
-           "Made by `make bench` (bench/run.sh, bench/report.py) on %d host cores, %s; %d points." % (
+           "Made by `make bench` (bench/run.sh, bench/report.py) on %d host cores, written %s; "
+           "%d points, each saying when and with which collector it was measured." % (
                os.cpu_count(), datetime.date.today().isoformat(), len(points)),
            "Input: the raw ELF /proc/vmcore of a csd-lockup crash (Debian 6.1.0-50-arm64, real",
            "kdump, tests/qemu), saved whole from the capture kernel. Host rows: every tool an arm64",
@@ -68,6 +69,11 @@ def main():
             ", idle" if p["point"].startswith("idle") else
             ", anon %s MiB, page cache %s MiB" % (
                 (g["AnonPages"] or 0) >> 10, ((g["Cached"] or 0) + (g["Buffers"] or 0)) >> 10)))
+        out.append("")
+        out.append("Measured %s with the collector at %s." % (
+            p.get("measured", "2026-12-05"),
+            p.get("collector_commit") or "a commit not recorded (before 3a60c76: SHA-256 "
+            "digests, small-dump pages read through libkdumpfile)"))
         out.append("")
         out.append("Raw vmcore %d bytes (%d allocated: non-zero pages). Bundle's first line "
                    "names the stuck CPU QEMU saw (CPU %d in %s): **%s**." % (
