@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "elf_notes.h"
@@ -273,9 +275,13 @@ static void open_kdumpfile(struct kdc_dump *d)
 	}
 	/* Without an OS type libkdumpfile cannot set up arm64 translation for
 	 * kdump-compressed files ("Cannot determine VA_BITS"). */
-	/* read(2), not mmap(2): mapped dump pages would count in the collector's
-	 * resident set, which the capture kernel's small memory has to hold */
-	kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
+	/* A saved dump is read with read(2): its mapped pages would count in the
+	 * collector's resident set. /proc/vmcore is mapped where it can be
+	 * (libkdumpfile falls back to read(2) where not): its mapping is the old
+	 * kernel's memory, no page of the capture kernel's, and each read(2)
+	 * of it costs a map and unmap of every page (read_vmcore). */
+	kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY,
+			      d->old_memory ? KDUMP_MMAP_TRY : KDUMP_MMAP_NEVER);
 	if (kdump_open_fd(ctx, d->fd) != KDUMP_OK ||
 	    kdump_set_string_attr(ctx, "addrxlat.ostype", "linux") != KDUMP_OK) {
 		kdc_fail(&d->kdumpfile_err, KC_CORRUPT, "libkdumpfile: %s", kdump_get_err(ctx));
@@ -319,6 +325,7 @@ enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_er
 {
 	uint8_t head[KDC_KDUMP_HEADER_SIZE] = { 0 };
 	struct kdc_dump *d;
+	struct statfs sfs;
 	struct stat stb;
 	size_t head_len;
 	enum kdc_status st;
@@ -339,6 +346,7 @@ enum kdc_status dump_open(const char *path, struct kdc_dump **out, struct kdc_er
 		goto fail;
 	}
 	d->file_size = (uint64_t)stb.st_size;
+	d->old_memory = !fstatfs(d->fd, &sfs) && sfs.f_type == PROC_SUPER_MAGIC;
 	/* /proc/vmcore reports its real size; a pipe or device would report 0. */
 	head_len = d->file_size < sizeof(head) ? (size_t)d->file_size : sizeof(head);
 	if (head_len < 8) {

@@ -44,6 +44,10 @@ struct kdc_dump {
 	const struct kdc_arch_ops *arch; /* static storage */
 	uint8_t *notes;			 /* owned; the PT_NOTE blob(s), file order */
 	size_t notes_len;
+	/* the file is /proc/vmcore (procfs): each read(2) there maps and unmaps
+	 * the old memory page by page, while a mapping of it is made once and
+	 * takes none of the capture kernel's memory, so it is read mapped */
+	bool old_memory;
 	/* owned; ELF only: the PT_LOADs whose bytes lie inside the file, by paddr */
 	struct kdc_dump_load *loads;
 	size_t nr_loads;

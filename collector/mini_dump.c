@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kernel.h"
@@ -12,6 +13,7 @@
 #include "repair.h"
 
 #define COPY_CHUNK (64u << 10)
+#define MAP_CHUNK (4u << 20) /* as libkdumpfile maps files */
 
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
@@ -419,6 +421,29 @@ static void copy_pages(const struct kdc_dump *d, kdump_ctx_t *kctx, uint64_t pad
 	}
 }
 
+/* @len bytes of /proc/vmcore at @paddr written from a mapping of them:
+ * read(2) there maps and unmaps each page in turn (read_vmcore), a
+ * mapping is made once. 1 when written, 0 when not mapped (the caller
+ * reads them: not /proc/vmcore, not in one PT_LOAD, an offset the host
+ * page size does not divide, or mmap refused), -1 when the write failed. */
+static int copy_mapped(const struct kdc_dump *d, uint64_t paddr, uint64_t len, FILE *out)
+{
+	long host_page = sysconf(_SC_PAGESIZE);
+	uint64_t off;
+	void *map;
+	int written;
+
+	if (!d->old_memory || host_page <= 0 || !dump_file_offset(d, paddr, len, &off) ||
+	    off % (uint64_t)host_page || off > INT64_MAX)
+		return 0;
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, d->fd, (off_t)off);
+	if (map == MAP_FAILED)
+		return 0;
+	written = fwrite(map, 1, len, out) == len ? 1 : -1;
+	munmap(map, len);
+	return written;
+}
+
 enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker *t, FILE *out,
 				struct mini_dump_stats *stats, struct kdc_err *err)
 {
@@ -428,7 +453,7 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 	uint8_t eh[EHDR_SIZE] = { 0 }, ph[PHDR_SIZE], *page = NULL, *notes = NULL;
 	struct run *runs = NULL;
 	size_t nr_runs = 0, notes_len = 0;
-	uint64_t chunk_pages;
+	uint64_t chunk_pages, map_pages;
 	unsigned int recovered;
 	enum kdc_status st;
 
@@ -440,6 +465,7 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 	if ((st = repair_notes(a, &notes, &notes_len, &recovered, err)))
 		return kdc_err_prefix(err, st, "small dump notes");
 	chunk_pages = ps < COPY_CHUNK ? COPY_CHUNK / ps : 1;
+	map_pages = ps < MAP_CHUNK ? MAP_CHUNK / ps : 1;
 	if (!(runs = calloc(SEGMENTS_MAX, sizeof(*runs))) || !(page = malloc(chunk_pages * ps))) {
 		st = kdc_fail(err, KC_NOMEM, "small dump");
 		goto out;
@@ -502,12 +528,18 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 		fputc(0, out);
 	for (size_t i = 0; i < nr_runs; i++)
 		for (uint64_t p = 0; p < runs[i].count;) {
-			uint64_t n =
-				runs[i].count - p < chunk_pages ? runs[i].count - p : chunk_pages;
+			uint64_t paddr = (runs[i].pfn + p) * ps, left = runs[i].count - p;
+			uint64_t n = left < map_pages ? left : map_pages;
+			int mapped = copy_mapped(d, paddr, n * ps, out);
 
-			copy_pages(d, t->kctx, (runs[i].pfn + p) * ps, n, ps, page);
-			if (fwrite(page, 1, n * ps, out) != n * ps)
+			if (mapped < 0)
 				goto io;
+			if (!mapped) {
+				n = left < chunk_pages ? left : chunk_pages;
+				copy_pages(d, t->kctx, paddr, n, ps, page);
+				if (fwrite(page, 1, n * ps, out) != n * ps)
+					goto io;
+			}
 			p += n;
 		}
 	stats->segments = nr_runs;
