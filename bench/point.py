@@ -70,8 +70,12 @@ def main():
     named = re.match(r"verdict: CPU (\d+) \(.*?\) is stuck, \w+(?: \w+)? in (\S+)", first)
     st = os.stat(o.raw)
     top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    commit = subprocess.run(["git", "-C", top, "describe", "--always", "--dirty"],
+    commit = subprocess.run(["git", "-C", top, "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip() or None
+    # uncommitted changes to what is built (not to the results being made)
+    if commit and subprocess.run(["git", "-C", top, "diff", "--quiet", "HEAD", "--",
+                                  "collector", "parsers", "Makefile"]).returncode:
+        commit += "-dirty"
     # which collector made these numbers: the capture-kernel rows come from
     # the run that made the dump, the host rows from this one
     res = {"point": o.point, "measured": datetime.date.today().isoformat(),
