@@ -37,6 +37,7 @@ def capture_runs(serial):
         wall = [v for k, v in f.items() if k.startswith("Elapsed")]
         rss = [v for k, v in f.items() if k.startswith("Maximum resident")]
         runs.append({"tool": {"collect": "kdump-collect collect",
+                              "collect-read": "kdump-collect collect, /proc/vmcore by read(2)",
                               "makedumpfile-l": "makedumpfile -l -d 31 (1.7.2)"}.get(m.group(1),
                                                                                      m.group(1)),
                      "wall": elapsed_s(wall[0]) if wall else None,
