@@ -46,7 +46,8 @@ struct kdc_dump {
 	size_t notes_len;
 	/* the file is /proc/vmcore (procfs): each read(2) there maps and unmaps
 	 * the old memory page by page, while a mapping of it is made once and
-	 * takes none of the capture kernel's memory, so it is read mapped */
+	 * takes none of the capture kernel's memory, so long runs of it (the
+	 * small dump's pages) are copied from a mapping */
 	bool old_memory;
 	/* owned; ELF only: the PT_LOADs whose bytes lie inside the file, by paddr */
 	struct kdc_dump_load *loads;
