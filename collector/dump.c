@@ -277,10 +277,12 @@ static void open_kdumpfile(struct kdc_dump *d)
 	 * kdump-compressed files ("Cannot determine VA_BITS"). */
 	/* read(2), not mmap(2), even on /proc/vmcore: a saved dump's mapped
 	 * pages would count in the resident set, and on /proc/vmcore the
-	 * analysis' scattered reads cost more as 4 MiB windows (each miss maps
-	 * 1024 pages and unmaps another window) than as pages: collect took
-	 * 1.88 s mapped against 1.63 s read on a 2 GiB 32-CPU dump in the
-	 * capture kernel. The small dump's long runs are mapped (mini_dump.c). */
+	 * analysis' reads are scattered, so libkdumpfile's 16 windows of 4 MiB
+	 * would miss often, each miss mapping 1024 pages and unmapping another
+	 * window. Mapping everything was not measured faster in the capture
+	 * kernel (the bench's A/B there is confounded by TCG reusing the first
+	 * run's translated code). The small dump's long runs are mapped
+	 * (mini_dump.c). */
 	kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
 	if (kdump_open_fd(ctx, d->fd) != KDUMP_OK ||
 	    kdump_set_string_attr(ctx, "addrxlat.ostype", "linux") != KDUMP_OK) {
