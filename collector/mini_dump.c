@@ -424,21 +424,24 @@ static void copy_pages(const struct kdc_dump *d, kdump_ctx_t *kctx, uint64_t pad
 /* @len bytes of /proc/vmcore at @paddr written from a mapping of them:
  * read(2) there maps and unmaps each page in turn (read_vmcore), a
  * mapping is made once. 1 when written, 0 when not mapped (the caller
- * reads them: not /proc/vmcore, not in one PT_LOAD, an offset the host
- * page size does not divide, or mmap refused), -1 when the write failed. */
-static int copy_mapped(const struct kdc_dump *d, uint64_t paddr, uint64_t len, FILE *out)
+ * reads them: not in one PT_LOAD, an offset @host_page does not divide, or
+ * mmap refused, after which *@try_map is cleared so that the rest is read
+ * without asking again), -1 when the write failed. */
+static int copy_mapped(const struct kdc_dump *d, uint64_t paddr, uint64_t len, uint64_t host_page,
+		       bool *try_map, FILE *out)
 {
-	long host_page = sysconf(_SC_PAGESIZE);
 	uint64_t off;
 	void *map;
 	int written;
 
-	if (!d->old_memory || host_page <= 0 || !dump_file_offset(d, paddr, len, &off) ||
-	    off % (uint64_t)host_page || off > INT64_MAX)
+	if (!*try_map || !dump_file_offset(d, paddr, len, &off) || off % host_page ||
+	    off > INT64_MAX)
 		return 0;
 	map = mmap(NULL, len, PROT_READ, MAP_SHARED, d->fd, (off_t)off);
-	if (map == MAP_FAILED)
+	if (map == MAP_FAILED) {
+		*try_map = false;
 		return 0;
+	}
 	written = fwrite(map, 1, len, out) == len ? 1 : -1;
 	munmap(map, len);
 	return written;
@@ -454,6 +457,8 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 	struct run *runs = NULL;
 	size_t nr_runs = 0, notes_len = 0;
 	uint64_t chunk_pages, map_pages;
+	long host_page;
+	bool try_map; /* /proc/vmcore, until mmap refuses it once */
 	unsigned int recovered;
 	enum kdc_status st;
 
@@ -466,6 +471,8 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 		return kdc_err_prefix(err, st, "small dump notes");
 	chunk_pages = ps < COPY_CHUNK ? COPY_CHUNK / ps : 1;
 	map_pages = ps < MAP_CHUNK ? MAP_CHUNK / ps : 1;
+	host_page = sysconf(_SC_PAGESIZE);
+	try_map = d->old_memory && host_page > 0;
 	if (!(runs = calloc(SEGMENTS_MAX, sizeof(*runs))) || !(page = malloc(chunk_pages * ps))) {
 		st = kdc_fail(err, KC_NOMEM, "small dump");
 		goto out;
@@ -530,7 +537,8 @@ enum kdc_status mini_dump_write(struct kdc_analysis *a, struct kdc_page_tracker 
 		for (uint64_t p = 0; p < runs[i].count;) {
 			uint64_t paddr = (runs[i].pfn + p) * ps, left = runs[i].count - p;
 			uint64_t n = left < map_pages ? left : map_pages;
-			int mapped = copy_mapped(d, paddr, n * ps, out);
+			int mapped =
+				copy_mapped(d, paddr, n * ps, (uint64_t)host_page, &try_map, out);
 
 			if (mapped < 0)
 				goto io;
